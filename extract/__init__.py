@@ -1,0 +1,1 @@
+"""Extraction: files -> Document -> spaCy pipeline -> JSON-ready records."""

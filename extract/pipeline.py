@@ -1,0 +1,101 @@
+"""The extraction pipeline: a blank Chinese spaCy pipeline with the jieba segmenter and our
+components, plus the conversion of a processed Doc into a JSON-ready record."""
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any, Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import components  # noqa: F401  (registers the factories)
+from .components import (  # noqa: F401
+    agencies,
+    doc_numbers,
+    laws,
+    metadata,
+    programs,
+    regions,
+    relations,
+    roles,
+)
+from .components.base import meta, mentions
+from .records import AGENCY, DOCNUM, LAW, PROGRAM, REGION, Document
+
+# Order matters: metadata needs regions; laws need document numbers; agencies and roles
+# need the report's region and the laws.
+COMPONENTS = [
+    "pk_regions",
+    "pk_metadata",
+    "pk_doc_numbers",
+    "pk_laws",
+    "pk_agencies",
+    "pk_programs",
+    "pk_citation_roles",
+    "pk_relations",
+]
+
+
+def build_nlp(exclude: Iterable[str] = ()) -> Language:
+    """A blank zh pipeline segmenting with jieba, with every policykg component."""
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    for name in COMPONENTS:
+        if name not in exclude:
+            nlp.add_pipe(name)
+    return nlp
+
+
+def run(nlp: Language, document: Document) -> Doc:
+    """Process one ingested document; its ingest record travels on ``doc._.document``."""
+    doc = nlp.make_doc(document.text)
+    doc._.document = document
+    return nlp(doc)
+
+
+def _distinct(values: Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for v in values:
+        if v and v not in seen:
+            seen[v] = None
+    return list(seen)
+
+
+def doc_to_record(doc: Doc) -> dict[str, Any]:
+    """The JSON record of one report: the gold keys first, then what the graph needs."""
+    d: Document = doc._.document
+    m = meta(doc)
+    ms = sorted(mentions(doc), key=lambda x: (x.start, x.end, x.label))
+    by = lambda label: [x for x in ms if x.label == label]  # noqa: E731
+    used_sentences = sorted({x.sentence for x in ms if x.sentence >= 0}
+                            | {o.sentence for o in (doc._.observations or []) if o.sentence >= 0})
+    return {
+        "doc": d.name,
+        "agency": m.agency,
+        "agency_surface": m.agency_surface,
+        "province": m.province,
+        "city": m.city,
+        "county": m.county,
+        "year": m.year,
+        "date": m.date,
+        "addressed_to": list(m.addressed_to),
+        "laws": _distinct(x.canonical for x in by(LAW)),
+        "law_mentions": [
+            {"surface": x.surface, "canonical": x.canonical, "start": x.start, "end": x.end}
+            for x in by(LAW)
+        ],
+        "doc_numbers": _distinct(x.canonical for x in by(DOCNUM)),
+        "agencies": _distinct(x.surface for x in by(AGENCY)),
+        "regions": _distinct(x.canonical for x in by(REGION)),
+        "regions_cooperation": list(doc._.cooperation or []),
+        "programs": _distinct(x.canonical for x in by(PROGRAM)),
+        # --- beyond the gold keys ---
+        "path": d.path,
+        "sha256": d.sha256,
+        "encoding": d.encoding,
+        "chars": len(d.raw),
+        "meta": asdict(m),
+        "mentions": [x.to_json() for x in ms],
+        "observations": [asdict(o) for o in (doc._.observations or [])],
+        "sentences": [asdict(d.sentences[i]) for i in used_sentences],
+    }

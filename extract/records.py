@@ -1,0 +1,121 @@
+"""Plain records passed between the stages. They know nothing of spaCy or RDF.
+
+Offsets: every ``start``/``end`` in a record is a character offset into ``Document.raw``,
+the decoded original text, so that a researcher can check each fact against the file.
+The pipeline works on ``Document.text`` (normalised); ``Document.to_raw`` maps back.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Sentence:
+    index: int
+    start: int  # offsets into Document.raw
+    end: int
+    paragraph: int
+    text: str  # normalised text of the sentence (what the extractor read)
+
+
+@dataclass
+class Paragraph:
+    index: int
+    start: int
+    end: int
+
+
+@dataclass
+class Document:
+    """A decoded, normalised report with its paragraphs and sentences."""
+
+    name: str  # file name, the key of the gold annotation
+    path: str
+    raw: str  # decoded original text
+    text: str  # normalised text, the input of the spaCy pipeline
+    # norm_to_raw[i] is the raw offset of text[i]; one extra entry for len(text)
+    norm_to_raw: list[int]
+    encoding: str
+    sha256: str
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+
+    def to_raw(self, norm_start: int, norm_end: int) -> tuple[int, int]:
+        """Map a [start, end) span of ``text`` onto ``raw``."""
+        start = self.norm_to_raw[norm_start]
+        end = self.norm_to_raw[norm_end - 1] + 1 if norm_end > norm_start else start
+        return start, end
+
+    def sentence_at(self, raw_offset: int) -> Sentence | None:
+        """The sentence containing a raw offset (sentences are sorted by start)."""
+        starts = [s.start for s in self.sentences]
+        i = bisect.bisect_right(starts, raw_offset) - 1
+        if i >= 0 and self.sentences[i].start <= raw_offset < max(self.sentences[i].end, self.sentences[i].start + 1):
+            return self.sentences[i]
+        return None
+
+
+@dataclass
+class Mention:
+    """One extracted span: a law, document number, agency, region or program."""
+
+    label: str  # LAW | DOCNUM | AGENCY | REGION | PROGRAM
+    surface: str  # exactly as written in Document.raw[start:end]
+    canonical: str  # normalised name: the entity's key
+    start: int
+    end: int
+    sentence: int  # index into Document.sentences, -1 when outside any sentence
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        attrs = d.pop("attrs")
+        d.update(attrs)
+        return d
+
+
+LAW, DOCNUM, AGENCY, REGION, PROGRAM = "LAW", "DOCNUM", "AGENCY", "REGION", "PROGRAM"
+
+
+@dataclass
+class RegionRef:
+    """A resolved place: official code and its hierarchy."""
+
+    code: str  # 6-digit administrative division code
+    name: str  # full official name, e.g. 北碚区
+    level: str  # province | city | county
+    province: str = ""
+    city: str = ""
+    county: str = ""
+    candidates: list[str] = field(default_factory=list)  # codes, when ambiguous
+
+
+@dataclass
+class ReportMeta:
+    title: str = ""
+    agency: str = ""  # full official name of the issuing agency
+    agency_surface: str = ""
+    organ: str = ""  # organ name without region prefix, e.g. 卫生健康委员会
+    region_code: str = ""  # the issuing agency's region ("" when ambiguous)
+    region_candidates: list[str] = field(default_factory=list)
+    province: str = ""
+    city: str = ""
+    county: str = ""
+    year: int | None = None
+    date: str = ""  # ISO yyyy-mm-dd or ""
+    addressed_to: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Observation:
+    """An enforcement figure: cases, fines, inspections, trainings ..."""
+
+    measure: str
+    value: float
+    unit: str
+    start: int
+    end: int
+    sentence: int
+    surface: str
