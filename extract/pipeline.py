@@ -85,7 +85,8 @@ def doc_to_record(doc: Doc) -> dict[str, Any]:
             for x in by(LAW)
         ],
         "doc_numbers": _distinct(x.canonical for x in by(DOCNUM)),
-        "agencies": _distinct(x.surface for x in by(AGENCY)),
+        # "我委"-style pronouns resolve to an agency but are not names of one
+        "agencies": _distinct(x.surface for x in by(AGENCY) if not x.attrs.get("pronoun")),
         "regions": _distinct(x.canonical for x in by(REGION)),
         "regions_cooperation": list(doc._.cooperation or []),
         "programs": _distinct(x.canonical for x in by(PROGRAM)),

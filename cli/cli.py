@@ -1,0 +1,305 @@
+"""The policykg command line: thin wrappers that parse options and call the stages."""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+INPUTS = click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+JOBS = click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
+                    help="Worker processes for extraction (one spaCy pipeline each).")
+GRAPH = click.argument("graph", type=click.Path(exists=True, path_type=Path))
+
+
+def _quiet_libraries() -> None:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+
+
+def _err(msg: str) -> None:
+    click.secho(msg, err=True, fg="red")
+
+
+def _report_failures(failures) -> None:
+    for f in failures:
+        _err(f"error: {f}")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="policykg")
+def cli() -> None:
+    """Build, query and explore knowledge graphs of Chinese rule-of-law government reports.
+
+    \b
+    Typical session:
+      policykg build reports/ -o out        # extraction.jsonl, graph.ttl, store/, graph.html
+      policykg query out --name laws-by-region
+      policykg viz out -o laws.html
+    """
+    _quiet_libraries()
+
+
+@cli.command()
+@INPUTS
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (created if needed).")
+@JOBS
+@click.option("--html/--no-html", default=True, show_default=True, help="Write graph.html.")
+@click.option("--progress/--no-progress", default=None,
+              help="Progress bar (default: on when stderr is a terminal and there are many files).")
+def build(inputs, out_dir, jobs, html, progress) -> None:
+    """Extract every report in INPUTS (files or folders) and build the graph.
+
+    Writes OUT/extraction.jsonl (one record per report), OUT/graph.ttl (RDF, Turtle),
+    OUT/store/ (a pyoxigraph store for fast SPARQL) and OUT/graph.html (offline page).
+    A report that cannot be read is reported and skipped; the exit status is then 1.
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from .build import build as run_build
+    from .batch import collect_inputs
+
+    n_files = len(collect_inputs(inputs)[0])
+    show = progress if progress is not None else (sys.stderr.isatty() and n_files >= 20)
+    console = Console(stderr=True)
+    if show:
+        with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                      TimeRemainingColumn(), console=console) as bar:
+            task = bar.add_task("extracting", total=n_files)
+            summary = run_build(inputs, out_dir, jobs=jobs, html=html,
+                                on_progress=lambda done, total: bar.update(task, completed=done))
+    else:
+        summary = run_build(inputs, out_dir, jobs=jobs, html=html)
+    _report_failures(summary.failures)
+    click.echo(f"documents: {summary.documents} built, {len(summary.failures)} failed")
+    labels = {"LAW": "laws", "AGENCY": "agencies", "REGION": "regions", "PROGRAM": "programs", "DOCNUM": "document numbers"}
+    for label, name in labels.items():
+        click.echo(f"  {name:<17} {summary.entities.get(label, 0):>6} distinct  {summary.mentions.get(label, 0):>7} mentions")
+    click.echo(f"triples: {summary.triples}")
+    click.echo(f"seconds: {summary.seconds_total:.2f} total, {summary.seconds_extract:.2f} extraction "
+               f"({summary.megabytes:.3f} MB, {summary.mb_per_s:.3f} MB/s)")
+    click.echo(f"wrote: {summary.out_dir}/extraction.jsonl, graph.ttl, store/" + (", graph.html" if html else ""))
+    if summary.failures:
+        sys.exit(1)
+
+
+@cli.command()
+@INPUTS
+@JOBS
+@click.option("--full/--gold-keys", default=False, show_default=True,
+              help="Print the whole record (mentions, sentences, observations) or only the gold's keys.")
+def extract(inputs, jobs, full) -> None:
+    """Print one JSON object per report (JSON Lines), with the gold annotation's keys.
+
+    Keys: doc, agency, province, city, county, year, laws, law_mentions, doc_numbers,
+    agencies, regions, programs (and more with --full).
+    """
+    from .batch import Failure, collect_inputs, extract_files
+
+    gold_keys = ("doc", "agency", "agency_surface", "province", "city", "county", "year", "date", "addressed_to",
+                 "laws", "law_mentions", "doc_numbers", "agencies", "regions", "regions_cooperation", "programs")
+    paths, failures = collect_inputs(inputs)
+    for result in extract_files(paths, jobs=jobs):
+        if isinstance(result, Failure):
+            failures.append(result)
+            continue
+        record = result if full else {k: result[k] for k in gold_keys}
+        click.echo(json.dumps(record, ensure_ascii=False))
+    _report_failures(failures)
+    if failures:
+        sys.exit(1)
+
+
+@cli.command(name="eval")
+@click.argument("gold_file", metavar="GOLD.jsonl", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@INPUTS
+@JOBS
+@click.option("--errors/--no-errors", default=False, show_default=True, help="List each document's missed and spurious items.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+def evaluate_cmd(gold_file, inputs, jobs, errors, as_json) -> None:
+    """Score extraction on INPUTS against GOLD.jsonl: precision, recall, F1 per field.
+
+    Scores are micro-averaged over the documents; strings are compared normalised (NFKC,
+    no whitespace, quotes or book-title marks, 〔〕 = []). Items the gold marks optional are
+    neither rewarded nor penalised. INPUTS may also be an extraction.jsonl file.
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from policykg.extract.evaluate import evaluate
+
+    from .batch import Failure, collect_inputs, extract_files
+
+    gold = _read_jsonl(gold_file)
+    predicted: list[dict] = []
+    for p in inputs:
+        if p.suffix == ".jsonl":
+            predicted.extend(_read_jsonl(p))
+    reports = [p for p in inputs if p.suffix != ".jsonl"]
+    paths, failures = collect_inputs(reports) if reports else ([], [])
+    for result in extract_files(paths, jobs=jobs):
+        (failures if isinstance(result, Failure) else predicted).append(result)
+    _report_failures(failures)
+    result = evaluate(gold, predicted)
+    if as_json:
+        click.echo(json.dumps({"documents": result.documents, "missing": result.missing,
+                               "fields": [s.as_dict() for s in result.fields.values()]}, ensure_ascii=False, indent=1))
+        return
+    table = Table(title=f"policykg eval — {result.documents} documents (micro-averaged)")
+    for col in ("field", "gold", "predicted", "correct", "precision", "recall", "F1"):
+        table.add_column(col, justify="left" if col == "field" else "right")
+    for s in result.fields.values():
+        table.add_row(s.name, str(s.tp + s.fn), str(s.tp + s.fp), str(s.tp),
+                      f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}")
+    console = Console()
+    console.print(table)
+    if result.missing:
+        _err(f"no prediction for: {', '.join(result.missing)}")
+    if errors:
+        for s in result.fields.values():
+            for doc, missed, spurious in s.errors:
+                click.echo(f"{s.name}\t{doc}\tmissed: {'; '.join(missed) or '-'}\tspurious: {'; '.join(spurious) or '-'}")
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    records = []
+    with path.open(encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if line.strip():
+                try:
+                    records.append(json.loads(line))
+                except json.JSONDecodeError as e:
+                    raise click.ClickException(f"{path}:{n}: not valid JSON ({e.msg})")
+    return records
+
+
+@cli.command()
+@GRAPH
+@click.argument("sparql", required=False)
+@click.option("-f", "--file", "query_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Read the query from a .rq file.")
+@click.option("-n", "--name", help="Run a named query from ontology/queries (see --list).")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a named query's parameter, e.g. -p law=中华人民共和国宪法 (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
+def query(graph, sparql, query_file, name, params, fmt, list_queries) -> None:
+    """Run a SPARQL query on GRAPH (a build OUT folder or an RDF file).
+
+    \b
+    Examples:
+      policykg query out --name laws-by-region
+      policykg query out --name regions-citing -p law=中华人民共和国传染病防治法
+      policykg query out 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --format csv
+    """
+    from policykg.graph import store as st
+
+    if list_queries:
+        for qname, (path, description) in st.list_named_queries().items():
+            click.echo(f"{qname:<28} {description}")
+        return
+    given = [x for x in (sparql, query_file, name) if x]
+    if len(given) != 1:
+        raise click.UsageError("give exactly one of SPARQL, --file or --name")
+    bindings = {}
+    for item in params:
+        if "=" not in item:
+            raise click.UsageError(f"--param takes NAME=VALUE, got {item!r}")
+        k, v = item.split("=", 1)
+        bindings[k.strip()] = v
+    if name:
+        try:
+            text = st.load_named_query(name)
+        except KeyError:
+            raise click.UsageError(f"no named query {name!r}; see policykg query GRAPH --list")
+    elif query_file:
+        text = query_file.read_text(encoding="utf-8")
+    else:
+        text = sparql
+    try:
+        store = st.open_store(graph)
+        result = st.run_query(store, text, bindings or None)
+    except (SyntaxError, ValueError, OSError) as e:
+        raise click.ClickException(str(e))
+    if fmt == "csv":
+        click.echo(st.to_csv(result), nl=False)
+    elif fmt == "json":
+        click.echo(st.to_json(result))
+    else:
+        _print_table(st, result)
+
+
+def _print_table(st, result) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if getattr(result, "boolean", None) is not None:
+        console.print(str(result.boolean).lower())
+        return
+    columns, rows = st.to_table_rows(result)
+    table = Table(show_lines=False)
+    for c in columns:
+        table.add_column(c, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+    console.print(f"{len(rows)} rows", style="dim")
+
+
+def _load_rdf(graph_path: Path):
+    """An rdflib Graph from an OUT folder (its graph.ttl) or an RDF file."""
+    import rdflib
+
+    path = graph_path / "graph.ttl" if graph_path.is_dir() else graph_path
+    if not path.exists():
+        raise click.ClickException(f"{graph_path}: no graph.ttl here (run policykg build first)")
+    g = rdflib.Graph()
+    try:
+        g.parse(path, format=rdflib.util.guess_format(str(path)) or "turtle")
+    except Exception as e:
+        raise click.ClickException(f"{path}: not a readable RDF file ({e})")
+    return g
+
+
+@cli.command()
+@GRAPH
+@click.option("-o", "--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="HTML file to write.")
+@click.option("--title", help="Page title (default: a summary of the graph).")
+def viz(graph, out_file, title) -> None:
+    """Write an interactive, offline HTML view of GRAPH (OUT folder or RDF file)."""
+    from policykg.graph.project import to_networkx
+    from policykg.viz.page import default_title, write_graph_page
+
+    nx_graph = to_networkx(_load_rdf(graph))
+    write_graph_page(nx_graph, out_file, title=title or default_title(nx_graph),
+                     description="Nodes coloured by type; hover a citation edge for its evidence sentence.")
+    click.echo(f"wrote {out_file} ({nx_graph.number_of_nodes()} nodes, {nx_graph.number_of_edges()} edges)")
+
+
+@cli.command()
+@GRAPH
+def validate(graph) -> None:
+    """Check GRAPH against the SHACL shapes in ontology/ and list every violation."""
+    from policykg.graph.validate import validate as run_validate
+
+    conforms, violations = run_validate(_load_rdf(graph))
+    for v in violations:
+        click.echo(f"- {v}")
+    if conforms:
+        click.echo("conforms: the graph satisfies every shape")
+    else:
+        click.echo(f"{len(violations)} violations")
+        sys.exit(1)
+
+
+def main() -> None:
+    cli()
