@@ -1,7 +1,31 @@
-"""Placeholder for the pk_agencies component (being written)."""
+"""pk_agencies: every named agency — government organs, party organs, people's congresses and
+CPPCC bodies, courts, procuratorates, public institutions, internal units — with relative forms
+(区司法局, 市人大, 委机关) resolved against the report's own region and agency."""
+from __future__ import annotations
+
 from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..gazetteer import load_gazetteer
+from ..organs import find_agencies, load_organs
+from ..records import AGENCY
+from .base import add_mention
+from .metadata import agency_context
+
+
+class AgencyFinder:
+    def __init__(self):
+        self.gaz = load_gazetteer()
+        self.lex = load_organs()
+
+    def __call__(self, doc: Doc) -> Doc:
+        ctx = agency_context(doc)
+        for a in find_agencies(doc.text, ctx, self.gaz, self.lex):
+            add_mention(doc, AGENCY, a.start, a.end, a.full_name, full_name=a.full_name, organ=a.organ,
+                        kind=a.kind, region_code=a.region_code, parent=a.parent, pronoun=a.pronoun)
+        return doc
 
 
 @Language.factory("pk_agencies")
-def make_pk_agencies(nlp, name):
-    return lambda doc: doc
+def make_agency_finder(nlp: Language, name: str) -> AgencyFinder:
+    return AgencyFinder()

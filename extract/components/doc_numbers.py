@@ -1,7 +1,56 @@
-"""Placeholder for the pk_doc_numbers component (being written)."""
+"""pk_doc_numbers: document numbers (渝府办发〔2019〕85号, 重庆市人民政府令第329号), with the
+issuer their prefix names. pk_laws attaches each number to the document it identifies."""
+from __future__ import annotations
+
+import re
+
 from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..gazetteer import load_gazetteer
+from ..law_names import docnum_issuer
+from ..records import DOCNUM
+from .base import add_mention
+from .regions import region_context
+
+# prefix 〔year〕 number 号, with the bracket variants word processors produce
+DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,12}?)\s*[〔\[［【(（]\s*((?:19|20)\d{2})\s*[〕\]］】)）]\s*(第?\s*\d{1,5})\s*号")
+ORDER_NUMBER = re.compile(r"((?:[\u4e00-\u9fff]{2,12}?(?:人民政府|政府|部|委员会|局|厅))令)\s*(第\s*\d{1,5}\s*号)")
+# words that end a sentence fragment before a number and are not part of its prefix
+_LEAD = re.compile(r"^.*?(?:文件|印发|转发|下发|发布|根据|依据|按照|的|和|及|与|、)")
+
+
+def canonical_number(prefix: str, year: str, number: str) -> str:
+    return f"{prefix}〔{year}〕{number.replace(' ', '')}号"
+
+
+class DocNumberFinder:
+    def __init__(self):
+        self.gaz = load_gazetteer()
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        ctx = region_context(doc)
+        for m in DOC_NUMBER.finditer(text):
+            prefix = m.group(1)
+            lead = _LEAD.match(prefix)
+            start = m.start(1) + (lead.end() if lead else 0)
+            prefix = text[start:m.end(1)]
+            if not prefix:
+                continue
+            canonical = canonical_number(prefix, m.group(2), m.group(3))
+            issuer, region = docnum_issuer(canonical, self.gaz, ctx)
+            add_mention(doc, DOCNUM, start, m.end(), canonical, law="", issuer=issuer, jurisdiction=region)
+        for m in ORDER_NUMBER.finditer(text):
+            head = m.group(1)
+            lead = _LEAD.match(head)
+            start = m.start(1) + (lead.end() if lead else 0)
+            canonical = re.sub(r"\s+", "", text[start:m.end()])
+            issuer, region = docnum_issuer(canonical, self.gaz, ctx)
+            add_mention(doc, DOCNUM, start, m.end(), canonical, law="", issuer=issuer, jurisdiction=region)
+        return doc
 
 
 @Language.factory("pk_doc_numbers")
-def make_pk_doc_numbers(nlp, name):
-    return lambda doc: doc
+def make_doc_number_finder(nlp: Language, name: str) -> DocNumberFinder:
+    return DocNumberFinder()

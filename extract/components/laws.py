@@ -1,7 +1,111 @@
-"""Placeholder for the pk_laws component (being written)."""
+"""pk_laws: laws and normative documents cited by title (《》, nested titles too) or by their
+bare short name (传染病防治法, 民法典), each given its canonical name, level, issuer and
+jurisdiction, and linked to the document number written next to it."""
+from __future__ import annotations
+
+import re
+
+import ahocorasick
 from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..gazetteer import load_gazetteer
+from ..law_names import PRC, describe, is_law_title, load_registry
+from ..records import DOCNUM, LAW
+from .base import add_mention, document, of_label
+from .regions import region_context
+
+_OPEN, _CLOSE = "《〈", "》〉"
+_PRC_LAW = re.compile(PRC + r"[\u4e00-\u9fff]{2,24}?(?:法|条例)(?![\u4e00-\u9fff]{0,2}(?:》|实施))")
+# a bare name directly followed by one of these is a longer word (宪法学, 民法典化 ...)
+_AFTER_BARE = set("学家律院系")
+
+
+def title_spans(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, depth) of the inside of every 《…》 / 〈…〉, nested ones included."""
+    spans, stack = [], []
+    for i, c in enumerate(text):
+        if c in _OPEN:
+            stack.append(i)
+        elif c in _CLOSE and stack:
+            s = stack.pop()
+            spans.append((s + 1, i, len(stack)))
+        elif c == "\n":
+            stack.clear()  # a title never runs over a paragraph
+    return sorted(spans)
+
+
+class LawFinder:
+    def __init__(self):
+        self.gaz = load_gazetteer()
+        self.registry = load_registry()
+        self.bare = ahocorasick.Automaton()
+        for name, entry in self.registry.bare_names().items():
+            self.bare.add_word(name, name)
+        self.bare.make_automaton()
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        d = document(doc)
+        ctx = region_context(doc)
+        numbers = sorted(of_label(doc, DOCNUM), key=lambda m: m.start)
+        covered = bytearray(len(text))
+        spans = title_spans(text)
+        outer_of: dict[tuple[int, int], str] = {}
+        for s, e, depth in spans:
+            covered[s - 1:e + 1] = b"\x01" * (e + 1 - (s - 1))
+        found = []
+        for s, e, depth in spans:
+            title = text[s:e]
+            if not is_law_title(title):
+                continue
+            number = self._number_after(d, e + 1, numbers)
+            info = describe(title, number.canonical if number else "", self.gaz, ctx)
+            nested_in = ""
+            for (os_, oe), canon in outer_of.items():
+                if os_ <= s and e <= oe:
+                    nested_in = canon
+            outer_of[(s, e)] = info.canonical
+            found.append((s - 1, e + 1, info, number, nested_in))
+        for end, name in self.bare.iter(text):
+            s, e = end - len(name) + 1, end + 1
+            if any(covered[s:e]) or (e < len(text) and text[e] in _AFTER_BARE):
+                continue
+            if s >= len(PRC) and text[s - len(PRC):s] == PRC:
+                continue  # handled by the full-name pattern below
+            found.append((s, e, describe(name, "", self.gaz, ctx), None, ""))
+        for m in _PRC_LAW.finditer(text):
+            if any(covered[m.start():m.end()]):
+                continue
+            found.append((m.start(), m.end(), describe(m.group(), "", self.gaz, ctx), None, ""))
+        # leftmost-longest among bare matches (执业医师法 over 医师法)
+        found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+        last_end = -1
+        for s, e, info, number, nested_in in found:
+            bare = text[s] not in _OPEN
+            if bare and s < last_end:
+                continue
+            last_end = max(last_end, e)
+            if number is not None:
+                number.attrs["law"] = info.canonical
+            issuer = info.issuer or (number.attrs.get("issuer", "") if number else "")
+            jurisdiction = info.jurisdiction or (number.attrs.get("jurisdiction", "") if number else "")
+            add_mention(doc, LAW, s, e, info.canonical, level=info.level, issuer=issuer,
+                        jurisdiction=jurisdiction, in_registry=info.in_registry,
+                        doc_number=number.canonical if number else "", nested_in=nested_in,
+                        aliases=info.aliases, role="其他", triggers=[])
+        return doc
+
+    @staticmethod
+    def _number_after(d, norm_pos: int, numbers):
+        """A document number written right after a title: 《…》（渝府办发〔2019〕85号）."""
+        raw_pos = d.to_raw(norm_pos, norm_pos + 1)[0] if norm_pos < len(d.text) else len(d.raw)
+        for n in numbers:
+            if 0 <= n.start - raw_pos <= 2:
+                return n
+        return None
 
 
 @Language.factory("pk_laws")
-def make_pk_laws(nlp, name):
-    return lambda doc: doc
+def make_law_finder(nlp: Language, name: str) -> LawFinder:
+    return LawFinder()

@@ -1,7 +1,72 @@
-"""Placeholder for the pk_regions component (being written)."""
+"""pk_regions: administrative regions named in the report, resolved to official codes.
+
+Full official names (北碚区, 达州市) are always taken; short forms (北碚, 达州) only for
+provinces and cities, or for a county inside a province the report already names. An
+ambiguous name (市中区 exists four times) is resolved by the other regions in the text, or kept
+ambiguous with its candidate codes — never guessed.
+"""
+from __future__ import annotations
+
 from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..gazetteer import Gazetteer, load_gazetteer
+from ..records import REGION
+from .base import add_mention
+
+# a short form followed by one of these is part of another word (达州 in 达州人 is fine, 开江 in 开江河 ...)
+_NOT_AFTER_SHORT = set("河江湖山路街桥站港")
+
+
+def region_context(doc: Doc) -> tuple[str, ...]:
+    """Codes of the regions this report settles unambiguously (set by pk_regions)."""
+    return tuple(doc.user_data.get("pk_region_context", ()))
+
+
+class RegionFinder:
+    def __init__(self, gazetteer: Gazetteer | None = None):
+        self.gaz = gazetteer or load_gazetteer()
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        matches = list(self.gaz.find(text))
+        # pass 1: unambiguous full names give the context
+        context: dict[str, None] = {}
+        for s, e, name, codes in matches:
+            regions = [self.gaz.regions[c] for c in codes]
+            full = [r for r in regions if r.name == name]
+            if len(full) == 1:
+                context.setdefault(full[0].code, None)
+        ctx = tuple(context)
+        provinces = {c[:2] for c in ctx}
+        resolved_ctx: dict[str, None] = dict(context)
+        for s, e, name, codes in matches:
+            regions = [self.gaz.regions[c] for c in codes]
+            full = [r for r in regions if r.name == name]
+            if full:
+                candidates = [r.code for r in full]
+            else:
+                nxt = text[e] if e < len(text) else ""
+                if nxt in _NOT_AFTER_SHORT:
+                    continue
+                # short forms: cities and provinces anywhere, counties only inside a known province
+                candidates = [r.code for r in regions
+                              if r.level != "county" or r.code[:2] in provinces]
+                if not candidates:
+                    continue
+            code, ambiguous = self.gaz.resolve(candidates, ctx)
+            if code:
+                r = self.gaz.get(code)
+                resolved_ctx.setdefault(code, None)
+                add_mention(doc, REGION, s, e, r.name, code=code, level=r.level, candidates=[])
+            else:
+                levels = {self.gaz.regions[c].level for c in ambiguous}
+                add_mention(doc, REGION, s, e, full[0].name if full else name, code="",
+                            level=levels.pop() if len(levels) == 1 else "", candidates=ambiguous)
+        doc.user_data["pk_region_context"] = list(resolved_ctx)
+        return doc
 
 
 @Language.factory("pk_regions")
-def make_pk_regions(nlp, name):
-    return lambda doc: doc
+def make_region_finder(nlp: Language, name: str) -> RegionFinder:
+    return RegionFinder()

