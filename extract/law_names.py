@@ -68,7 +68,7 @@ class Registry:
         out = {}
         for e in self.entries:
             for n in (e.name, *e.aliases):
-                if re.search(r"(?:法|法典|条例)$", n) and len(n) >= 3:
+                if re.search(r"(?:法|法典|条例)$", n) and len(n) >= 2:
                     out[n] = e
         return out
 

@@ -183,14 +183,14 @@ def _expand(text, s, e, kind, name, ctx: Context, gaz: Gazetteer, lex: OrganLexi
             return None
         return AgencyMatch(s, e, name, ctx.agency or name, "", "government", ctx.region_code, pronoun=True)
     if kind == "unit":
-        if s > 0 and _CJK.match(text[s - 1]) and text[s - 1] not in "和与及、向由经在对将于被为等同会及委局":
-            return None
+        if nxt in "室长员":
+            return None  # 法规处室, 科长: not the unit itself
         return AgencyMatch(s, e, name, (ctx.agency + name) if ctx.agency else name, name, "government",
                            ctx.region_code, parent=ctx.agency)
     if kind == "sub":
         entry = lex.sub_bodies[name]
-        if s > 0 and text[s - 1] in RELATIVE + "卫健生":
-            return None
+        if (s > 0 and text[s - 1] in RELATIVE + "卫健生") or nxt in "书员" or (nxt == "会" and name.endswith("党委")):
+            return None  # 委党委会 is a meeting
         return AgencyMatch(s, e, name, (ctx.agency + entry["canonical"]) if ctx.agency else name,
                            entry["canonical"], entry["kind"], ctx.region_code, parent=ctx.agency)
     entry = lex.organs[name]

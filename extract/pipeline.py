@@ -96,7 +96,31 @@ def doc_to_record(doc: Doc) -> dict[str, Any]:
         "encoding": d.encoding,
         "chars": len(d.raw),
         "meta": asdict(m),
+        "addressees": list(doc.user_data.get("pk_addressees", [])),
         "mentions": [x.to_json() for x in ms],
         "observations": [asdict(o) for o in (doc._.observations or [])],
         "sentences": [asdict(d.sentences[i]) for i in used_sentences],
+        "region_index": region_index(ms, m),
     }
+
+
+def region_index(ms, m) -> list[dict[str, Any]]:
+    """Every region the record refers to, with its ancestors, so the graph needs no gazetteer."""
+    from .gazetteer import load_gazetteer
+
+    gaz = load_gazetteer()
+    codes: dict[str, None] = {}
+    wanted = [m.region_code, *m.region_candidates]
+    for x in ms:
+        wanted += [x.attrs.get("code", ""), x.attrs.get("region_code", ""), x.attrs.get("jurisdiction", ""),
+                   *x.attrs.get("candidates", [])]
+    for c in wanted:
+        if c and gaz.get(c):
+            for r in gaz.path(c):
+                codes.setdefault(r.code, None)
+    out = []
+    for c in codes:
+        r = gaz.get(c)
+        out.append({"code": r.code, "name": r.name, "full_name": gaz.full_name(r.code), "level": r.level,
+                    "parent": r.parent, "lon": r.lon, "lat": r.lat})
+    return out

@@ -18,7 +18,9 @@ from .regions import region_context
 _OPEN, _CLOSE = "《〈", "》〉"
 _PRC_LAW = re.compile(PRC + r"[\u4e00-\u9fff]{2,24}?(?:法|条例)(?![\u4e00-\u9fff]{0,2}(?:》|实施))")
 # a bare name directly followed by one of these is a longer word (宪法学, 民法典化 ...)
-_AFTER_BARE = set("学家律院系")
+_AFTER_BARE = set("学家律院系治制规")
+# 弘扬宪法精神 speaks of the constitution's spirit, it does not cite it
+_NOT_CITATION = {"精神", "意识", "观念", "思维", "权威", "理念"}
 
 
 def title_spans(text: str) -> list[tuple[int, int, int]]:
@@ -69,7 +71,7 @@ class LawFinder:
             found.append((s - 1, e + 1, info, number, nested_in))
         for end, name in self.bare.iter(text):
             s, e = end - len(name) + 1, end + 1
-            if any(covered[s:e]) or (e < len(text) and text[e] in _AFTER_BARE):
+            if any(covered[s:e]) or (e < len(text) and text[e] in _AFTER_BARE) or text[e:e + 2] in _NOT_CITATION:
                 continue
             if s >= len(PRC) and text[s - len(PRC):s] == PRC:
                 continue  # handled by the full-name pattern below
