@@ -1,0 +1,214 @@
+"""Extraction records → RDF under the policykg ontology. Deterministic: the same records give
+the same triples (IRIs from graph.iris, no blank nodes, no clock)."""
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any, Iterable
+
+from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, SKOS
+
+from . import iris
+from .iris import ELI, GEO, ORG, PK, PROV
+
+
+def new_graph() -> Graph:
+    g = Graph()
+    for prefix, ns in (("pk", PK), ("eli", ELI), ("org", ORG), ("prov", PROV), ("skos", SKOS),
+                       ("dcterms", DCTERMS), ("geo", GEO), ("xsd", XSD)):
+        g.bind(prefix, ns)
+    g.bind("id", iris.ID)
+    return g
+
+
+def ontology_graph() -> Graph:
+    """The ontology itself (classes, properties, level and role vocabularies)."""
+    g = Graph()
+    with resources.files("policykg.ontology").joinpath("policykg.ttl").open("rb") as f:
+        g.parse(f, format="turtle")
+    return g
+
+
+def zh(text: str) -> Literal:
+    return Literal(text, lang="zh")
+
+
+class _Builder:
+    def __init__(self, g: Graph):
+        self.g = g
+        self.add = g.add
+        self.regions: set[str] = set()
+        self.agencies: set[URIRef] = set()
+        self.laws: set[URIRef] = set()
+
+    # --- entities --------------------------------------------------------------------
+    def region(self, r: dict[str, Any]) -> URIRef:
+        node = iris.region(r["code"])
+        if r["code"] not in self.regions:
+            self.regions.add(r["code"])
+            self.add((node, RDF.type, PK.Region))
+            self.add((node, SKOS.prefLabel, zh(r["name"])))
+            if r.get("full_name") and r["full_name"] != r["name"]:
+                self.add((node, SKOS.altLabel, zh(r["full_name"])))
+            self.add((node, PK.adminCode, Literal(r["code"])))
+            self.add((node, PK.regionLevel, Literal(r["level"])))
+            if r.get("parent"):
+                self.add((node, PK.partOf, iris.region(r["parent"])))
+            if r.get("lat") is not None and r.get("lon") is not None:
+                self.add((node, GEO.lat, Literal(round(float(r["lat"]), 6), datatype=XSD.decimal)))
+                self.add((node, GEO.long, Literal(round(float(r["lon"]), 6), datatype=XSD.decimal)))
+        return node
+
+    def agency(self, name: str, region_code: str = "", kind: str = "", parent: str = "",
+               surface: str = "", candidates: Iterable[str] = ()) -> URIRef:
+        node = iris.agency(name)
+        if node not in self.agencies:
+            self.agencies.add(node)
+            self.add((node, RDF.type, PK.Agency))
+            self.add((node, SKOS.prefLabel, zh(name)))
+        if kind:
+            self.add((node, PK.kind, Literal(kind)))
+        if region_code and region_code in self.regions:
+            self.add((node, PK.locatedIn, iris.region(region_code)))
+        elif candidates:
+            amb = URIRef(f"{node}/ambiguous-location")
+            self.add((node, PK.ambiguousLocation, amb))
+            self.add((amb, RDF.type, PK.AmbiguousRegion))
+            for c in candidates:
+                if c in self.regions:
+                    self.add((amb, PK.candidate, iris.region(c)))
+        if parent and parent != name:
+            self.add((node, ORG.subOrganizationOf, self.agency(parent)))
+        if surface and surface != name:
+            self.add((node, SKOS.altLabel, zh(surface)))
+        return node
+
+    def law(self, m: dict[str, Any]) -> URIRef:
+        node = iris.law(m["canonical"])
+        if node not in self.laws:
+            self.laws.add(node)
+            self.add((node, RDF.type, PK.Law))
+            self.add((node, SKOS.prefLabel, zh(m["canonical"])))
+            self.add((node, PK.level, iris.level(m.get("level", "其他"))))
+            self.add((node, PK.inRegistry, Literal(bool(m.get("in_registry")))))
+            for a in m.get("aliases") or []:
+                if a != m["canonical"]:
+                    self.add((node, SKOS.altLabel, zh(a)))
+            if m.get("issuer"):
+                self.add((node, PK.issuer, self.agency(m["issuer"])))
+            if m.get("jurisdiction") and m["jurisdiction"] in self.regions:
+                self.add((node, PK.jurisdiction, iris.region(m["jurisdiction"])))
+        surface = m["surface"].strip("《》〈〉")
+        if surface != m["canonical"]:
+            self.add((node, SKOS.altLabel, zh(surface)))
+        if m.get("doc_number"):
+            num = iris.doc_number(m["doc_number"])
+            self.add((node, PK.identifiedBy, num))
+            self.add((num, RDF.type, PK.DocumentNumber))
+            self.add((num, SKOS.prefLabel, Literal(m["doc_number"])))
+            self.add((node, ELI.id_local, Literal(m["doc_number"])))
+        return node
+
+    def evidence(self, node: URIRef, m: dict[str, Any], sentences: dict[int, dict], report: URIRef) -> None:
+        self.add((node, PROV.wasDerivedFrom, report))
+        self.add((node, PK.surface, zh(m["surface"])))
+        self.add((node, PK.startOffset, Literal(int(m["start"]))))
+        self.add((node, PK.endOffset, Literal(int(m["end"]))))
+        s = sentences.get(m["sentence"])
+        if s is not None:
+            self.add((node, PK.sentenceIndex, Literal(int(s["index"]))))
+            self.add((node, PK.sentenceStart, Literal(int(s["start"]))))
+            self.add((node, PK.sentenceEnd, Literal(int(s["end"]))))
+            self.add((node, PK.evidenceText, zh(s["text"])))
+
+    # --- one report ------------------------------------------------------------------
+    def record(self, r: dict[str, Any]) -> None:
+        for reg in r.get("region_index", []):
+            self.region(reg)
+        meta = r.get("meta", {})
+        region_code = meta.get("region_code", "")
+        agency_name = r.get("agency") or meta.get("agency") or "未识别的报告机关"
+        issuer = self.agency(agency_name, region_code, "government", surface=r.get("agency_surface", ""),
+                             candidates=meta.get("region_candidates", []))
+        rep = iris.report(region_code, agency_name, r.get("year"), r.get("sha256", "0" * 8))
+        self.add((rep, RDF.type, PK.Report))
+        self.add((rep, PK.issuedBy, issuer))
+        title = meta.get("title") or r["doc"]
+        self.add((rep, DCTERMS.title, zh(title)))
+        label = f"{agency_name} {r.get('year') or ''}".strip()
+        self.add((rep, RDFS.label, zh(label)))
+        self.add((rep, PK.sourceFile, Literal(r["doc"])))
+        if r.get("sha256"):
+            self.add((rep, PK.sha256, Literal(r["sha256"])))
+        if r.get("year"):
+            self.add((rep, PK.year, Literal(int(r["year"]))))
+        if r.get("date"):
+            self.add((rep, DCTERMS.date, Literal(r["date"], datatype=XSD.date)))
+        for a in r.get("addressees", []):
+            self.add((rep, PK.submittedTo, self.agency(a["name"], a.get("region_code", ""), surface=a["surface"])))
+
+        sentences = {s["index"]: s for s in r.get("sentences", [])}
+        for m in r.get("mentions", []):
+            label_ = m["label"]
+            if label_ == "LAW":
+                law = self.law(m)
+                self.add((rep, PK.cites, law))
+                c = iris.citation(rep, m["start"], m["end"])
+                self.add((rep, PK.hasCitation, c))
+                self.add((c, RDF.type, PK.Citation))
+                self.add((c, PK.citedLaw, law))
+                self.add((c, PK.role, iris.role(m.get("role", "其他"))))
+                for t in m.get("triggers") or []:
+                    self.add((c, PK.trigger, zh(t)))
+                self.evidence(c, m, sentences, rep)
+            elif label_ == "AGENCY":
+                a = self.agency(m["canonical"], m.get("region_code", ""), m.get("kind", ""),
+                                m.get("parent", ""), surface=m["surface"] if not m.get("pronoun") else "")
+                self.add((rep, PK.mentionsAgency, a))
+            elif label_ == "REGION":
+                if m.get("code"):
+                    self.add((rep, PK.mentionsRegion, iris.region(m["code"])))
+                else:
+                    amb = URIRef(f"{rep}/ambiguous-region/{iris.key(m['canonical'])}")
+                    self.add((amb, RDF.type, PK.AmbiguousRegion))
+                    self.add((amb, SKOS.prefLabel, zh(m["canonical"])))
+                    for c in m.get("candidates", []):
+                        if c in self.regions:
+                            self.add((amb, PK.candidate, iris.region(c)))
+                    self.add((rep, PK.mentionsRegion, amb))
+            elif label_ == "PROGRAM":
+                p = iris.program(m["canonical"])
+                self.add((p, RDF.type, PK.Program))
+                self.add((p, SKOS.prefLabel, zh(m["canonical"])))
+                self.add((rep, PK.mentionsProgram, p))
+                self.add((issuer, PK.adopts, p))
+                pm = iris.mention(rep, "program", m["start"], m["end"])
+                self.add((rep, PK.hasProgramMention, pm))
+                self.add((pm, RDF.type, PK.ProgramMention))
+                self.add((pm, PK.program, p))
+                self.evidence(pm, m, sentences, rep)
+        for name in r.get("regions_cooperation", []):
+            for reg in r.get("region_index", []):
+                if reg["name"] == name:
+                    self.add((issuer, PK.cooperatesWith, iris.region(reg["code"])))
+        for o in r.get("observations", []):
+            node = iris.mention(rep, "observation", o["start"], o["end"])
+            self.add((rep, PK.hasObservation, node))
+            self.add((node, RDF.type, PK.Observation))
+            self.add((node, PK.measure, Literal(o["measure"])))
+            self.add((node, RDF.value, Literal(o["value"], datatype=XSD.decimal)))
+            self.add((node, PK.unit, zh(o["unit"])))
+            self.evidence(node, {**o, "surface": o["surface"]}, sentences, rep)
+
+
+def build_graph(records: Iterable[dict[str, Any]], with_ontology: bool = True) -> Graph:
+    """One RDF graph of all reports; the ontology's vocabularies (levels, roles) are included so
+    that queries can read their labels."""
+    g = new_graph()
+    if with_ontology:
+        for t in ontology_graph():
+            g.add(t)
+    b = _Builder(g)
+    for r in records:
+        b.record(r)
+    return g

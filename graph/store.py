@@ -1,0 +1,183 @@
+"""SPARQL on pyoxigraph: the persistent store written by ``policykg build`` (OUT/store/), named
+queries from ``ontology/queries/*.rq``, and result formatting (table, CSV, SPARQL JSON)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from .iris import ID, PK
+
+STORE_DIR = "store"
+_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
+            ".trig": ox.RdfFormat.TRIG, ".rdf": ox.RdfFormat.RDF_XML, ".xml": ox.RdfFormat.RDF_XML,
+            ".jsonld": ox.RdfFormat.JSON_LD, ".n3": ox.RdfFormat.N3}
+SHORT = [("pk:", str(PK)), ("id:", ID), ("skos:", "http://www.w3.org/2004/02/skos/core#"),
+         ("xsd:", "http://www.w3.org/2001/XMLSchema#")]
+
+
+def write_store(graph: Graph, out_dir: Path) -> Path:
+    """Write a persistent pyoxigraph store at OUT/store, replacing an older one."""
+    path = Path(out_dir) / STORE_DIR
+    if path.exists():
+        shutil.rmtree(path)
+    store = ox.Store(str(path))
+    data = graph.serialize(format="nt", encoding="utf-8")
+    store.bulk_load(data, ox.RdfFormat.N_TRIPLES)
+    store.flush()
+    del store
+    return path
+
+
+def open_store(path) -> ox.Store:
+    """A store for an OUT folder (its store/, else its graph.ttl) or for any RDF file."""
+    p = Path(path)
+    if p.is_dir():
+        if (p / STORE_DIR).is_dir():
+            try:
+                return ox.Store.read_only(str(p / STORE_DIR))
+            except OSError as e:
+                raise OSError(f"{p / STORE_DIR}: cannot open the store ({e})")
+        if (p / "graph.ttl").exists():
+            p = p / "graph.ttl"
+        else:
+            raise OSError(f"{path}: neither a build folder (no store/ or graph.ttl) nor an RDF file")
+    if not p.exists():
+        raise OSError(f"{path}: no such file or folder")
+    fmt = _FORMATS.get(p.suffix.lower())
+    if fmt is None:
+        raise ValueError(f"{p}: unknown RDF format (use .ttl, .nt, .nq, .trig, .rdf or .jsonld)")
+    store = ox.Store()
+    try:
+        store.bulk_load(path=str(p), format=fmt)
+    except SyntaxError as e:
+        raise ValueError(f"{p}: not valid {p.suffix} ({e})")
+    return store
+
+
+# --- named queries -----------------------------------------------------------------------
+
+def _queries_dir():
+    return resources.files("policykg.ontology").joinpath("queries")
+
+
+def list_named_queries() -> dict[str, tuple[str, str]]:
+    """name → (path, description from the first comment line)."""
+    out = {}
+    for f in sorted(_queries_dir().iterdir(), key=lambda x: x.name):
+        if f.name.endswith(".rq"):
+            first = f.read_text(encoding="utf-8").splitlines()[0]
+            out[f.name[:-3]] = (str(f), first.lstrip("# ").strip())
+    return out
+
+
+def load_named_query(name: str) -> str:
+    f = _queries_dir().joinpath(f"{name}.rq")
+    if not f.is_file():
+        raise KeyError(name)
+    return f.read_text(encoding="utf-8")
+
+
+def query_parameters(text: str) -> dict[str, str]:
+    """Parameters a query declares in its header: ``# param: law — a canonical law name``."""
+    return {m.group(1): m.group(2).strip() for m in re.finditer(r"^#\s*param:\s*(\w+)\s*[—-]+\s*(.*)$", text, re.M)}
+
+
+# --- running and formatting --------------------------------------------------------------
+
+@dataclass
+class Result:
+    variables: list[str] = field(default_factory=list)
+    rows: list[list[object]] = field(default_factory=list)  # pyoxigraph terms or None
+    boolean: bool | None = None
+    triples: list[object] | None = None
+
+
+def run_query(store: ox.Store, text: str, bindings: dict[str, str] | None = None) -> Result:
+    """Run SPARQL; ``bindings`` give values to the query's parameters (as @zh literals, or
+    IRIs when they look like one). Raises ValueError on a bad query or a missing parameter."""
+    params = query_parameters(text)
+    bindings = dict(bindings or {})
+    unknown = set(bindings) - set(params) if params else set()
+    if unknown:
+        raise ValueError(f"unknown parameter(s) {', '.join(sorted(unknown))}; this query takes: {', '.join(params) or 'none'}")
+    missing = [p for p in params if p not in bindings]
+    if missing:
+        raise ValueError("missing parameter(s): " + ", ".join(f"-p {p}=… ({params[p]})" for p in missing))
+    if bindings:
+        # a VALUES block at the top of the WHERE clause binds each parameter
+        values = " ".join(f"VALUES ?{k} {{ {_term(v)} }}" for k, v in bindings.items())
+        text = re.sub(r"WHERE\s*\{", lambda m: m.group(0) + " " + values + " ", text, count=1, flags=re.I)
+    try:
+        res = store.query(text)
+    except SyntaxError as e:
+        raise ValueError(f"SPARQL syntax error: {e}")
+    if isinstance(res, ox.QueryBoolean):
+        return Result(boolean=bool(res))
+    if isinstance(res, ox.QuerySolutions):
+        variables = [v.value for v in res.variables]
+        return Result(variables, [[sol[v] for v in variables] for sol in res])
+    return Result(variables=["subject", "predicate", "object"], rows=[[t.subject, t.predicate, t.object] for t in res])
+
+
+def _term(value: str) -> str:
+    if re.match(r"^https?://\S+$", value):
+        return f"<{value}>"
+    return json.dumps(value, ensure_ascii=False) + "@zh"
+
+
+def _display(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        for short, long in SHORT:
+            if term.value.startswith(long):
+                return short + term.value[len(long):]
+        return term.value
+    return term.value
+
+
+def to_table_rows(result: Result) -> tuple[list[str], list[list[str]]]:
+    return result.variables, [[_display(t) for t in row] for row in result.rows]
+
+
+def to_csv(result: Result) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    if result.boolean is not None:
+        w.writerow(["boolean"])
+        w.writerow([str(result.boolean).lower()])
+        return buf.getvalue()
+    w.writerow(result.variables)
+    for row in result.rows:
+        w.writerow(["" if t is None else t.value for t in row])
+    return buf.getvalue()
+
+
+def _json_term(term) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype and term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def to_json(result: Result) -> str:
+    """SPARQL 1.1 Query Results JSON."""
+    if result.boolean is not None:
+        return json.dumps({"head": {}, "boolean": result.boolean})
+    bindings = [{v: _json_term(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
+    return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, ensure_ascii=False, indent=1)
