@@ -173,10 +173,6 @@ def _expand(text, s, e, kind, name, ctx: Context, gaz: Gazetteer, lex: OrganLexi
         if name == "中央" and not text.startswith("党中央", max(0, s - 1)):
             # bare 中央 is an adjective (中央全面依法治国工作会议), not an agency
             return None
-        if s > 0 and _CJK.match(text[s - 1]) and text[s - 1] not in "和与及向由经在对将于被为等同、" and not generic:
-            # 国务院 inside 国务院办公厅 is handled by the longer entry; inside a word it is not ours
-            if name in ("中央",):
-                return None
         return AgencyMatch(s, e, name, canonical, canonical, k, "", national=True)
     if kind == "pronoun":
         if nxt in "员会" and name.endswith("委"):
