@@ -74,3 +74,39 @@ def seed_records(nlp, seed_documents) -> list[dict]:
 @pytest.fixture(scope="session")
 def examples_dir() -> Path:
     return ROOT / "examples" / "sample"
+
+
+# --- a real headless browser: Debian's Chromium driven by Playwright (no browser download) ---
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _chromium_path() -> Path:
+    return Path(os.environ.get("POLICYKG_CHROMIUM", "/usr/bin/chromium"))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Chromium for the whole session; pages are opened with ``browser.new_page()``."""
+    exe = _require(_chromium_path(), "Chromium (Debian package `chromium`)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - the test extra installs it
+        _require(ROOT / "playwright-is-not-installed", "the playwright package")
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(exe), headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser):
+    """A fresh page that records console errors and page errors in ``page.errors``."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    p = context.new_page()
+    p.errors = []
+    p.on("console", lambda m: p.errors.append(m.text) if m.type == "error" else None)
+    p.on("pageerror", lambda e: p.errors.append(str(e)))
+    yield p
+    context.close()
