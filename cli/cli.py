@@ -10,10 +10,7 @@ import click
 
 from . import __version__
 
-INPUTS = click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
-JOBS = click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
-                    help="Worker processes for extraction (one spaCy pipeline each).")
-GRAPH = click.argument("graph", type=click.Path(exists=True, path_type=Path))
+from .common import GRAPH, INPUTS, JOBS, load_rdf as _load_rdf
 
 
 def _quiet_libraries() -> None:
@@ -254,37 +251,6 @@ def _print_table(st, result) -> None:
     console.print(f"{len(rows)} rows", style="dim")
 
 
-def _load_rdf(graph_path: Path):
-    """An rdflib Graph from an OUT folder (its graph.ttl) or an RDF file."""
-    import rdflib
-
-    path = graph_path / "graph.ttl" if graph_path.is_dir() else graph_path
-    if not path.exists():
-        raise click.ClickException(f"{graph_path}: no graph.ttl here (run policykg build first)")
-    g = rdflib.Graph()
-    try:
-        g.parse(path, format=rdflib.util.guess_format(str(path)) or "turtle")
-    except Exception as e:
-        raise click.ClickException(f"{path}: not a readable RDF file ({e})")
-    return g
-
-
-@cli.command()
-@GRAPH
-@click.option("-o", "--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="HTML file to write.")
-@click.option("--title", help="Page title (default: a summary of the graph).")
-def viz(graph, out_file, title) -> None:
-    """Write an interactive, offline HTML view of GRAPH (OUT folder or RDF file)."""
-    from policykg.graph.project import to_networkx
-    from policykg.viz.page import default_title, write_graph_page
-
-    nx_graph = to_networkx(_load_rdf(graph))
-    write_graph_page(nx_graph, out_file, title=title or default_title(nx_graph),
-                     description="Nodes coloured by type; hover a citation edge for its evidence sentence.")
-    click.echo(f"wrote {out_file} ({nx_graph.number_of_nodes()} nodes, {nx_graph.number_of_edges()} edges)")
-
-
 @cli.command()
 @GRAPH
 def validate(graph) -> None:
@@ -299,6 +265,13 @@ def validate(graph) -> None:
     else:
         click.echo(f"{len(violations)} violations")
         sys.exit(1)
+
+
+from .viz_cmd import viz  # noqa: E402  (commands kept in their own modules)
+from .explore import export, stats  # noqa: E402
+
+for _command in (viz, stats, export):
+    cli.add_command(_command)
 
 
 def main() -> None:

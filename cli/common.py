@@ -1,0 +1,28 @@
+"""Options and helpers shared by the policykg commands."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+INPUTS = click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+JOBS = click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
+                    help="Worker processes for extraction (one spaCy pipeline each).")
+GRAPH = click.argument("graph", type=click.Path(exists=True, path_type=Path))
+
+
+def load_rdf(graph_path: Path):
+    """An rdflib Graph from an OUT folder (its graph.ttl) or an RDF file."""
+    import rdflib
+
+    path = graph_path / "graph.ttl" if graph_path.is_dir() else graph_path
+    if not path.exists():
+        raise click.ClickException(f"{graph_path}: no graph.ttl here (run policykg build first)")
+    g = rdflib.Graph()
+    try:
+        g.parse(path, format=rdflib.util.guess_format(str(path)) or "turtle")
+    except Exception as e:
+        raise click.ClickException(f"{path}: not a readable RDF file ({e})")
+    return g
+
+
