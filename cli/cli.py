@@ -178,23 +178,27 @@ def _read_jsonl(path: Path) -> list[dict]:
 
 
 @cli.command()
-@GRAPH
-@click.argument("sparql", required=False)
+@click.argument("args", nargs=-1, metavar="[GRAPH] [SPARQL]")
 @click.option("-f", "--file", "query_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Read the query from a .rq file.")
 @click.option("-n", "--name", help="Run a named query from ontology/queries (see --list).")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a named query's parameter, e.g. -p law=中华人民共和国宪法 (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--endpoint", metavar="URL",
+              help="Query a SPARQL endpoint (another policykg, Virtuoso, …) instead of a local GRAPH.")
+@click.option("--user", help="User name for --endpoint, if it needs one.")
+@click.option("--password", help="Password for --endpoint.")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
-def query(graph, sparql, query_file, name, params, fmt, list_queries) -> None:
-    """Run a SPARQL query on GRAPH (a build OUT folder or an RDF file).
+def query(args, query_file, name, params, fmt, endpoint, user, password, list_queries) -> None:
+    """Run a SPARQL query on GRAPH (a build OUT folder or an RDF file), or at --endpoint URL.
 
     \b
     Examples:
       policykg query out --name laws-by-region
       policykg query out --name regions-citing -p law=中华人民共和国传染病防治法
       policykg query out 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --format csv
+      policykg query --endpoint http://127.0.0.1:8890/sparql --name laws-by-role
     """
     from policykg.graph import store as st
 
@@ -202,6 +206,17 @@ def query(graph, sparql, query_file, name, params, fmt, list_queries) -> None:
         for qname, (path, description) in st.list_named_queries().items():
             click.echo(f"{qname:<28} {description}")
         return
+    args = list(args)
+    graph = None
+    if not endpoint:
+        if not args:
+            raise click.UsageError("give GRAPH (a build folder or an RDF file), or --endpoint URL")
+        graph = Path(args.pop(0))
+        if not graph.exists():
+            raise click.UsageError(f"GRAPH {str(graph)!r} does not exist")
+    if len(args) > 1:
+        raise click.UsageError("too many arguments: quote the SPARQL query")
+    sparql = args[0] if args else None
     given = [x for x in (sparql, query_file, name) if x]
     if len(given) != 1:
         raise click.UsageError("give exactly one of SPARQL, --file or --name")
@@ -215,14 +230,21 @@ def query(graph, sparql, query_file, name, params, fmt, list_queries) -> None:
         try:
             text = st.load_named_query(name)
         except KeyError:
-            raise click.UsageError(f"no named query {name!r}; see policykg query GRAPH --list")
+            raise click.UsageError(f"no named query {name!r}; see policykg query --list")
     elif query_file:
         text = query_file.read_text(encoding="utf-8")
     else:
         text = sparql
     try:
-        store = st.open_store(graph)
-        result = st.run_query(store, text, bindings or None)
+        if endpoint:
+            from policykg.serve.remote import RemoteError, run_remote
+
+            try:
+                result = run_remote(endpoint, text, bindings or None, user=user, password=password)
+            except RemoteError as e:
+                raise click.ClickException(str(e))
+        else:
+            result = st.run_query(st.open_store(graph), text, bindings or None)
     except (SyntaxError, ValueError, OSError) as e:
         raise click.ClickException(str(e))
     if fmt == "csv":
@@ -231,6 +253,69 @@ def query(graph, sparql, query_file, name, params, fmt, list_queries) -> None:
         click.echo(st.to_json(result))
     else:
         _print_table(st, result)
+
+
+@cli.command()
+@GRAPH
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (loopback by default; 0.0.0.0 exposes the graph to the network).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0 picks a free one).")
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(0.1),
+              help="Seconds a query may run before it is cancelled.")
+@click.option("--limit", default=10000, show_default=True, type=click.IntRange(1),
+              help="Most rows (or triples) a query returns; longer answers are cut off and flagged.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Query worker processes (queries run in parallel up to this many).")
+def serve(graph, host, port, timeout, limit, workers) -> None:
+    """Serve GRAPH over the SPARQL 1.1 Protocol, with a query page for people.
+
+    \b
+    http://HOST:PORT/          query page: named queries, results table, entity links
+    http://HOST:PORT/sparql    the endpoint: GET or POST, SELECT/ASK/CONSTRUCT/DESCRIBE;
+                               JSON, XML, CSV, TSV, Turtle, N-Triples, RDF/XML, JSON-LD by the
+                               Accept header or ?format=json|xml|csv|tsv|turtle|ntriples|rdfxml|jsonld
+    http://HOST:PORT/entity?iri=IRI   an entity: labels, relations, evidence sentences
+    http://HOST:PORT/graph     the build's interactive graph page
+
+    The endpoint is read-only: SPARQL Update is refused with 403. A build folder's store/ is
+    opened directly; an RDF file is loaded into a temporary store first.
+    """
+    from policykg.serve.server import serve as run_server
+
+    try:
+        run_server(graph, host=host, port=port, workers=workers, timeout=timeout, limit=limit,
+                   announce=lambda m: click.echo(m, err=True))
+    except (OSError, ValueError, RuntimeError) as e:
+        raise click.ClickException(str(e))
+
+
+@cli.command()
+@GRAPH
+@click.option("--endpoint", required=True, metavar="URL",
+              help="Graph Store Protocol endpoint, e.g. Virtuoso's http://HOST:8890/sparql-graph-crud-auth.")
+@click.option("--graph", "graph_iri", default="https://w3id.org/policykg/graph", show_default=True,
+              help="Named graph to write into.")
+@click.option("--user", help="User name (Virtuoso: dba or a user with SPARQL_UPDATE).")
+@click.option("--password", help="Password (or set POLICYKG_ENDPOINT_PASSWORD).", envvar="POLICYKG_ENDPOINT_PASSWORD")
+@click.option("--auth", type=click.Choice(["digest", "basic"]), default="digest", show_default=True)
+@click.option("--replace/--append", default=True, show_default=True,
+              help="Replace the named graph's content, or add to it.")
+def load(graph, endpoint, graph_iri, user, password, auth, replace) -> None:
+    """Push GRAPH into an existing SPARQL store (SPARQL 1.1 Graph Store Protocol), so that the
+    same named queries run there: policykg query --endpoint URL --name NAME.
+
+    \b
+    Example (Virtuoso Open-Source):
+      policykg load out --endpoint http://127.0.0.1:8890/sparql-graph-crud-auth --user dba --password dba
+      policykg query --endpoint http://127.0.0.1:8890/sparql --name laws-by-region
+    """
+    from policykg.serve.remote import RemoteError, load_graph
+
+    try:
+        n = load_graph(graph, endpoint, graph_iri, user=user, password=password, auth=auth, replace=replace)
+    except (RemoteError, OSError, ValueError) as e:
+        raise click.ClickException(str(e))
+    click.echo(f"loaded {n} triples into <{graph_iri}> at {endpoint}")
 
 
 def _print_table(st, result) -> None:

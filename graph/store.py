@@ -101,21 +101,29 @@ class Result:
     triples: list[object] | None = None
 
 
-def run_query(store: ox.Store, text: str, bindings: dict[str, str] | None = None) -> Result:
-    """Run SPARQL; ``bindings`` give values to the query's parameters (as @zh literals, or
-    IRIs when they look like one). Raises ValueError on a bad query or a missing parameter."""
+def bind_parameters(text: str, bindings: dict[str, str] | None = None) -> str:
+    """The query with its declared parameters bound: a VALUES block per parameter at the top of
+    the WHERE clause (values become @zh literals, or IRIs when they look like one). Plain SPARQL
+    1.1, so the bound query runs the same on pyoxigraph and on any other engine.
+    Raises ValueError for a missing or unknown parameter."""
     params = query_parameters(text)
     bindings = dict(bindings or {})
-    unknown = set(bindings) - set(params) if params else set()
+    unknown = set(bindings) - set(params) if params else set(bindings)
     if unknown:
         raise ValueError(f"unknown parameter(s) {', '.join(sorted(unknown))}; this query takes: {', '.join(params) or 'none'}")
     missing = [p for p in params if p not in bindings]
     if missing:
         raise ValueError("missing parameter(s): " + ", ".join(f"-p {p}=… ({params[p]})" for p in missing))
     if bindings:
-        # a VALUES block at the top of the WHERE clause binds each parameter
         values = " ".join(f"VALUES ?{k} {{ {_term(v)} }}" for k, v in bindings.items())
         text = re.sub(r"WHERE\s*\{", lambda m: m.group(0) + " " + values + " ", text, count=1, flags=re.I)
+    return text
+
+
+def run_query(store: ox.Store, text: str, bindings: dict[str, str] | None = None) -> Result:
+    """Run SPARQL; ``bindings`` give values to the query's parameters (see bind_parameters).
+    Raises ValueError on a bad query or a missing parameter."""
+    text = bind_parameters(text, bindings)
     try:
         res = store.query(text)
     except SyntaxError as e:

@@ -110,3 +110,21 @@ def page(browser):
     p.on("pageerror", lambda e: p.errors.append(str(e)))
     yield p
     context.close()
+
+
+@pytest.fixture(scope="session")
+def seeds_build(seed_records, tmp_path_factory) -> Path:
+    """A build folder of the seed reports, as ``policykg build`` writes it: graph.ttl, store/,
+    graph.html (made from the session's records, so the reports are extracted only once)."""
+    from policykg.graph.build import build_graph
+    from policykg.graph.project import to_networkx
+    from policykg.graph.store import write_store
+    from policykg.viz.page import default_title, write_graph_page
+
+    out = tmp_path_factory.mktemp("seeds_build")
+    graph = build_graph(seed_records)
+    graph.serialize(out / "graph.ttl", format="turtle")
+    write_store(graph, out)
+    nx_graph = to_networkx(graph)
+    write_graph_page(nx_graph, out / "graph.html", title=default_title(nx_graph))
+    return out

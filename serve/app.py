@@ -1,0 +1,215 @@
+"""The policykg web service (WSGI, werkzeug): the SPARQL 1.1 Protocol at /sparql, a query page
+for people at /, a page per entity at /entity, and the HTML graph at /graph.
+
+Everything the pages need is served from this package: no CDN, works offline."""
+from __future__ import annotations
+
+import json
+import mimetypes
+from importlib import resources
+from pathlib import Path
+from typing import Callable
+from urllib.parse import quote
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from policykg.graph.store import bind_parameters, list_named_queries, load_named_query, query_parameters
+
+from .executor import QueryError, QueryExecutor
+from .results import FORMAT_ALIASES, GRAPH_FORMATS, SOLUTION_FORMATS
+
+JSON_TYPE = "application/sparql-results+json"
+TEXT_TYPES = ("text/csv", "text/tab-separated-values", "text/turtle", "application/n-triples")
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+PK = "https://w3id.org/policykg/ontology#"
+
+
+def _content_type(mime: str) -> str:
+    return f"{mime}; charset=utf-8" if mime in TEXT_TYPES or mime.endswith(("+json", "+xml", "/json")) else mime
+
+
+def negotiate(request: Request) -> tuple[str, str]:
+    """The media types for solutions and for graphs, from ?format= or else the Accept header."""
+    fmt = request.values.get("format") or request.values.get("output")
+    if fmt:
+        mime = FORMAT_ALIASES.get(fmt.lower(), fmt.lower())
+        if mime in SOLUTION_FORMATS:
+            return mime, "text/turtle"
+        if mime in GRAPH_FORMATS:
+            return JSON_TYPE, mime
+        raise QueryError(406, f"unknown format {fmt!r}; use one of: " + ", ".join(sorted(
+            {s for s, _ in SOLUTION_FORMATS.values()} | {s for s, _ in GRAPH_FORMATS.values()})))
+    accept = request.accept_mimetypes
+    solutions = accept.best_match(list(SOLUTION_FORMATS) + ["application/json"], default=JSON_TYPE)
+    graph = accept.best_match(list(GRAPH_FORMATS), default="text/turtle")
+    return (JSON_TYPE if solutions == "application/json" else solutions), graph
+
+
+def _error(status: int, message: str) -> Response:
+    return Response(message + "\n", status=status, content_type="text/plain; charset=utf-8")
+
+
+class App:
+    def __init__(self, executor: QueryExecutor, graph_page: Callable[[], Path | None] | None = None,
+                 title: str = "policykg"):
+        self.executor = executor
+        self.graph_page = graph_page or (lambda: None)
+        self.title = title
+        self.env = Environment(loader=PackageLoader("policykg.serve", "templates"),
+                               autoescape=select_autoescape(default=True, default_for_string=True))
+        self.env.filters["entity_url"] = lambda iri: "/entity?iri=" + quote(iri, safe="")
+        self.url_map = Map([
+            Rule("/", endpoint="index"),
+            Rule("/sparql", endpoint="sparql"),
+            Rule("/queries", endpoint="queries"),
+            Rule("/entity", endpoint="entity"),
+            Rule("/graph", endpoint="graph"),
+            Rule("/static/<path:name>", endpoint="static"),
+            Rule("/favicon.ico", endpoint="favicon"),
+        ])
+
+    # --- WSGI ---------------------------------------------------------------------------
+    def __call__(self, environ, start_response):
+        request = Request(environ)
+        adapter = self.url_map.bind_to_environ(environ)
+        try:
+            endpoint, args = adapter.match()
+            response = getattr(self, "on_" + endpoint)(request, **args)
+        except QueryError as e:
+            response = _error(e.status, e.message)
+        except HTTPException as e:
+            response = e
+        return response(environ, start_response)
+
+    # --- the SPARQL 1.1 Protocol ----------------------------------------------------------
+    def on_sparql(self, request: Request) -> Response:
+        if request.method not in ("GET", "POST", "HEAD"):
+            raise MethodNotAllowed(["GET", "POST"])
+        ctype = request.mimetype
+        if ctype == "application/sparql-update" or "update" in request.values:
+            raise QueryError(403, "this endpoint is read-only: SPARQL Update is refused")
+        if request.method == "POST" and ctype == "application/sparql-query":
+            text = request.get_data(as_text=True)
+        else:
+            text = request.values.get("query", "")
+        if not text.strip():
+            return _error(400, "no query: send ?query=… (GET), a form field query=… or an "
+                               "application/sparql-query body (POST)")
+        # policykg extension: param.NAME=VALUE binds a named query's declared parameter
+        params = {k[6:]: v for k, v in request.values.items() if k.startswith("param.")}
+        if params or query_parameters(text):
+            try:
+                text = bind_parameters(text, params)
+            except ValueError as e:
+                raise QueryError(400, str(e))
+        solution_type, graph_type = negotiate(request)
+        answer = self.executor.run(text, solution_type, graph_type)
+        headers = {"X-Result-Rows": str(answer.rows), "Cache-Control": "no-store"}
+        if answer.truncated:
+            headers["X-Result-Truncated"] = f"true; limited to {self.executor.limit} rows"
+        return Response(answer.body, content_type=_content_type(answer.content_type), headers=headers)
+
+    def _select(self, text: str) -> list[dict]:
+        answer = self.executor.run(text, JSON_TYPE, "text/turtle")
+        doc = json.loads(answer.body)
+        return doc["results"]["bindings"]
+
+    # --- pages ----------------------------------------------------------------------------
+    def on_queries(self, request: Request) -> Response:
+        return Response(json.dumps(self._named_queries(), ensure_ascii=False), content_type="application/json; charset=utf-8")
+
+    def _named_queries(self) -> list[dict]:
+        out = []
+        for name, (_path, description) in list_named_queries().items():
+            text = load_named_query(name)
+            out.append({"name": name, "description": description, "text": text,
+                        "params": [{"name": k, "help": v} for k, v in query_parameters(text).items()]})
+        return out
+
+    def on_index(self, request: Request) -> Response:
+        page = self.env.get_template("index.html").render(
+            title=self.title, queries=self._named_queries(), has_graph=self.graph_page() is not None,
+            limit=self.executor.limit, timeout=self.executor.timeout)
+        return Response(page, content_type="text/html; charset=utf-8")
+
+    def on_entity(self, request: Request) -> Response:
+        iri = request.args.get("iri", "")
+        if not iri or any(c in iri for c in '<>"{}|\\^` \n'):
+            return _error(400, "give ?iri= with the IRI of an entity")
+        node = f"<{iri}>"
+        labels = self._select(f"""SELECT ?p ?l WHERE {{ VALUES ?p {{ <{SKOS}prefLabel> <{SKOS}altLabel>
+            <http://www.w3.org/2000/01/rdf-schema#label> <http://purl.org/dc/terms/title> }} {node} ?p ?l }}""")
+        out_rel = self._select(f"""SELECT ?p ?o ?ol WHERE {{ {node} ?p ?o .
+            OPTIONAL {{ ?o <{SKOS}prefLabel>|<http://www.w3.org/2000/01/rdf-schema#label> ?ol
+                       FILTER(LANG(?ol) IN ("zh", "")) }} }}
+            ORDER BY ?p ?o LIMIT 2000""")
+        in_rel = self._select(f"""SELECT ?s ?p ?sl WHERE {{ ?s ?p {node} .
+            OPTIONAL {{ ?s <{SKOS}prefLabel>|<http://www.w3.org/2000/01/rdf-schema#label> ?sl
+                       FILTER(LANG(?sl) IN ("zh", "")) }} }}
+            ORDER BY ?p ?s LIMIT 2000""")
+        # sentences that support facts about this entity: evidence nodes next to it, and for a
+        # report or an agency the citations made in its reports
+        evidence = self._select(f"""PREFIX pk: <{PK}> PREFIX prov: <http://www.w3.org/ns/prov#>
+            SELECT DISTINCT ?ev ?text ?start ?end ?report ?reportLabel ?role ?lawLabel WHERE {{
+              {{ ?ev ?p {node} }} UNION {{ {node} ?p ?ev }} UNION {{ {node} pk:hasCitation ?ev }}
+              UNION {{ ?r pk:issuedBy {node} ; pk:hasCitation ?ev }}
+              ?ev pk:evidenceText ?text ; pk:startOffset ?start ; pk:endOffset ?end ; prov:wasDerivedFrom ?report .
+              OPTIONAL {{ ?report <http://www.w3.org/2000/01/rdf-schema#label> ?reportLabel }}
+              OPTIONAL {{ ?ev pk:role/<{SKOS}prefLabel> ?role FILTER(LANG(?role) = "zh") }}
+              OPTIONAL {{ ?ev pk:citedLaw/<{SKOS}prefLabel> ?lawLabel }}
+            }} ORDER BY ?reportLabel ?start LIMIT 500""")
+        if not (labels or out_rel or in_rel):
+            raise NotFound(f"no entity {iri} in this graph")
+
+        def v(b, k):
+            return b[k]["value"] if k in b else ""
+
+        rank = {SKOS + "prefLabel": 0, "http://www.w3.org/2000/01/rdf-schema#label": 1, "http://purl.org/dc/terms/title": 2}
+        ranked = sorted(labels, key=lambda b: (rank.get(v(b, "p"), 3), b["l"].get("xml:lang") != "zh", v(b, "l")))
+        name = v(ranked[0], "l") if ranked else iri.rsplit("/", 1)[-1]
+        types = sorted({v(b, "o") for b in out_rel if v(b, "p") == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"})
+        page = self.env.get_template("entity.html").render(
+            title=self.title, iri=iri, name=name, types=types,
+            aliases=sorted({v(b, "l") for b in labels} - {name}),
+            out_rel=[(v(b, "p"), b["o"], v(b, "ol")) for b in out_rel
+                     if v(b, "p") != "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"],
+            in_rel=[(b["s"], v(b, "p"), v(b, "sl")) for b in in_rel],
+            evidence=[{k: v(b, k) for k in ("ev", "text", "start", "end", "report", "reportLabel", "role", "lawLabel")}
+                      for b in evidence],
+            has_graph=self.graph_page() is not None, short=_short)
+        return Response(page, content_type="text/html; charset=utf-8")
+
+    def on_graph(self, request: Request) -> Response:
+        path = self.graph_page()
+        if path is None:
+            raise NotFound("this graph has no HTML page (build with --html, or serve a build folder)")
+        return Response(Path(path).read_bytes(), content_type="text/html; charset=utf-8")
+
+    def on_favicon(self, request: Request) -> Response:
+        return self.on_static(request, "favicon.svg")
+
+    def on_static(self, request: Request, name: str) -> Response:
+        base = resources.files("policykg.serve").joinpath("static")
+        f = base.joinpath(name)
+        if "/" in name or name.startswith(".") or not f.is_file():
+            raise NotFound()
+        ctype = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        return Response(f.read_bytes(), content_type=_content_type(ctype) if ctype.startswith("text/") else ctype,
+                        headers={"Cache-Control": "max-age=300"})
+
+
+_SHORT = [("pk:", PK), ("id:", "https://w3id.org/policykg/id/"), ("skos:", SKOS),
+          ("rdf:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"), ("rdfs:", "http://www.w3.org/2000/01/rdf-schema#"),
+          ("prov:", "http://www.w3.org/ns/prov#"), ("org:", "http://www.w3.org/ns/org#"),
+          ("dcterms:", "http://purl.org/dc/terms/"), ("eli:", "http://data.europa.eu/eli/ontology#"),
+          ("geo:", "http://www.w3.org/2003/01/geo/wgs84_pos#"), ("xsd:", "http://www.w3.org/2001/XMLSchema#")]
+
+
+def _short(iri: str) -> str:
+    for short, long in _SHORT:
+        if iri.startswith(long):
+            return short + iri[len(long):]
+    return iri

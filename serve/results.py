@@ -1,0 +1,93 @@
+"""SPARQL results in the protocol's formats, with a row limit.
+
+pyoxigraph serialises results itself, but only whole result sets; to cut a result off at the
+limit we collect the first rows, write them as SPARQL JSON and let pyoxigraph re-serialise that
+into XML, CSV or TSV, so every format stays spec-conformant."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+SOLUTION_FORMATS = {  # media type → (short name, pyoxigraph format)
+    "application/sparql-results+json": ("json", ox.QueryResultsFormat.JSON),
+    "application/sparql-results+xml": ("xml", ox.QueryResultsFormat.XML),
+    "text/csv": ("csv", ox.QueryResultsFormat.CSV),
+    "text/tab-separated-values": ("tsv", ox.QueryResultsFormat.TSV),
+}
+GRAPH_FORMATS = {
+    "text/turtle": ("turtle", ox.RdfFormat.TURTLE),
+    "application/n-triples": ("ntriples", ox.RdfFormat.N_TRIPLES),
+    "application/rdf+xml": ("rdfxml", ox.RdfFormat.RDF_XML),
+    "application/ld+json": ("jsonld", ox.RdfFormat.JSON_LD),
+}
+# the ?format= parameter: short names, plus common aliases
+FORMAT_ALIASES = {short: mime for mime, (short, _) in {**SOLUTION_FORMATS, **GRAPH_FORMATS}.items()}
+FORMAT_ALIASES.update({"ttl": "text/turtle", "nt": "application/n-triples", "xml-rdf": "application/rdf+xml",
+                       "json-ld": "application/ld+json", "application/json": "application/sparql-results+json",
+                       "srj": "application/sparql-results+json", "srx": "application/sparql-results+xml"})
+PREFIXES = {"pk": "https://w3id.org/policykg/ontology#", "id": "https://w3id.org/policykg/id/",
+            "skos": "http://www.w3.org/2004/02/skos/core#", "xsd": "http://www.w3.org/2001/XMLSchema#",
+            "prov": "http://www.w3.org/ns/prov#", "org": "http://www.w3.org/ns/org#",
+            "dcterms": "http://purl.org/dc/terms/", "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}
+
+
+@dataclass
+class Answer:
+    kind: str            # "solutions", "boolean" or "graph"
+    content_type: str
+    body: bytes
+    rows: int            # solutions or triples written
+    truncated: bool      # the limit cut the result off
+
+
+def term_json(term) -> dict:
+    """A term as SPARQL 1.1 Query Results JSON."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Triple):  # RDF-star; not produced by policykg, kept readable
+        return {"type": "triple", "value": {k: term_json(getattr(term, k)) for k in ("subject", "predicate", "object")}}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype and term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def serialize(result, solution_type: str, graph_type: str, limit: int) -> Answer:
+    """Serialise a pyoxigraph query result, at most ``limit`` solutions or triples."""
+    if isinstance(result, ox.QueryBoolean):
+        doc = json.dumps({"head": {}, "boolean": bool(result)}).encode()
+        return Answer("boolean", solution_type, _convert(doc, solution_type), 1, False)
+    if isinstance(result, ox.QuerySolutions):
+        variables = [v.value for v in result.variables]
+        bindings, truncated = [], False
+        for i, sol in enumerate(result):
+            if i >= limit:
+                truncated = True
+                break
+            bindings.append({v: term_json(sol[v]) for v in variables if sol[v] is not None})
+        doc = json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
+                         ensure_ascii=False).encode("utf-8")
+        return Answer("solutions", solution_type, _convert(doc, solution_type), len(bindings), truncated)
+    triples, truncated = [], False
+    for i, t in enumerate(result):
+        if i >= limit:
+            truncated = True
+            break
+        triples.append(t)
+    fmt = GRAPH_FORMATS[graph_type][1]
+    prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+    body = ox.serialize(triples, format=fmt, prefixes=prefixes) if prefixes else ox.serialize(triples, format=fmt)
+    return Answer("graph", graph_type, body, len(triples), truncated)
+
+
+def _convert(json_doc: bytes, content_type: str) -> bytes:
+    if content_type == "application/sparql-results+json":
+        return json_doc
+    parsed = ox.parse_query_results(json_doc, format=ox.QueryResultsFormat.JSON)
+    return parsed.serialize(format=SOLUTION_FORMATS[content_type][1])
