@@ -117,6 +117,8 @@ def bind_parameters(text: str, bindings: dict[str, str] | None = None) -> str:
     if bindings:
         values = " ".join(f"VALUES ?{k} {{ {_term(v)} }}" for k, v in bindings.items())
         text = re.sub(r"WHERE\s*\{", lambda m: m.group(0) + " " + values + " ", text, count=1, flags=re.I)
+        # a bound query declares no open parameters any more
+        text = re.sub(r"^(#\s*)param:", r"\1bound:", text, flags=re.M)
     return text
 
 
