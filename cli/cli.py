@@ -120,17 +120,23 @@ def extract(inputs, jobs, full) -> None:
 @JOBS
 @click.option("--errors/--no-errors", default=False, show_default=True, help="List each document's missed and spurious items.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-def evaluate_cmd(gold_file, inputs, jobs, errors, as_json) -> None:
+@click.option("--levels", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="TSV of doc, law, level: also score law levels (e.g. tests/gold/seeds_law_levels.tsv).")
+@click.option("--roles", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="TSV of doc, law, occurrence, role: also score citation roles (tests/gold/seeds_citation_roles.tsv).")
+def evaluate_cmd(gold_file, inputs, jobs, errors, as_json, levels, roles) -> None:
     """Score extraction on INPUTS against GOLD.jsonl: precision, recall, F1 per field.
 
     Scores are micro-averaged over the documents; strings are compared normalised (NFKC,
     no whitespace, quotes or book-title marks, 〔〕 = []). Items the gold marks optional are
     neither rewarded nor penalised. INPUTS may also be an extraction.jsonl file.
+    region_code is always scored (from the gold's province, city and county names); law
+    levels and citation roles when --levels / --roles give their annotations.
     """
     from rich.console import Console
     from rich.table import Table
 
-    from policykg.extract.evaluate import evaluate
+    from policykg.extract.evaluate import evaluate_all
 
     from .batch import Failure, collect_inputs, extract_files
 
@@ -144,7 +150,7 @@ def evaluate_cmd(gold_file, inputs, jobs, errors, as_json) -> None:
     for result in extract_files(paths, jobs=jobs):
         (failures if isinstance(result, Failure) else predicted).append(result)
     _report_failures(failures)
-    result = evaluate(gold, predicted)
+    result = evaluate_all(gold, predicted, levels=levels, roles=roles)
     if as_json:
         click.echo(json.dumps({"documents": result.documents, "missing": result.missing,
                                "fields": [s.as_dict() for s in result.fields.values()]}, ensure_ascii=False, indent=1))

@@ -1,10 +1,17 @@
 """Compare extraction records with a gold annotation (the format of
 ``shared/corpus/gold/seeds.jsonl``): precision, recall and F1 per field, micro-averaged over
-the documents, with strings normalised as the gold's README prescribes."""
+the documents, with strings normalised as the gold's README prescribes.
+
+Beyond the gold's own fields: ``region_code`` (the official code the gold's province, city and
+county names settle on, or "ambiguous" when they do not), and, from supplementary annotation
+files, ``law_levels`` and ``citation_roles`` (see tests/gold/README.md)."""
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
+from collections import Counter
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -94,3 +101,110 @@ def evaluate(gold: Iterable[dict], predicted: Iterable[dict], fields: Iterable[s
             if gs != ps_scored:
                 s.errors.append((g["doc"], sorted(gs - ps_scored), sorted(ps_scored - gs)))
     return Evaluation(scores, n_docs, missing)
+
+
+# --- region codes -------------------------------------------------------------------------
+
+AMBIGUOUS = "ambiguous"
+
+
+def gold_region_code(record: dict, gazetteer=None) -> str:
+    """The code the gold's names settle on: the most specific named level, kept to those
+    within the broader names given; "ambiguous" when a name fits several places."""
+    if gazetteer is None:
+        from .gazetteer import load_gazetteer
+
+        gazetteer = load_gazetteer()
+    names = [record.get(k) or "" for k in ("province", "city", "county")]
+    specific = next((n for n in reversed(names) if n), "")
+    if not specific:
+        return ""
+    codes = [r.code for r in gazetteer.lookup(specific)]
+    for broader in names[: names.index(specific)]:
+        if broader and broader != specific:
+            within = {r.code for r in gazetteer.lookup(broader)}
+            codes = [c for c in codes if any(gazetteer.is_within(c, w) for w in within)]
+    return codes[0] if len(codes) == 1 else AMBIGUOUS
+
+
+def predicted_region_code(record: dict) -> str:
+    meta = record.get("meta", {})
+    if meta.get("region_code"):
+        return meta["region_code"]
+    return AMBIGUOUS if meta.get("region_candidates") else ""
+
+
+def score_region_codes(gold: Iterable[dict], predicted: Iterable[dict]) -> FieldScore:
+    score = FieldScore("region_code")
+    pred_by_doc = {r["doc"]: r for r in predicted}
+    for g in gold:
+        want = gold_region_code(g)
+        got = predicted_region_code(pred_by_doc.get(g["doc"], {}))
+        _tally(score, g["doc"], {want} - {""}, {got} - {""})
+    return score
+
+
+# --- law levels and citation roles (supplementary annotations) ------------------------------
+
+def read_tsv(path: str | Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+def _law_mentions(record: dict) -> list[dict]:
+    return [m for m in record.get("mentions", []) if m.get("label") == "LAW"]
+
+
+def score_law_levels(annotation: list[dict[str, str]], predicted: Iterable[dict]) -> FieldScore:
+    """Items ``law=level`` for the annotated laws only; a law the extractor missed is a miss."""
+    score = FieldScore("law_levels")
+    pred_by_doc = {r["doc"]: r for r in predicted}
+    wanted: dict[str, dict[str, str]] = {}
+    for row in annotation:
+        wanted.setdefault(row["doc"], {})[normalise(row["law"])] = row["level"]
+    for doc, laws in wanted.items():
+        got = {normalise(m["canonical"]): m.get("level", "其他") for m in _law_mentions(pred_by_doc.get(doc, {}))}
+        _tally(score, doc, {f"{k}={v}" for k, v in laws.items()},
+               {f"{k}={v}" for k, v in got.items() if k in laws})
+    return score
+
+
+def score_citation_roles(annotation: list[dict[str, str]], predicted: Iterable[dict]) -> FieldScore:
+    """Items ``law#n=role`` (the n-th citation of a law in a report), annotated citations only."""
+    score = FieldScore("citation_roles")
+    pred_by_doc = {r["doc"]: r for r in predicted}
+    wanted: dict[str, set[str]] = {}
+    for row in annotation:
+        wanted.setdefault(row["doc"], set()).add(f"{normalise(row['law'])}#{row['occurrence']}={row['role']}")
+    for doc, items in wanted.items():
+        keys = {i.rsplit("=", 1)[0] for i in items}
+        seen: Counter = Counter()
+        got = set()
+        for m in sorted(_law_mentions(pred_by_doc.get(doc, {})), key=lambda m: m["start"]):
+            law = normalise(m["canonical"])
+            seen[law] += 1
+            key = f"{law}#{seen[law]}"
+            if key in keys:
+                got.add(f"{key}={m.get('role', '其他')}")
+        _tally(score, doc, items, got)
+    return score
+
+
+def _tally(score: FieldScore, doc: str, gold: set[str], pred: set[str]) -> None:
+    score.tp += len(gold & pred)
+    score.fp += len(pred - gold)
+    score.fn += len(gold - pred)
+    if gold != pred:
+        score.errors.append((doc, sorted(gold - pred), sorted(pred - gold)))
+
+
+def evaluate_all(gold: list[dict], predicted: list[dict], levels: str | Path | None = None,
+                 roles: str | Path | None = None) -> Evaluation:
+    """The gold's fields, region codes, and levels and roles when their annotations are given."""
+    result = evaluate(gold, predicted)
+    result.fields["region_code"] = score_region_codes(gold, predicted)
+    if levels:
+        result.fields["law_levels"] = score_law_levels(read_tsv(levels), predicted)
+    if roles:
+        result.fields["citation_roles"] = score_citation_roles(read_tsv(roles), predicted)
+    return result

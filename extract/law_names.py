@@ -207,6 +207,8 @@ def describe(title: str, doc_number: str = "", gaz: Gazetteer | None = None,
         level = "地方政府规章" if (region or number_region) else "部门规章"
     elif core.endswith(("规划", "纲要")) and not region and not re.match(r"\d{4}", core):
         level = "国家规划"
+    elif core.endswith(("协议", "协议书", "备忘录", "倡议书", "责任书")):
+        level = "其他"  # agreements and pledges bind their parties, they are not normative documents
     else:
         level = "规范性文件"
     if not issuer and region:

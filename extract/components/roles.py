@@ -15,6 +15,9 @@ from ..records import LAW
 from .base import document, of_label
 
 OTHER = "其他"
+CLAUSE_MARKS = "，；：,;:"
+CLAUSE_PENALTY = 30
+MODIFIER_PENALTY = 60
 
 
 @functools.lru_cache(maxsize=1)
@@ -36,17 +39,33 @@ class RoleClassifier:
             self.automaton.add_word(w, (w, rs))
         self.automaton.make_automaton()
 
-    def classify(self, sentence: str, start: int, end: int) -> tuple[str, list[str]]:
-        """Role of a citation at [start, end) of ``sentence`` and the triggers that decided it."""
+    def classify(self, sentence: str, start: int, end: int,
+                 titles: list[tuple[int, int]] = ()) -> tuple[str, list[str]]:
+        """Role of a citation at [start, end) of ``sentence`` and the triggers that decided it.
+        ``titles`` are the spans of every title cited in the sentence: words inside a title
+        (…管理办法 contains 管理, 《…普法项目清单》 contains 普法) are not triggers."""
         best = None
         found: list[tuple[str, list[str]]] = []
+        blocked = [(start, end), *titles]
         for e, (word, roles) in self.automaton.iter(sentence):
             s = e - len(word) + 1
-            if start <= s < end:
-                continue  # a word inside the title itself (…管理办法 contains 管理) is not a trigger
+            if any(b0 <= s < b1 for b0, b1 in blocked):
+                continue
             found.append((word, roles))
-            # distance to the citation; triggers before the title weigh a little more
-            dist = start - (e + 1) if e < start else (s - end) + 2
+            # distance in characters outside the other titles: an enumeration of laws after one
+            # verb (学习《A》《B》《C》) keeps them all close to it
+            if e < start:
+                between = _outside(sentence, e + 1, start, blocked)
+                dist = len(between)
+                # 新修订的《…》, 新出台的《A》、《B》: the verb describes the laws, it is not the
+                # report's action
+                if between.strip("《》、和及与") == "的":
+                    dist += MODIFIER_PENALTY
+            else:
+                between = _outside(sentence, end, s, blocked)
+                dist = len(between) + 2
+            # a trigger in another clause speaks about another action
+            dist += CLAUSE_PENALTY * sum(between.count(c) for c in CLAUSE_MARKS)
             for role in roles:
                 key = (max(dist, 0), self.priority[role])
                 if best is None or key < best[0]:
@@ -60,16 +79,25 @@ class RoleClassifier:
 
     def __call__(self, doc: Doc) -> Doc:
         d = document(doc)
-        for m in of_label(doc, LAW):
-            if m.sentence < 0:
-                continue
+        laws = [m for m in of_label(doc, LAW) if m.sentence >= 0]
+        by_sentence: dict[int, list] = {}
+        for m in laws:
+            by_sentence.setdefault(m.sentence, []).append(m)
+        for m in laws:
             sent = d.sentences[m.sentence]
             # the sentence text is normalised; locate the mention in it through raw offsets
             raw_sentence = d.raw[sent.start:sent.end]
             rs, re_ = m.start - sent.start, m.end - sent.start
-            role, triggers = self.classify(raw_sentence, rs, re_)
+            # the spans of the other laws cited in the sentence (with their 《》 when written)
+            titles = [(o.start - sent.start, o.end - sent.start) for o in by_sentence[m.sentence] if o is not m]
+            role, triggers = self.classify(raw_sentence, rs, re_, titles)
             m.attrs["role"], m.attrs["triggers"] = role, triggers
         return doc
+
+
+def _outside(text: str, a: int, b: int, spans: list[tuple[int, int]]) -> str:
+    """text[a:b] without the characters inside any of ``spans`` (the other cited titles)."""
+    return "".join(ch for i, ch in enumerate(text[a:b], a) if not any(s0 <= i < s1 for s0, s1 in spans))
 
 
 @Language.factory("pk_citation_roles")
