@@ -188,6 +188,17 @@ class _Builder:
                 self.add((pm, RDF.type, PK.ProgramMention))
                 self.add((pm, PK.program, p))
                 self.evidence(pm, m, sentences, rep)
+                # the agency's adoption of the program in the report's year: one node per
+                # (agency, year, program), so year-on-year comparisons are one query
+                ad = iris.adoption(issuer, r.get("year"), m["canonical"])
+                self.add((ad, RDF.type, PK.ProgramAdoption))
+                self.add((issuer, PK.adoption, ad))
+                self.add((ad, PK.adoptingAgency, issuer))
+                self.add((ad, PK.adoptedProgram, p))
+                if r.get("year"):
+                    self.add((ad, PK.year, Literal(int(r["year"]))))
+                self.add((ad, PROV.wasDerivedFrom, rep))
+                self.add((ad, PK.supportedBy, pm))
         for name in r.get("regions_cooperation", []):
             for reg in r.get("region_index", []):
                 if reg["name"] == name:

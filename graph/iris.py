@@ -50,6 +50,11 @@ def program(canonical: str) -> URIRef:
     return URIRef(f"{ID}program/{key(canonical)}")
 
 
+def adoption(agency_iri: URIRef, year, program_canonical: str) -> URIRef:
+    """One agency's adoption of one program in one work year."""
+    return URIRef(f"{agency_iri}/adoption/{year or 'undated'}/{key(program_canonical)}")
+
+
 def doc_number(number: str) -> URIRef:
     return URIRef(f"{ID}docnum/{key(number)}")
 

@@ -6,6 +6,7 @@ from rdflib.namespace import SKOS
 
 from policykg.graph import store as st
 from policykg.graph.build import build_graph
+from policykg.graph import iris
 from policykg.graph.iris import PK
 from policykg.graph.validate import validate
 
@@ -88,3 +89,28 @@ def test_named_queries_run_on_the_store(seeds_graph, tmp_path):
     assert any(r[0] == "无锡市" and r[1] == "无锡市社会医疗机构管理条例" and r[3] == "无锡市" for r in local)
     with pytest.raises(ValueError, match="missing parameter"):
         st.run_query(store, st.load_named_query("regions-citing"))
+
+
+def test_program_adoption_per_agency_and_year(seeds_graph):
+    """One node per (agency, year, program), supported by mentions that carry evidence."""
+    adoptions = list(seeds_graph.subjects(RDF.type, PK.ProgramAdoption))
+    assert adoptions
+    keys = [(seeds_graph.value(a, PK.adoptingAgency), seeds_graph.value(a, PK.year), seeds_graph.value(a, PK.adoptedProgram))
+            for a in adoptions]
+    assert len(keys) == len(set(keys))
+    dazhou = iris.agency("达州市卫生健康委员会")
+    programs = {str(seeds_graph.value(p, SKOS.prefLabel)) for a, y, p in keys if a == dazhou and int(y) == 2023}
+    assert {"一网通办", "互联网+普法", "以案释法"} <= programs, programs
+    for a in adoptions:
+        mentions = list(seeds_graph.objects(a, PK.supportedBy))
+        assert mentions and all(seeds_graph.value(m, PK.evidenceText) for m in mentions)
+
+
+def test_compound_abbreviations_in_running_text_are_regions(seed_records):
+    """川渝毗邻地区 and 万达开川渝统筹发展示范区 name 四川省, 重庆市, 万州区, 达州市 and 开州区."""
+    dazhou = next(r for r in seed_records if r["agency"] == "达州市卫生健康委员会")
+    abbreviated = {m["code"] for m in dazhou["mentions"] if m["label"] == "REGION" and m.get("abbreviation")}
+    assert {"510000", "500000", "500101", "511700", "500154"} <= abbreviated
+    # and nowhere else: no report without such a compound gets one
+    others = [m for r in seed_records if r is not dazhou for m in r["mentions"] if m.get("abbreviation")]
+    assert others == []

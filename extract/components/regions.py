@@ -16,6 +16,10 @@ from .base import add_mention
 
 # a short form followed by one of these is part of another word (达州 in 达州人 is fine, 开江 in 开江河 ...)
 _NOT_AFTER_SHORT = set("河江湖山路街桥站港")
+# a run of one-character abbreviations is a compound region name (川渝, 京津冀, 万达开) only when a
+# word of cooperation or area follows it; otherwise 川, 达, 开 are ordinary characters
+_COMPOUND_NEXT = ("毗邻", "地区", "统筹", "合作", "一体化", "协同", "两地", "三地", "四地", "经济圈", "示范区",
+                  "区域", "联动", "共建", "联合", "交界", "协作", "片区", "城市群", "都市圈", "双城")
 
 
 def region_context(doc: Doc) -> tuple[str, ...]:
@@ -63,8 +67,26 @@ class RegionFinder:
                 levels = {self.gaz.regions[c].level for c in ambiguous}
                 add_mention(doc, REGION, s, e, full[0].name if full else name, code="",
                             level=levels.pop() if len(levels) == 1 else "", candidates=ambiguous)
+        self._compounds(doc, {(s, e) for s, e, _n, _c in matches})
         doc.user_data["pk_region_context"] = list(resolved_ctx)
         return doc
+
+    def _compounds(self, doc: Doc, taken: set[tuple[int, int]]) -> None:
+        """川渝毗邻地区, 万达开川渝统筹发展示范区: each abbreviation of the run is a region."""
+        text = doc.text
+        i, n = 0, len(text)
+        while i < n:
+            j = i
+            while j < n and self.gaz.by_abbreviation(text[j]):
+                j += 1
+            if j - i >= 2 and text.startswith(_COMPOUND_NEXT, j) and not any(a < j and i < b for a, b in taken):
+                for k in range(i, j):
+                    regions = self.gaz.by_abbreviation(text[k])
+                    if len(regions) == 1:
+                        r = regions[0]
+                        add_mention(doc, REGION, k, k + 1, r.name, code=r.code, level=r.level, candidates=[],
+                                    abbreviation=True)
+            i = max(j, i + 1)
 
 
 @Language.factory("pk_regions")
