@@ -73,8 +73,7 @@ def build(inputs, out_dir: str | Path, jobs: int = 1, html: bool = True,
 
     write_jsonl(records, out / "extraction.jsonl")
     graph = build_graph(records)
-    graph.serialize(out / "graph.ttl", format="turtle")
-    write_store(graph, out)
+    write_store(graph, out, turtle=out / "graph.ttl")
     if html:
         from policykg.graph.project import to_networkx
         from policykg.viz.page import default_title, write_graph_page
