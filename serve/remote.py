@@ -2,6 +2,7 @@
 Graph Store Protocol, and run the same (named) queries there through SPARQLWrapper."""
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -95,7 +96,10 @@ def run_remote(endpoint: str, text: str, bindings: dict[str, str] | None = None,
     if user:
         client.setCredentials(user, password or "")
     try:
-        doc = client.queryAndConvert()
+        with warnings.catch_warnings():
+            # SPARQLWrapper warns about query forms it cannot guess; the endpoint's answer says more
+            warnings.simplefilter("ignore", RuntimeWarning)
+            doc = client.queryAndConvert()
     except SPARQLWrapperException as e:
         raise RemoteError(f"{endpoint}: the query was refused: {str(e).strip()[:500]}")
     except OSError as e:
