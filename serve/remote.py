@@ -89,7 +89,10 @@ def run_remote(endpoint: str, text: str, bindings: dict[str, str] | None = None,
 
     text = bind_parameters(text, bindings)
     client = SPARQLWrapper(endpoint)
-    client.setQuery(text)
+    with warnings.catch_warnings():
+        # SPARQLWrapper warns about query forms it cannot guess; the endpoint's answer says more
+        warnings.simplefilter("ignore", RuntimeWarning)
+        client.setQuery(text)
     client.setMethod(POST)
     client.setReturnFormat(JSON)
     client.setTimeout(int(timeout))
@@ -97,7 +100,6 @@ def run_remote(endpoint: str, text: str, bindings: dict[str, str] | None = None,
         client.setCredentials(user, password or "")
     try:
         with warnings.catch_warnings():
-            # SPARQLWrapper warns about query forms it cannot guess; the endpoint's answer says more
             warnings.simplefilter("ignore", RuntimeWarning)
             doc = client.queryAndConvert()
     except SPARQLWrapperException as e:
