@@ -1,20 +1,174 @@
 """`policykg stats` and `policykg export`: analytics tables and exports of a graph."""
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 import click
 
-from .common import GRAPH
+from .common import GRAPH, load_rdf
+
+# table name → (title, columns shown in the terminal); the functions live in graph.analytics
+TABLES = {
+    "laws": ("Most-cited laws by level", ["level", "rank", "law", "reports", "regions", "citations"]),
+    "regions": ("Regions by number of distinct laws cited", ["region", "code", "reports", "distinct_laws"]),
+    "similarity": ("Co-citation similarity of regions (Jaccard of the sets of laws cited)",
+                   ["region_a", "region_b", "shared_laws", "union_laws", "jaccard", "shared"]),
+    "communities": ("Communities of regions that cite alike (Louvain on the Jaccard graph)",
+                    ["community", "size", "regions", "shared_laws"]),
+    "single-region": ("Laws cited by only one region", ["region", "code", "level", "law", "reports", "citations"]),
+}
+
+
+def _rows(G, name: str, seed: int, unplaced: bool) -> list[dict]:
+    from policykg.graph import analytics as an
+
+    if name == "laws":
+        return an.most_cited_laws_by_level(G, unplaced=unplaced)
+    if name == "regions":
+        return an.regions_by_distinct_laws(G, unplaced=unplaced)
+    if name == "similarity":
+        return an.region_similarity(G, unplaced=unplaced)
+    if name == "communities":
+        return an.region_communities(G, seed=seed, unplaced=unplaced)
+    return an.laws_cited_by_one_region(G, unplaced=unplaced)
+
+
+def _text(value, sep: str = "、") -> str:
+    if isinstance(value, list):
+        return sep.join(map(str, value))
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+def _shown(name: str, rows: list[dict], top: int) -> list[dict]:
+    """The rows printed: ``top`` per level for the laws table, the first ``top`` otherwise."""
+    if not top:
+        return rows
+    if name == "laws":
+        return [r for r in rows if r["rank"] <= top]
+    return rows[:top]
+
+
+def _columns(name: str, rows: list[dict]) -> list[str]:
+    cols = list(TABLES[name][1])
+    if name == "regions" and rows:  # one column per law level, after the fixed ones
+        cols += [k for k in rows[0] if k not in cols and k != "region_id"]
+    return cols
+
+
+def _write_csv(path: Path, name: str, rows: list[dict]) -> None:
+    # every column the function returns (ids included, for joins); lists as "a; b"; plain UTF-8
+    cols = list(rows[0]) if rows else _columns(name, rows)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(cols)
+        for r in rows:
+            w.writerow([("; ".join(map(str, r[c])) if isinstance(r[c], list) else r[c]) for c in cols])
 
 
 @click.command()
 @GRAPH
-def stats(graph) -> None:
-    """Analytics tables of GRAPH (not yet written)."""
-    raise click.ClickException("policykg stats is not implemented yet")
+@click.option("-t", "--table", "tables", multiple=True, type=click.Choice(list(TABLES)),
+              help="Table to print (repeatable; default: all). laws: most-cited laws by level; regions: "
+                   "distinct laws per region and level; similarity: Jaccard of each pair of regions; "
+                   "communities: groups of regions that cite alike; single-region: laws only one region cites.")
+@click.option("--csv", "csv_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write each table, complete (not cut by --top), as DIR/NAME.csv: plain UTF-8 "
+                   "without BOM (in Excel: Data > From Text/CSV, File origin 65001: Unicode (UTF-8)).")
+@click.option("--top", default=20, show_default=True, type=click.IntRange(0),
+              help="Rows printed per table (per level for the laws table); 0 prints every row.")
+@click.option("--placed-only", is_flag=True,
+              help="Leave out reports whose agency has no region (by default their agency stands in "
+                   "for the region, marked '(unplaced)').")
+@click.option("--seed", default=0, show_default=True, type=int, help="Random seed of the Louvain communities.")
+def stats(graph, tables, csv_dir, top, placed_only, seed) -> None:
+    """Print analytics tables of GRAPH (a build OUT folder or an RDF file).
+
+    A report's region is the region of the agency that issued it; citing regions, distinct
+    laws and similarity are counted over regions, citing reports over reports, citations over
+    every mention. Ties are broken by name, so the output is the same on every run.
+
+    \b
+    Examples:
+      policykg stats out
+      policykg stats out -t laws -t single-region --top 0
+      policykg stats out --csv tables/          # tables/laws.csv, regions.csv, ...
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from policykg.graph.analytics import report_regions
+    from policykg.graph.project import to_networkx
+
+    G = to_networkx(load_rdf(graph))
+    console = Console()
+    if not report_regions(G):
+        raise click.ClickException(f"{graph}: the graph has no reports")
+    if csv_dir:
+        try:
+            csv_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise click.ClickException(f"--csv {csv_dir}: {e.strerror or e}")
+    for name in tables or TABLES:
+        title, _ = TABLES[name]
+        rows = _rows(G, name, seed, unplaced=not placed_only)
+        shown = _shown(name, rows, top)
+        cols = _columns(name, rows)
+        table = Table(title=f"{title} — {len(rows)} rows", title_justify="left")
+        for c in cols:
+            numeric = bool(rows) and isinstance(rows[0][c], (int, float))
+            table.add_column(c, justify="right" if numeric else "left", overflow="fold")
+        for r in shown:
+            table.add_row(*(_text(r[c]) for c in cols))
+        console.print(table)
+        if len(shown) < len(rows):
+            console.print(f"{len(rows) - len(shown)} more rows: --top 0 prints them, --csv writes them", style="dim")
+        if csv_dir:
+            path = csv_dir / f"{name}.csv"
+            _write_csv(path, name, rows)
+            console.print(f"wrote {path}", style="dim")
+    if not placed_only:
+        unplaced = sorted(r for r, regs in report_regions(G).items() if G.nodes[regs[0]].get("type") != "Region")
+        if unplaced:
+            console.print(f"{len(unplaced)} report(s) without a region: their agency stands in for it, "
+                          "marked (unplaced); --placed-only leaves them out.", style="dim")
 
 
 @click.command()
 @GRAPH
-def export(graph) -> None:
-    """Export GRAPH (not yet written)."""
-    raise click.ClickException("policykg export is not implemented yet")
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write into (created if needed).")
+@click.option("-f", "--format", "formats", multiple=True, default=("all",), show_default=True,
+              type=click.Choice(["graphml", "gexf", "csv", "jsonld", "all"]), help="Format to write (repeatable).")
+def export(graph, out_dir, formats) -> None:
+    """Export GRAPH (a build OUT folder or an RDF file) for other tools.
+
+    \b
+    graph.graphml  networkx projection as GraphML (Cytoscape, yEd, networkx)
+    graph.gexf     the same as GEXF 1.2 (Gephi); edge type in the edge_type column
+    nodes.csv      id, type, label, ... ; edges.csv: source, target, type, weight, key, ...
+                   (plain UTF-8 without BOM; lists and dicts as JSON)
+    graph.jsonld   the whole RDF graph as JSON-LD, with a @context of its prefixes
+
+    List and dict attributes (aliases, roles, evidence) are stored as JSON text in NAME.json
+    attributes; policykg.graph.export.read_graphml / read_gexf restore them, so an export
+    loads back into networkx without loss.
+    """
+    from policykg.graph.export import FORMATS, export as run_export
+    from policykg.graph.project import to_networkx
+
+    chosen = FORMATS if "all" in formats else tuple(f for f in FORMATS if f in formats)
+    g = load_rdf(graph)
+    G = to_networkx(g) if set(chosen) - {"jsonld"} else None
+    try:
+        written = run_export(g, out_dir, chosen, G=G)
+    except OSError as e:
+        raise click.ClickException(f"{out_dir}: {e.strerror or e}")
+    for path in written:
+        click.echo(f"wrote {path}")
+    if G is not None:
+        click.echo(f"{G.number_of_nodes()} nodes, {G.number_of_edges()} edges; {len(g)} triples")
+    else:
+        click.echo(f"{len(g)} triples")
