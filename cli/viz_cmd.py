@@ -7,20 +7,49 @@ import click
 
 from .common import GRAPH, load_rdf as _load_rdf
 
+VIEW_CHOICES = ("overview", "region-law", "region", "agency", "law", "map", "all")
+
 
 @click.command()
 @GRAPH
-@click.option("-o", "--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="HTML file to write.")
-@click.option("--title", help="Page title (default: a summary of the graph).")
-def viz(graph, out_file, title) -> None:
-    """Write an interactive, offline HTML view of GRAPH (OUT folder or RDF file)."""
+@click.option("-o", "--out", "out", required=True, type=click.Path(path_type=Path),
+              help="Folder for --view all (the views and an index.html); with one view an .html file or a folder.")
+@click.option("--view", type=click.Choice(VIEW_CHOICES), default=None,
+              help="Which view: overview (whole graph, size = PageRank), region-law (regions ↔ laws), "
+                   "region or agency (one region's/agency's reports by year), law (one law's citing reports "
+                   "and regions), map (regions by lat/lon), or all (default).")
+@click.option("--region", metavar="NAME", help="Region of the region view (label, alias, full name or code; "
+                                               "default: the region whose reports cite most).")
+@click.option("--agency", metavar="NAME", help="Agency to focus instead of a region (label or alias).")
+@click.option("--law", metavar="NAME", help="Law of the law view (label or alias; default: the most cited law).")
+@click.option("--title", help="Page title (with --view all: the index title, put before each view's title).")
+def viz(graph, out, view, region, agency, law, title) -> None:
+    """Write interactive, offline HTML views of GRAPH (OUT folder or RDF file).
+
+    \b
+    policykg viz out -o views/                     # all views + views/index.html
+    policykg viz out -o law.html --view law --law 传染病防治法
+    policykg viz out -o beibei.html --view region --region 北碚区
+    """
     from policykg.graph.project import to_networkx
-    from policykg.viz.page import default_title, write_graph_page
+    from policykg.viz.views import VIEWS, ViewError, make_view, write_view, write_views
 
+    if view is None:
+        # an .html OUT without --view keeps the old behaviour: the overview page in that file
+        view = "overview" if out.suffix.lower() in (".html", ".htm") else "all"
+    if view == "all" and out.suffix.lower() in (".html", ".htm"):
+        raise click.UsageError("--view all writes several pages: give a folder as -o/--out, not an .html file")
     nx_graph = to_networkx(_load_rdf(graph))
-    write_graph_page(nx_graph, out_file, title=title or default_title(nx_graph),
-                     description="Nodes coloured by type; hover a citation edge for its evidence sentence.")
-    click.echo(f"wrote {out_file} ({nx_graph.number_of_nodes()} nodes, {nx_graph.number_of_edges()} edges)")
-
-
+    try:
+        if view == "all":
+            written = write_views(nx_graph, out, VIEWS, region=region, agency=agency, law=law, title=title)
+        else:
+            v = make_view(nx_graph, view, region=region, agency=agency, law=law)
+            path = out if out.suffix.lower() in (".html", ".htm") else out / v.filename
+            written = [(v, write_view(v, path, title=title))]
+    except ViewError as e:
+        raise click.ClickException(str(e))
+    for v, path in written:
+        click.echo(f"wrote {path} ({v.graph.number_of_nodes()} nodes, {v.graph.number_of_edges()} edges): {v.title}")
+    if view == "all":
+        click.echo(f"wrote {Path(out) / 'index.html'}")

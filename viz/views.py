@@ -1,0 +1,638 @@
+"""The views of a policykg graph: each an offline page written by :mod:`policykg.viz.page`.
+
+* ``overview`` — the whole projection, node size by PageRank;
+* ``region-law`` — regions ↔ laws, one edge per region and law with the number of citations
+  by the region's reports as its width, laws coloured by level;
+* ``region`` / ``agency`` — one region (or agency), its agencies' reports grouped by year and
+  everything those reports cite and mention;
+* ``law`` — one law, every report that cites it (one edge per citation role, coloured by role)
+  and the agencies and regions of those reports;
+* ``map`` — regions at their longitude/latitude (fixed positions, physics off), each report and
+  the laws it cites placed around its region.
+
+A report's region is the region its issuing agency is located in
+(:func:`policykg.graph.analytics.report_regions`); a report whose agency has no region is
+shown with its agency standing in for the region, marked "(unplaced)".
+
+A view is a small display graph (a networkx MultiDiGraph with the projection's attributes plus
+the page's ``_`` display hints) and a title; :func:`write_view` turns it into a page, and
+:func:`write_views` writes several with an ``index.html`` linking them.
+"""
+from __future__ import annotations
+
+import difflib
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+import networkx as nx
+from jinja2 import Environment
+
+from policykg.graph.analytics import region_name, report_regions
+
+from .page import default_title, write_graph_page
+
+VIEWS = ("overview", "region-law", "region", "law", "map")
+FOCUS_TYPES = {"region": ("Region",), "agency": ("Agency",), "law": ("Law",)}
+
+
+class ViewError(ValueError):
+    """A view cannot be made (an unknown or ambiguous name); the message is for the user."""
+
+
+@dataclass
+class View:
+    name: str
+    title: str
+    description: str
+    graph: nx.MultiDiGraph
+    color_by: tuple[str, ...] = ()
+    focus: Any = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.html"
+
+    def write(self, path, title: str | None = None, nav: list[dict] | None = None) -> Path:
+        return write_view(self, path, title=title, nav=nav)
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _label(G: nx.MultiDiGraph, n: Any) -> str:
+    d = G.nodes[n]
+    if d.get("type") == "Region":
+        return region_name(G, n)
+    return str(d.get("label") or n)
+
+
+def _copy_node(H: nx.MultiDiGraph, G: nx.MultiDiGraph, n: Any, **extra) -> None:
+    if n in H:
+        H.nodes[n].update(extra)
+        return
+    attrs = dict(G.nodes[n])
+    if attrs.get("type") == "Region":
+        name = region_name(G, n)
+        if name != attrs.get("label"):
+            attrs["_label"] = name  # 济南市市中区, not one of four 市中区
+    elif attrs.get("type") == "Agency" and "_unplaced" in extra:
+        attrs["_label"] = region_name(G, n)
+    extra.pop("_unplaced", None)
+    attrs.update(extra)
+    H.add_node(n, **attrs)
+
+
+def _cites(G: nx.MultiDiGraph) -> list[tuple[str, str, dict]]:
+    return [(u, v, d) for u, v, d in G.edges(data=True) if d.get("type") == "cites"]
+
+
+def _year(G: nx.MultiDiGraph, n: Any) -> int | None:
+    y = G.nodes[n].get("year")
+    return int(y) if isinstance(y, (int, float)) and not isinstance(y, bool) else None
+
+
+def _of_type(G: nx.MultiDiGraph, *types: str) -> list:
+    return sorted((n for n, t in G.nodes(data="type") if t in types), key=str)
+
+
+def _citations(d: dict) -> int:
+    return int(d.get("citations") or d.get("weight") or 1)
+
+
+def _add_jurisdiction(H: nx.MultiDiGraph, G: nx.MultiDiGraph) -> None:
+    """Laws' jurisdiction region names, for their tooltips."""
+    for u, v, t in G.edges(data="type"):
+        if t == "jurisdiction" and u in H and H.nodes[u].get("type") == "Law":
+            H.nodes[u]["jurisdiction"] = _label(G, v)
+
+
+def region_citations(G: nx.MultiDiGraph) -> Counter:
+    """Citations made by each region's reports (an unplaced report counts for its agency)."""
+    rr = report_regions(G)
+    c: Counter = Counter()
+    for u, v, d in _cites(G):
+        for r in rr.get(u, ()):
+            c[r] += _citations(d)
+    return c
+
+
+def law_citations(G: nx.MultiDiGraph) -> Counter:
+    c: Counter = Counter()
+    for u, v, d in _cites(G):
+        c[v] += _citations(d)
+    return c
+
+
+def _top(G: nx.MultiDiGraph, counts: Counter, typ: str) -> Any:
+    cands = [n for n in counts if G.nodes[n].get("type") == typ]
+    if not cands:
+        cands = _of_type(G, typ)
+        if not cands:
+            raise ViewError(f"the graph has no {typ.lower()}")
+    return min(cands, key=lambda n: (-counts.get(n, 0), _label(G, n), str(n)))
+
+
+def top_region(G: nx.MultiDiGraph) -> Any:
+    """The region whose reports cite most (ties: by name)."""
+    return _top(G, region_citations(G), "Region")
+
+
+def top_agency(G: nx.MultiDiGraph) -> Any:
+    """The agency whose reports cite most (ties: by name)."""
+    by_report: Counter = Counter()
+    for u, _, d in _cites(G):
+        by_report[u] += _citations(d)
+    c: Counter = Counter()
+    for u, v, t in G.edges(data="type"):
+        if t == "issued_by":
+            c[v] += by_report.get(u, 0)
+    return _top(G, c, "Agency")
+
+
+def top_law(G: nx.MultiDiGraph) -> Any:
+    """The most cited law (ties: by name)."""
+    return _top(G, law_citations(G), "Law")
+
+
+def _names(G: nx.MultiDiGraph, n: Any) -> list[str]:
+    d = G.nodes[n]
+    names = [str(d.get("label") or ""), *map(str, d.get("aliases") or [])]
+    if d.get("type") == "Region":
+        names += [region_name(G, n), str(d.get("code") or "")]
+    return [s for s in dict.fromkeys(names) if s]
+
+
+def find_node(G: nx.MultiDiGraph, name: str, types: Iterable[str]) -> Any:
+    """The node of one of ``types`` named ``name``: its label, an alias, a region's full name or
+    code, or its IRI; exact (case-insensitive) first, then a unique substring. Raises
+    :class:`ViewError` naming the candidates (ambiguous) or close matches (unknown)."""
+    types = tuple(types)
+    kind = "/".join(t.lower() for t in types)
+    q = name.strip()
+    ql = q.casefold()
+    cands = [n for n in _of_type(G, *types)]
+    if not q:
+        raise ViewError(f"an empty {kind} name")
+
+    def describe(n):
+        d = G.nodes[n]
+        code = f" ({d['code']})" if d.get("code") else ""
+        return f"{_label(G, n)}{code}"
+
+    exact = [n for n in cands if str(n) == q or ql in {s.casefold() for s in _names(G, n)}]
+    if len(exact) == 1:
+        return exact[0]
+    subs = exact or [n for n in cands if any(ql in s.casefold() for s in _names(G, n))]
+    if len(subs) == 1:
+        return subs[0]
+    if subs:
+        shown = "; ".join(describe(n) for n in subs[:12]) + ("; …" if len(subs) > 12 else "")
+        raise ViewError(f"{kind} {name!r} is ambiguous: {len(subs)} match ({shown}); give a full name"
+                        + (" or a code" if "Region" in types else ""))
+    everything = sorted({s for n in cands for s in _names(G, n)})
+    close = difflib.get_close_matches(q, everything, n=8, cutoff=0.4)
+    if not close:  # short queries against long names: rank by the ratio on each name
+        scored = sorted(everything, key=lambda s: -difflib.SequenceMatcher(None, q, s).ratio())
+        close = [s for s in scored[:5] if difflib.SequenceMatcher(None, q, s).ratio() > 0.2]
+    hint = f"; close matches: {', '.join(close)}" if close else ""
+    raise ViewError(f"no {kind} named {name!r} in the graph ({len(cands)} {kind} nodes){hint}")
+
+
+def _year_nodes(H: nx.MultiDiGraph, G: nx.MultiDiGraph, hub: Any, reports: Iterable) -> None:
+    """One ``Year`` node per report year, linked to the hub and to that year's reports."""
+    for r in reports:
+        y = _year(G, r)
+        if y is None:
+            continue
+        yn = f"year:{y}"
+        if yn not in H:
+            H.add_node(yn, type="Year", label=f"{y}年", year=y, _size=14)
+            H.add_edge(hub, yn, type="in_year", weight=1, _years=[y])
+        H.add_edge(yn, r, type="in_year", weight=1)
+
+
+def _citation_width(c: int) -> float:
+    return round(min(14.0, 1.0 + 2.0 * math.log2(max(c, 1))), 2)
+
+
+# --------------------------------------------------------------------------- the views
+
+def pagerank(G: nx.MultiDiGraph) -> dict:
+    """PageRank of the projection (edges collapsed, weighted by their counts); deterministic."""
+    D = nx.DiGraph()
+    D.add_nodes_from(sorted(G.nodes(), key=str))
+    for u, v, d in sorted(G.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
+        if u == v:
+            continue
+        w = float(d.get("citations") or d.get("weight") or 1)
+        if D.has_edge(u, v):
+            D[u][v]["weight"] += w
+        else:
+            D.add_edge(u, v, weight=w)
+    if D.number_of_nodes() == 0:
+        return {}
+    try:
+        return nx.pagerank(D, alpha=0.85, weight="weight", tol=1e-10, max_iter=500)
+    except nx.PowerIterationFailedConvergence:  # pragma: no cover - not seen on real graphs
+        deg = dict(D.degree())
+        total = sum(deg.values()) or 1
+        return {n: deg[n] / total for n in D}
+
+
+def overview(G: nx.MultiDiGraph) -> View:
+    H = G.copy()
+    pr = pagerank(G)
+    top = max(pr.values(), default=1.0) or 1.0
+    for n, d in H.nodes(data=True):
+        d["_size"] = round(6 + 34 * math.sqrt(pr.get(n, 0.0) / top), 2)
+        if d.get("type") == "Region" and region_name(G, n) != d.get("label"):
+            d["_label"] = region_name(G, n)
+        d["pagerank"] = round(pr.get(n, 0.0), 5)
+    _add_jurisdiction(H, G)
+    return View("overview", "Overview — " + default_title(G).removeprefix("policykg — "),
+                "The whole graph: every report, agency, law, program and region and the links between "
+                "them; node size = PageRank importance. Hover a citation edge for its evidence; "
+                "click a report for its citations.", H)
+
+
+def region_law(G: nx.MultiDiGraph) -> View:
+    rr = report_regions(G)
+    H = nx.MultiDiGraph()
+    agg: dict[tuple, dict] = {}
+    for report, law, d in sorted(_cites(G), key=lambda e: (str(e[0]), str(e[1]))):
+        y = _year(G, report)
+        for region in rr.get(report, ()):
+            a = agg.setdefault((region, law), {"citations": 0, "roles": set(), "years": set(), "reports": [],
+                                               "evidence": []})
+            a["citations"] += _citations(d)
+            a["roles"].update(d.get("roles") or [])
+            if y is not None:
+                a["years"].add(y)
+            a["reports"].append(_label(G, report))
+            a["evidence"].extend(dict(ev, report=_label(G, report)) for ev in d.get("evidence") or []
+                                 if isinstance(ev, dict))
+    per_law: Counter = Counter()
+    per_region: dict[Any, set] = defaultdict(set)
+    for (region, law), a in agg.items():
+        per_law[law] += a["citations"]
+        per_region[region].add(law)
+    for region in sorted(per_region, key=str):
+        unplaced = G.nodes[region].get("type") != "Region"
+        _copy_node(H, G, region, _size=round(12 + 4 * math.sqrt(len(per_region[region])), 2),
+                   **({"_unplaced": True, "_note": "no region: the report's agency stands in"} if unplaced else {}))
+    for law in sorted(per_law, key=str):
+        _copy_node(H, G, law, _size=round(7 + 5 * math.sqrt(per_law[law]), 2), citations=per_law[law])
+    for (region, law), a in sorted(agg.items(), key=lambda x: (str(x[0][0]), str(x[0][1]))):
+        H.add_edge(region, law, type="cites", weight=a["citations"], citations=a["citations"],
+                   roles=sorted(a["roles"]), reports=a["reports"], evidence=a["evidence"],
+                   _years=sorted(a["years"]), _width=_citation_width(a["citations"]))
+    for u, v, t in G.edges(data="type"):
+        if t == "jurisdiction" and u in H and v in H:
+            H.add_edge(u, v, type="jurisdiction", weight=1, _dashes=True)
+    _add_jurisdiction(H, G)
+    n_regions = sum(1 for r in per_region if G.nodes[r].get("type") == "Region")
+    return View("region-law", f"Regions ↔ laws — {n_regions} regions, {len(per_law)} laws",
+                "Which region's reports cite which law: edge width = number of citations, laws coloured by "
+                "level (dashed: the law's jurisdiction). A report's region is where its issuing agency is located.",
+                H, color_by=("level",))
+
+
+def _report_neighbourhood(H: nx.MultiDiGraph, G: nx.MultiDiGraph, reports: Iterable) -> None:
+    """The reports and everything they link to (cites, issued_by, mentions_*, submitted_to)."""
+    for r in reports:
+        _copy_node(H, G, r)
+        for _, v in G.out_edges(r):
+            _copy_node(H, G, v)
+
+
+def _induced_edges(H: nx.MultiDiGraph, G: nx.MultiDiGraph) -> None:
+    for u, v, k, d in G.edges(keys=True, data=True):
+        if u in H and v in H and not H.has_edge(u, v, key=k):
+            H.add_edge(u, v, key=k, **d)
+
+
+def region_focus(G: nx.MultiDiGraph, region: Any = None) -> View:
+    region = top_region(G) if region is None else region
+    rr = report_regions(G, unplaced=False)
+    reports = sorted((r for r, regs in rr.items() if region in regs), key=str)
+    agencies = sorted((u for u, v, t in G.in_edges(region, data="type") if t == "located_in"), key=str)
+    H = nx.MultiDiGraph()
+    _copy_node(H, G, region, _years=[], _size=30)
+    for a in agencies:
+        _copy_node(H, G, a)
+    _report_neighbourhood(H, G, reports)
+    for u, v, t in list(G.in_edges(region, data="type")) + list(G.out_edges(region, data="type")):
+        if t in ("jurisdiction", "part_of"):
+            _copy_node(H, G, u)
+            _copy_node(H, G, v)
+    _induced_edges(H, G)
+    _year_nodes(H, G, region, reports)
+    _add_jurisdiction(H, G)
+    name = _label(G, region)
+    years = sorted({y for r in reports if (y := _year(G, r)) is not None})
+    n_cit = sum(_citations(d) for u, _, d in _cites(G) if u in reports)
+    return View("region", f"{name} — region focus: {len(reports)} report{'s' if len(reports) != 1 else ''}, "
+                          f"{n_cit} citations" + (f", {years[0]}–{years[-1]}" if len(years) > 1 else
+                                                  f", {years[0]}" if years else ""),
+                f"Everything {name}'s agencies' reports cite and mention, grouped by year (the year nodes); "
+                "its agencies, parent and sub-regions, and the laws made for it. Untick years to compare.",
+                H, focus=region)
+
+
+def agency_focus(G: nx.MultiDiGraph, agency: Any = None) -> View:
+    agency = top_agency(G) if agency is None else agency
+    reports = sorted((u for u, v, t in G.in_edges(agency, data="type") if t == "issued_by"), key=str)
+    H = nx.MultiDiGraph()
+    _copy_node(H, G, agency, _years=[], _size=30)
+    _report_neighbourhood(H, G, reports)
+    for u, v in list(G.in_edges(agency)) + list(G.out_edges(agency)):
+        _copy_node(H, G, u)
+        _copy_node(H, G, v)
+    _induced_edges(H, G)
+    _year_nodes(H, G, agency, reports)
+    _add_jurisdiction(H, G)
+    name = _label(G, agency)
+    n_cit = sum(_citations(d) for u, _, d in _cites(G) if u in reports)
+    return View("agency", f"{name} — agency focus: {len(reports)} report{'s' if len(reports) != 1 else ''}, "
+                          f"{n_cit} citations",
+                f"The reports {name} issued, grouped by year, with everything they cite and mention, and the "
+                "agencies, regions and reports linked to it.", H, focus=agency)
+
+
+def law_focus(G: nx.MultiDiGraph, law: Any = None) -> View:
+    law = top_law(G) if law is None else law
+    H = nx.MultiDiGraph()
+    _copy_node(H, G, law, _years=[], _roles=[], _size=32)
+    cites = sorted(((u, d) for u, v, d in _cites(G) if v == law), key=lambda x: str(x[0]))
+    for report, d in cites:
+        _copy_node(H, G, report)
+        roles = sorted(set(d.get("roles") or ["其他"]))
+        evidence = [ev for ev in d.get("evidence") or [] if isinstance(ev, dict)]
+        for k, role in enumerate(roles):
+            ev = [e for e in evidence if e.get("role") == role]
+            edge: dict[str, Any] = dict(type="cites", weight=max(1, len(ev)), citations=max(1, len(ev)),
+                                        roles=[role], evidence=ev, _split=role, _roles=[role])
+            if len(roles) > 1:
+                edge["_smooth"] = {"enabled": True, "type": "curvedCW" if k % 2 == 0 else "curvedCCW",
+                                   "roundness": round(0.12 + 0.12 * (k // 2), 2)}
+            H.add_edge(report, law, key=f"cites:{role}", **edge)
+        for _, agency, t in G.out_edges(report, data="type"):
+            if t != "issued_by":
+                continue
+            regions = [v for _, v, tt in G.out_edges(agency, data="type") if tt == "located_in"]
+            _copy_node(H, G, agency, **({} if regions else {"_note": "no region: the agency is not placed"}))
+            H.add_edge(report, agency, type="issued_by", weight=1)
+            for region in regions:
+                _copy_node(H, G, region)
+                H.add_edge(agency, region, type="located_in", weight=1)
+    _add_jurisdiction(H, G)
+    name = _label(G, law)
+    n_regions = sum(1 for _, t in H.nodes(data="type") if t == "Region")
+    total = sum(_citations(d) for _, d in cites)
+    level = G.nodes[law].get("level")
+    return View("law", f"{name} — law focus: {total} citation{'s' if total != 1 else ''} in {len(cites)} "
+                       f"report{'s' if len(cites) != 1 else ''} from {n_regions} region{'s' if n_regions != 1 else ''}",
+                f"{name}{f'（{level}）' if level else ''}: every report that cites it, one edge per citation role "
+                "(coloured by role; hover for the evidence sentences), and the agencies and regions of those reports.",
+                H, color_by=("role",), focus=law)
+
+
+# --------------------------------------------------------------------------- map
+
+MAP_SPREAD = 40.0  # px: regions closer than this on the map are nudged apart
+
+
+def _spread(pos: dict, min_dist: float = MAP_SPREAD, rounds: int = 60) -> dict:
+    """Push apart points closer than ``min_dist`` (deterministic; far points do not move)."""
+    keys = sorted(pos, key=str)
+    if len(keys) < 2:
+        return dict(pos)
+    import numpy as np
+
+    p = np.array([pos[k] for k in keys], dtype=float)
+    for _ in range(rounds):
+        d = p[:, None, :] - p[None, :, :]
+        dist = np.sqrt((d * d).sum(axis=2))
+        np.fill_diagonal(dist, 1e12)
+        close = dist < min_dist
+        if not close.any():
+            break
+        # identical points: split along a fixed, index-dependent direction
+        same = dist < 1e-6
+        if same.any():
+            i, j = np.nonzero(np.triu(same))
+            for a, b in zip(i, j):
+                ang = 2.399963 * b
+                p[b] += (math.cos(ang), math.sin(ang))
+            continue
+        push = np.where(close, (min_dist - dist) / np.maximum(dist, 1e-9) / 2, 0.0)
+        p += (d * push[:, :, None]).sum(axis=1) * 0.5
+    return {k: (round(float(p[i, 0]), 1), round(float(p[i, 1]), 1)) for i, k in enumerate(keys)}
+
+
+def _ring(centre: tuple[float, float], items: list, r0: float, gap: float = 26.0) -> dict:
+    """Items on concentric rings around centre, starting at radius r0, ~gap px apart."""
+    out, i, ring = {}, 0, 0
+    while i < len(items):
+        r = r0 + ring * gap
+        slots = max(6, int(2 * math.pi * r / gap))
+        n = min(slots, len(items) - i)
+        for s in range(n):
+            a = -math.pi / 2 + 2 * math.pi * s / n + (ring * 0.35)
+            out[items[i]] = (round(centre[0] + r * math.cos(a), 1), round(centre[1] + r * math.sin(a), 1))
+            i += 1
+        ring += 1
+    return out
+
+
+def _ring_radius(n_laws: int, r0: float = 110.0, gap: float = 26.0) -> float:
+    r, left = r0, n_laws
+    while left > 0:
+        left -= max(6, int(2 * math.pi * r / gap))
+        r += gap
+    return r
+
+
+def _room(G: nx.MultiDiGraph, geo: dict, coslat: float, limit: float = 600.0) -> float:
+    """Pixels per degree that keep the rings of laws around two report places from overlapping."""
+    rr = report_regions(G, unplaced=False)
+    laws: dict[Any, set] = defaultdict(set)
+    for u, v, _ in _cites(G):
+        for r in rr.get(u, [])[:1]:
+            if r in geo:
+                laws[r].add(v)
+    places = sorted(laws, key=str)
+    need = 0.0
+    for i, a in enumerate(places):
+        for b in places[i + 1:]:
+            dx = (geo[a][0] - geo[b][0]) * coslat
+            dy = geo[a][1] - geo[b][1]
+            deg = math.hypot(dx, dy)
+            if deg < 1e-3:
+                continue
+            need = max(need, (_ring_radius(len(laws[a])) + _ring_radius(len(laws[b])) + 40.0) / deg)
+    return min(need, limit)
+
+
+def map_view(G: nx.MultiDiGraph) -> View:
+    regions = _of_type(G, "Region")
+    geo = {r: (G.nodes[r]["lon"], G.nodes[r]["lat"]) for r in regions
+           if G.nodes[r].get("lat") is not None and G.nodes[r].get("lon") is not None}
+    parent = {u: v for u, v, t in G.edges(data="type") if t == "part_of"}
+    approx: dict[Any, str] = {}
+    for r in regions:  # no coordinates: the parent's (or grandparent's)
+        p, hops = r, 0
+        while r not in geo and p in parent and hops < 5:
+            p, hops = parent[p], hops + 1
+            if p in geo:
+                geo[r] = geo[p]
+                approx[r] = _label(G, p)
+    H = nx.MultiDiGraph()
+    extra: dict = {}
+    pos: dict[Any, tuple[float, float]] = {}
+    if geo:
+        lons = [x for x, _ in geo.values()]
+        lats = [y for _, y in geo.values()]
+        lon0, lat0 = (min(lons) + max(lons)) / 2, (min(lats) + max(lats)) / 2
+        coslat = math.cos(math.radians(lat0))
+        span = max((max(lons) - min(lons)) * coslat, max(lats) - min(lats), 1.0)
+        k = max(40.0, min(400.0, 2600.0 / span))  # pixels per degree of latitude
+        k = max(k, _room(G, geo, coslat))  # report places far enough apart for their rings of laws
+        kx, ky = k * coslat, k
+        pos = _spread({r: ((lon - lon0) * kx, -(lat - lat0) * ky) for r, (lon, lat) in geo.items()})
+        step = 1 if span <= 10 else 2 if span <= 25 else 5
+        extra["map"] = {"lon0": round(lon0, 6), "lat0": round(lat0, 6), "kx": round(kx, 4), "ky": round(ky, 4),
+                        "step": step,
+                        "lonMin": math.floor(min(lons) / step) * step - step,
+                        "lonMax": math.ceil(max(lons) / step) * step + step,
+                        "latMin": math.floor(min(lats) / step) * step - step,
+                        "latMax": math.ceil(max(lats) / step) * step + step}
+    # places without coordinates go in a row under the map
+    xs = [x for x, _ in pos.values()] or [0.0]
+    ys = [y for _, y in pos.values()] or [0.0]
+    row_y, row_x = max(ys) + 320.0, min(xs)
+
+    def below() -> tuple[float, float]:
+        nonlocal row_x
+        p = (round(row_x, 1), round(row_y, 1))
+        row_x += 420.0
+        return p
+
+    for r in regions:
+        if r not in pos:
+            pos[r] = below()
+            approx[r] = "unknown"
+    rr = report_regions(G)  # unplaced reports: their agency stands in
+    place_reports: dict[Any, list] = defaultdict(list)
+    for rep in _of_type(G, "Report"):
+        for place in rr.get(rep, [])[:1]:
+            place_reports[place].append(rep)
+    for place in sorted(place_reports, key=str):
+        if place not in pos:
+            pos[place] = below()
+    law_places: dict[Any, set] = defaultdict(set)
+    for u, v, d in _cites(G):
+        for place in rr.get(u, [])[:1]:
+            law_places[v].add(place)
+    own: dict[Any, list] = defaultdict(list)
+    shared: dict[tuple, list] = defaultdict(list)
+    for law, places in law_places.items():
+        if len(places) == 1:
+            own[next(iter(places))].append(law)
+        else:
+            shared[tuple(sorted(places, key=str))].append(law)
+    cites_count = region_citations(G)
+    for r in regions:
+        note = ({"_note": "position: no coordinates" if approx[r] == "unknown" else
+                 f"position: approximate (that of {approx[r]})"} if r in approx else {})
+        _copy_node(H, G, r, _x=pos[r][0], _y=pos[r][1], _font_size=44 if cites_count.get(r) else 30,
+                   _size=round(14 + 5 * math.sqrt(cites_count.get(r, 0)), 2), **note)
+    for place, reps in sorted(place_reports.items(), key=lambda x: str(x[0])):
+        if place not in H:
+            _copy_node(H, G, place, _x=pos[place][0], _y=pos[place][1], _size=14, _unplaced=True,
+                       _note="no region: the report's agency stands in")
+        ring = _ring(pos[place], sorted(reps, key=str), 55.0, 60.0)
+        for rep in reps:
+            _copy_node(H, G, rep, _x=ring[rep][0], _y=ring[rep][1])
+            H.add_edge(rep, place, type="in_region", weight=1)
+    for place, laws in sorted(own.items(), key=lambda x: str(x[0])):
+        laws = sorted(laws, key=lambda n: (-sum(1 for _ in G.predecessors(n)), _label(G, n), str(n)))
+        for law, xy in _ring(pos[place], laws, 110.0).items():
+            _copy_node(H, G, law, _x=xy[0], _y=xy[1])
+    for places, laws in sorted(shared.items(), key=lambda x: [str(p) for p in x[0]]):
+        cx = sum(pos[p][0] for p in places) / len(places)
+        cy = sum(pos[p][1] for p in places) / len(places)
+        for i, law in enumerate(sorted(laws, key=lambda n: (_label(G, n), str(n)))):
+            r, a = 24.0 * math.sqrt(i + 0.5), 2.399963 * i  # a sunflower around the centroid
+            _copy_node(H, G, law, _x=round(cx + r * math.cos(a), 1), _y=round(cy + r * math.sin(a), 1),
+                       _note="placed between the regions that cite it")
+    for u, v, k, d in G.edges(keys=True, data=True):
+        t = d.get("type")
+        if u in H and v in H and t in ("cites", "part_of", "jurisdiction"):
+            H.add_edge(u, v, key=k, **d, **({"_dashes": True} if t == "jurisdiction" else {}))
+    _add_jurisdiction(H, G)
+    n_geo = sum(1 for r in regions if r not in approx)
+    return View("map", f"Map — {len(regions)} regions by longitude/latitude, {len(place_reports)} report places",
+                f"Regions at their coordinates ({n_geo} with their own, the rest at their parent's or in the row "
+                "below); each report sits next to its region with the laws it cites around it (laws cited from "
+                "several places lie between them). Fixed positions; drag or zoom to read.",
+                H, extra=extra)
+
+
+# --------------------------------------------------------------------------- writing
+
+def make_view(G: nx.MultiDiGraph, name: str, region: str | None = None, agency: str | None = None,
+              law: str | None = None) -> View:
+    """The view called ``name`` (see :data:`VIEWS`; ``agency`` too), focus nodes found by name."""
+    if name == "overview":
+        return overview(G)
+    if name == "region-law":
+        return region_law(G)
+    if name == "map":
+        return map_view(G)
+    if name == "law":
+        return law_focus(G, find_node(G, law, ("Law",)) if law else None)
+    if name == "agency" or (name == "region" and agency and not region):
+        return agency_focus(G, find_node(G, agency, ("Agency",)) if agency else None)
+    if name == "region":
+        return region_focus(G, find_node(G, region, ("Region",)) if region else None)
+    raise ViewError(f"unknown view {name!r} (one of {', '.join(VIEWS)}, agency)")
+
+
+def write_view(view: View, path, title: str | None = None, nav: list[dict] | None = None) -> Path:
+    return write_graph_page(view.graph, path, title or view.title, view.description, color_by=view.color_by,
+                            focus=view.focus, nav=nav, extra=view.extra or None, view=view.name)
+
+
+def _index_template():
+    env = Environment(autoescape=True, keep_trailing_newline=True)
+    return env.from_string(resources.files("policykg.viz").joinpath("templates", "index.html")
+                           .read_text(encoding="utf-8"))
+
+
+def write_views(G: nx.MultiDiGraph, out_dir, views: Iterable[str] = VIEWS, region: str | None = None,
+                agency: str | None = None, law: str | None = None, title: str | None = None) -> list[tuple[View, Path]]:
+    """Write the views into ``out_dir`` (``<view>.html``; ``agency.html`` too when ``agency`` is
+    named) and an ``index.html`` linking them. All names are resolved before anything is written."""
+    names = list(views)
+    if agency and "region" in names and "agency" not in names:
+        names.insert(names.index("region") + 1, "agency")
+    made = [make_view(G, n, region=region, agency=agency if n == "agency" else None, law=law) for n in names]
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    nav = [{"name": "index", "href": "index.html", "current": False}]
+    nav += [{"name": v.name, "href": v.filename, "current": False} for v in made]
+    written = []
+    for v in made:
+        here = [dict(item, current=item["href"] == v.filename) for item in nav]
+        page_title = f"{title} — {v.title}" if title else v.title
+        written.append((v, write_view(v, out / v.filename, title=page_title, nav=here)))
+    rows = [{"name": v.name, "href": p.name, "title": v.title, "description": v.description,
+             "nodes": v.graph.number_of_nodes(), "mb": round(p.stat().st_size / 1e6, 2)} for v, p in written]
+    html = _index_template().render(title=title or default_title(G), views=rows)
+    (out / "index.html").write_text(html, encoding="utf-8", newline="\n")
+    return written
