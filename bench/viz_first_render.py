@@ -1,0 +1,99 @@
+"""Time to the first drawn frame of the overview page of a synthetic 5,000-node graph, in Chromium.
+
+    python3 bench/viz_first_render.py [--reports 1000] [--laws 2000] [--agencies 1000] [--regions 500]
+                                      [--programs 500] [--edges 20000] [--runs 3] [--view overview]
+                                      [-o /tmp/policykg-first-render.html] [--chromium /usr/bin/chromium]
+
+Generates the graph of bench/viz_render.py, writes the view's page (the overview: PageRank sizes,
+precomputed layout, physics off above 1,000 nodes), opens it from file:// in headless Chromium
+through Playwright and prints, per run and as the median:
+
+* first frame: ``performance.now()`` at vis-network's first ``afterDrawing`` event, recorded by
+  the page itself (``window.policykg.firstDrawAt``), i.e. ms from the start of navigation;
+* script: ms from the page script's start (JSON parsed, DataSets and tooltips built) to that frame;
+* filter: ms to untick the Law type in the filter (hide/show update of the DataSets and a redraw);
+
+plus the page size in MB and the time to write it.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from viz_render import synthetic_graph  # noqa: E402
+
+from policykg.viz import views  # noqa: E402
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+FILTER_JS = """() => new Promise(function (resolve) {
+  var net = window.policykg.network, t = performance.now();
+  net.once("afterDrawing", function () { resolve(performance.now() - t); });
+  var cb = document.querySelector('input.filter[data-facet="type"][data-value="Law"]');
+  cb.click();
+})"""
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    for name, default in (("reports", 1000), ("laws", 2000), ("agencies", 1000), ("regions", 500),
+                          ("programs", 500), ("edges", 20000)):
+        ap.add_argument(f"--{name}", type=int, default=default)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--view", default="overview", choices=views.VIEWS)
+    ap.add_argument("--chromium", default="/usr/bin/chromium")
+    ap.add_argument("-o", "--out", type=Path, default=Path(tempfile.gettempdir()) / "policykg-first-render.html")
+    a = ap.parse_args()
+
+    t0 = time.perf_counter()
+    G = synthetic_graph(a.reports, a.laws, a.agencies, a.regions, a.programs, a.edges)
+    t1 = time.perf_counter()
+    view = views.make_view(G, a.view)
+    views.write_view(view, a.out, title=f"first render benchmark — {a.view}")
+    t2 = time.perf_counter()
+    print(f"graph: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges (generated in {t1 - t0:.2f} s)")
+    print(f"page:  {a.out} ({view.graph.number_of_nodes()} nodes) written in {t2 - t1:.2f} s, "
+          f"{a.out.stat().st_size / 1e6:.2f} MB")
+
+    from playwright.sync_api import sync_playwright
+
+    first, script, wall, filt = [], [], [], []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=a.chromium, headless=True, args=CHROMIUM_ARGS)
+        for run in range(a.runs):
+            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            page = context.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            w0 = time.perf_counter()
+            page.goto(a.out.resolve().as_uri(), wait_until="commit")
+            page.wait_for_function("window.policykg && window.policykg.drawn === true", timeout=120000,
+                                   polling=10)
+            w1 = time.perf_counter()
+            first.append(page.evaluate("window.policykg.firstDrawAt"))
+            script.append(page.evaluate("window.policykg.firstDrawMs"))
+            wall.append((w1 - w0) * 1000)
+            page.wait_for_function("window.policykg.ready === true", timeout=120000)
+            filt.append(page.evaluate(FILTER_JS))
+            if errors:
+                raise SystemExit(f"page errors: {errors}")
+            print(f"run {run + 1}: first frame {first[-1]:.0f} ms after navigation start "
+                  f"(page script {script[-1]:.0f} ms; {wall[-1]:.0f} ms wall from goto); "
+                  f"filter (hide laws) {filt[-1]:.0f} ms")
+            context.close()
+        browser.close()
+    med = statistics.median
+    print(f"median of {a.runs}: first frame {med(first):.0f} ms, page script {med(script):.0f} ms, "
+          f"wall {med(wall):.0f} ms, filter {med(filt):.0f} ms; page {a.out.stat().st_size / 1e6:.2f} MB")
+
+
+if __name__ == "__main__":
+    main()
