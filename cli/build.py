@@ -76,11 +76,9 @@ def build(inputs, out_dir: str | Path, jobs: int = 1, html: bool = True,
     write_store(graph, out, turtle=out / "graph.ttl")
     if html:
         from policykg.graph.project import to_networkx
-        from policykg.viz.page import default_title, write_graph_page
+        from policykg.viz.views import overview
 
-        nx_graph = to_networkx(graph)
-        write_graph_page(nx_graph, out / "graph.html", title=default_title(nx_graph),
-                         description="All reports, agencies, laws, programs and regions. Hover an edge for its evidence.")
+        overview(to_networkx(graph)).write(out / "graph.html")  # the page `policykg serve` shows at /graph
 
     entities, mentions = count_entities(records)
     return BuildSummary(

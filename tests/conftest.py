@@ -119,12 +119,10 @@ def seeds_build(seed_records, tmp_path_factory) -> Path:
     from policykg.graph.build import build_graph
     from policykg.graph.project import to_networkx
     from policykg.graph.store import write_store
-    from policykg.viz.page import default_title, write_graph_page
+    from policykg.viz.views import overview
 
     out = tmp_path_factory.mktemp("seeds_build")
     graph = build_graph(seed_records)
-    graph.serialize(out / "graph.ttl", format="turtle")
-    write_store(graph, out)
-    nx_graph = to_networkx(graph)
-    write_graph_page(nx_graph, out / "graph.html", title=default_title(nx_graph))
+    write_store(graph, out, turtle=out / "graph.ttl")
+    overview(to_networkx(graph)).write(out / "graph.html")
     return out

@@ -169,3 +169,32 @@ def test_view_in_chromium(page, view_pages, seeds_graph, tmp_path, name):
     assert "1 / " in page.inner_text("#status")
 
     assert page.errors == []
+
+
+SELECTED_IRIS = """() => { var api = window.policykg, sel = api.network.getSelectedNodes();
+  return api.data.nodes.filter(function (n) { return sel.indexOf(n.id) >= 0; }).map(function (n) { return n.iri; }); }"""
+
+
+def test_page_focuses_the_node_named_in_the_url_hash(page, view_pages, seeds_graph):
+    """view.html#IRI (how `policykg serve`'s entity pages link into the graph) selects and centres
+    that node and opens its panel, on load and when the hash changes, even if a filter hid it."""
+    from urllib.parse import quote
+
+    view, path = view_pages["overview"]
+    region = V.find_node(seeds_graph, BEIBEI, ("Region",))
+    law = V.find_node(seeds_graph, CRBFZ, ("Law",))
+    page.goto(path.as_uri() + "#" + quote(region, safe=""))
+    page.wait_for_function("window.policykg && window.policykg.ready === true", timeout=20000)
+    assert page.evaluate(SELECTED_IRIS) == [region]
+    assert page.inner_text("#panel-title").endswith(BEIBEI)
+    # a law hidden by the type filter: the hash shows it again
+    page.click('input.filter[data-facet="type"][data-value="Law"]')
+    page.evaluate("h => { location.hash = h; }", quote(law, safe=""))
+    page.wait_for_function("t => document.getElementById('panel-title').textContent === t",
+                           arg=CRBFZ, timeout=5000)
+    assert page.evaluate(SELECTED_IRIS) == [law]
+    assert page.is_checked('input.filter[data-facet="type"][data-value="Law"]')
+    # an IRI the page does not hold is said so, not thrown
+    page.evaluate("() => { location.hash = 'https://w3id.org/policykg/id/nothing'; }")
+    page.wait_for_function("document.getElementById('status').textContent.indexOf('no node') >= 0", timeout=5000)
+    assert page.errors == []

@@ -192,6 +192,10 @@ def test_pages_use_no_outside_assets(endpoint):
             assert src.startswith("https://w3id.org/policykg/"), src
 
 
+SELECTED_IRIS = """() => { var api = window.policykg, sel = api.network.getSelectedNodes();
+  return api.data.nodes.filter(function (n) { return sel.indexOf(n.id) >= 0; }).map(function (n) { return n.iri; }); }"""
+
+
 def test_query_page_in_a_browser(endpoint, page):
     page.goto(endpoint + "/")
     page.click("button.named[data-name='laws-by-region']")
@@ -220,9 +224,13 @@ def test_query_page_in_a_browser(endpoint, page):
     assert page.inner_text("#entity-name").startswith("重庆市北碚区卫生健康委员会")
     assert page.locator("#evidence tbody tr").count() >= 5
     # and on to the place of the entity in the HTML graph
+    report_iri = page.inner_text(".iri code")
     page.click("#graph-link")
     page.wait_for_load_state("load")
     assert page.url.split("#")[0].endswith("/graph")
+    page.wait_for_function("window.policykg && window.policykg.ready === true", timeout=20000)
+    assert page.evaluate(SELECTED_IRIS) == [report_iri]
+    assert page.inner_text("#panel-title").startswith("重庆市北碚区卫生健康委员会")
     # an error is shown, not thrown
     page.goto(endpoint + "/")
     page.fill("#query", "SELECT ?x WHERE {")

@@ -101,7 +101,7 @@ def test_overview_sizes_follow_pagerank(G, pages):
     pr = V.pagerank(G)
     assert pr == V.pagerank(G.copy())  # deterministic
     top = max(pr, key=pr.get)
-    size = {n["tip"][-1][1]: n["size"] for n in data["nodes"]}  # the IRI is the last tooltip line
+    size = {n["iri"]: n["size"] for n in data["nodes"]}
     assert size[top] == max(size.values())
     low = min(pr, key=pr.get)
     assert size[low] < size[top]

@@ -267,9 +267,7 @@ def _node_tip(n: Any, d: dict) -> list[list[str]]:
         lines.append(["tt-muted", f"lat/lon: {d['lat']}, {d['lon']}"])
     for note in _as_list(d.get("_note")):
         lines.append(["tt-muted", _text(note, 200)])
-    if d.get("type") != "Year":
-        lines.append(["tt-iri", _text(n, 200)])
-    return lines
+    return lines  # the page adds the node's IRI (``iri``) as the last line
 
 
 def _edge_tip(t: str, d: dict) -> list[list[str]]:
@@ -356,7 +354,7 @@ def build_network(G: nx.Graph, color_by: Iterable[str] = (), focus: Any = None) 
     Node ids become small integers (the IRI stays in the tooltip), which keeps a 5,000-node
     page a few MB. Extra keys the page script reads: ``tip`` (tooltip lines), ``ptype`` (node
     type), ``lv`` (law level), ``yr`` (years), ``ro`` (citation roles) for the filters,
-    ``aliases``/``full`` for the search box; on edges ``t`` (type), ``ev`` (evidence sentences),
+    ``aliases``/``full`` for the search box, ``iri`` (tooltip, ``#IRI`` links); on edges ``t`` (type), ``ev`` (evidence sentences),
     ``yr`` and ``ro``. ``color_by`` may hold ``"level"`` (laws coloured by level) and ``"role"``
     (citation edges with one role coloured by it).
     """
@@ -423,6 +421,8 @@ def build_network(G: nx.Graph, color_by: Iterable[str] = (), focus: Any = None) 
         label = str(d.get("_label") or d.get("label") or n)
         node: dict[str, Any] = {"id": ids[n], "label": _text(label, 60), "group": t, "ptype": t,
                                 "tip": _node_tip(n, d)}
+        if t != "Year":  # display-only year nodes have no IRI
+            node["iri"] = str(n)  # for the tooltip and for page.html#IRI links (policykg serve's entity pages)
         node["size"] = (round(float(d["_size"]), 2) if "_size" in d
                         else round(8 + 5 * math.log1p(degree[n]), 2))
         names = [str(d.get("label"))] if d.get("_label") and d.get("label") and d["label"] != label else []
