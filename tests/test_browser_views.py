@@ -198,3 +198,45 @@ def test_page_focuses_the_node_named_in_the_url_hash(page, view_pages, seeds_gra
     page.evaluate("() => { location.hash = 'https://w3id.org/policykg/id/nothing'; }")
     page.wait_for_function("document.getElementById('status').textContent.indexOf('no node') >= 0", timeout=5000)
     assert page.errors == []
+
+
+def _hover(page, canvas_xy) -> str:
+    """Move the mouse to a canvas point and return the text of the tooltip vis shows there."""
+    box = page.locator("#network").bounding_box()
+    page.mouse.move(box["x"] + 2, box["y"] + 2)
+    page.mouse.move(box["x"] + canvas_xy["x"], box["y"] + canvas_xy["y"], steps=4)
+    page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5000)
+    return page.inner_text("div.vis-tooltip")
+
+
+def test_tooltips_show_names_and_evidence(page, view_pages, seeds_graph):
+    """Hovering a law shows its label, aliases and IRI; hovering a citation edge its role and the
+    evidence sentence with offsets (the tooltips are built when the pointer enters, from the data)."""
+    view, path = view_pages["law"]
+    page.goto(path.as_uri())
+    page.wait_for_function("window.policykg && window.policykg.ready === true", timeout=20000)
+    law = view.focus
+    d = seeds_graph.nodes[law]
+    law_id = page.evaluate("iri => window.policykg.data.nodes.filter(function (n) { return n.iri === iri; })[0].id", law)
+    page.evaluate("id => window.policykg.network.focus(id, {scale: 1.0})", law_id)
+    xy = page.evaluate("id => { var net = window.policykg.network; return net.canvasToDOM(net.getPositions([id])[id]); }",
+                       law_id)
+    text = _hover(page, xy)
+    assert d["label"] in text and law in text
+    assert all(a in text for a in d["aliases"][:3] if a != d["label"])
+
+    # a citation edge, drawn straight so that its midpoint is on it
+    page.evaluate("window.policykg.network.setOptions({edges: {smooth: false}})")
+    edge = page.evaluate("""() => { var api = window.policykg, net = api.network;
+        return api.data.edges.filter(function (e) { return e.t === 'cites' && e.ev; }).map(function (e) {
+          var p = net.getPositions([e.from, e.to]);
+          var m = net.canvasToDOM({x: (p[e.from].x + p[e.to].x) / 2, y: (p[e.from].y + p[e.to].y) / 2});
+          return {id: e.id, x: m.x, y: m.y, ev: e.ev[0], role: e.ro[0],
+                  clear: net.getNodeAt(m) === undefined && net.getEdgeAt(m) === e.id}; })
+          .filter(function (e) { return e.clear; })[0]; }""")
+    assert edge, "a citation edge whose midpoint is free of other items"
+    page.evaluate("window.policykg.network.unselectAll()")
+    text = _hover(page, edge)
+    assert text.startswith("cites") and edge["role"] in text
+    assert f"[{edge['ev']['s']}–{edge['ev']['e']}]" in text and edge["ev"]["x"][:20] in text
+    assert page.errors == []
