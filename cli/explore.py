@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import click
 
 from .common import GRAPH, load_rdf
+
+PIPE_WIDTH = 200  # console width when stdout is not a terminal (Rich would assume 80)
 
 # table name → (title, columns shown in the terminal); the functions live in graph.analytics
 TABLES = {
@@ -68,6 +71,19 @@ def _write_csv(path: Path, name: str, rows: list[dict]) -> None:
             w.writerow([("; ".join(map(str, r[c])) if isinstance(r[c], list) else r[c]) for c in cols])
 
 
+def _print_table(console, table) -> None:
+    """Print a table no narrower than its columns need: Rich would squeeze columns below their
+    minimum (a narrow terminal lost the region column), so such a table is drawn at its minimum
+    width and the terminal wraps its lines instead."""
+    from rich.measure import Measurement
+
+    need = Measurement.get(console, console.options.update_width(100_000), table).minimum  # unclamped
+    if need > console.width:
+        console.print(table, width=need, crop=False)
+    else:
+        console.print(table)
+
+
 @click.command()
 @GRAPH
 @click.option("-t", "--table", "tables", multiple=True, type=click.Choice(list(TABLES)),
@@ -96,6 +112,7 @@ def stats(graph, tables, csv_dir, top, placed_only, seed) -> None:
       policykg stats out -t laws -t single-region --top 0
       policykg stats out --csv tables/          # tables/laws.csv, regions.csv, ...
     """
+    from rich.cells import cell_len
     from rich.console import Console
     from rich.table import Table
 
@@ -104,6 +121,8 @@ def stats(graph, tables, csv_dir, top, placed_only, seed) -> None:
 
     G = to_networkx(load_rdf(graph))
     console = Console()
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console = Console(width=PIPE_WIDTH)  # piped to a file or a pager: keep each row on one line
     if not report_regions(G):
         raise click.ClickException(f"{graph}: the graph has no reports")
     if csv_dir:
@@ -117,12 +136,16 @@ def stats(graph, tables, csv_dir, top, placed_only, seed) -> None:
         shown = _shown(name, rows, top)
         cols = _columns(name, rows)
         table = Table(title=f"{title} — {len(rows)} rows", title_justify="left")
-        for c in cols:
+        cells = [[_text(r[c]) for c in cols] for r in shown]
+        for i, c in enumerate(cols):
             numeric = bool(rows) and isinstance(rows[0][c], (int, float))
-            table.add_column(c, justify="right" if numeric else "left", overflow="fold")
-        for r in shown:
-            table.add_row(*(_text(r[c]) for c in cols))
-        console.print(table)
+            widest = max([cell_len(c)] + [cell_len(row[i]) for row in cells])
+            # numbers and their headers stay whole; text folds, but never below 8 cells
+            table.add_column(c, justify="right" if numeric else "left", overflow="fold",
+                             min_width=widest if numeric else min(widest, 8))
+        for row in cells:
+            table.add_row(*row)
+        _print_table(console, table)
         if len(shown) < len(rows):
             console.print(f"{len(rows) - len(shown)} more rows: --top 0 prints them, --csv writes them", style="dim")
         if csv_dir:

@@ -178,3 +178,25 @@ def test_stats_bad_graph_gives_a_message_not_a_traceback(tmp_path):
     assert empty.exit_code == 1 and "no graph.ttl" in empty.output
     for r in (missing, bad, empty):
         assert "Traceback" not in r.output and isinstance(r.exception, SystemExit)
+
+
+def _table_rows(output: str, title: str) -> list[str]:
+    lines = output.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(title))
+    end = next(i for i in range(start, len(lines)) if lines[i].startswith("└"))
+    return [line for line in lines[start:end] if line.startswith("│")]
+
+
+@pytest.mark.parametrize("env", [{"COLUMNS": "80"}, {}])
+def test_stats_tables_keep_every_value_whole(ttl, env):
+    """In a narrow terminal (or piped, where Rich would assume 80 columns) no column is squeezed
+    away: every region code, count and header stays whole, the wide table wraps instead."""
+    env = {"COLUMNS": None, **env}  # no COLUMNS: as when piped to a file
+    result = CliRunner().invoke(cli, ["stats", str(ttl), "-t", "regions", "-t", "laws", "--top", "0"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "distinct_laws" in result.output and "地方政府规章" in result.output
+    rows = _table_rows(result.output, "Regions by number")
+    assert any("320200" in r and "无锡市" in r for r in rows)
+    assert any(" 19 " in r and "500109" in r for r in rows)
+    if not env.get("COLUMNS"):  # piped: one line per row
+        assert any("重庆市北碚区" in r for r in rows)
