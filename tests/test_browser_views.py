@@ -107,6 +107,9 @@ def test_view_in_chromium(page, view_pages, seeds_graph, tmp_path, name):
     assert first["ev"][0]["x"][:20] in panel  # and an evidence sentence
     assert page.locator("#panel li.citation").count() == len(cited[target["id"]])
 
+    # the picture shows the graph, not the reports' sentences in the panel (they stay in ../shared)
+    page.click("#panel-close")
+    assert page.locator("#panel").is_hidden()
     box = page.locator("#network").bounding_box()
     page.mouse.move(box["x"] + 3, box["y"] + box["height"] - 3)  # off the nodes: no tooltip in the picture
     page.mouse.move(box["x"] + 4, box["y"] + box["height"] - 4)
