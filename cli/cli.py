@@ -37,7 +37,9 @@ def cli() -> None:
     Typical session:
       policykg build reports/ -o out        # extraction.jsonl, graph.ttl, store/, graph.html
       policykg query out --name laws-by-region
-      policykg viz out -o laws.html
+      policykg viz out -o views/            # offline views + views/index.html
+      policykg stats out                    # analytics tables
+      policykg serve out                    # SPARQL endpoint and query page
     """
     _quiet_libraries()
 
