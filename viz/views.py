@@ -315,29 +315,38 @@ def _induced_edges(H: nx.MultiDiGraph, G: nx.MultiDiGraph) -> None:
             H.add_edge(u, v, key=k, **d)
 
 
+def _hub_graph(G: nx.MultiDiGraph, hub: Any, reports: list, neighbours: Iterable) -> nx.MultiDiGraph:
+    """A region's or an agency's view: the hub, its neighbours, its reports with everything they
+    link to, the edges among all of these, and one year node per report year."""
+    H = nx.MultiDiGraph()
+    _copy_node(H, G, hub, _years=[], _size=30)
+    for n in neighbours:
+        _copy_node(H, G, n)
+    _report_neighbourhood(H, G, reports)
+    _induced_edges(H, G)
+    _year_nodes(H, G, hub, reports)
+    _add_jurisdiction(H, G)
+    return H
+
+
+def _reports_summary(G: nx.MultiDiGraph, reports: list) -> str:
+    """``3 reports, 41 citations, 2020–2022``."""
+    years = sorted({y for r in reports if (y := _year(G, r)) is not None})
+    n_cit = sum(_citations(d) for u, _, d in _cites(G) if u in reports)
+    span = f", {years[0]}–{years[-1]}" if len(years) > 1 else f", {years[0]}" if years else ""
+    return f"{len(reports)} report{'s' if len(reports) != 1 else ''}, {n_cit} citations{span}"
+
+
 def region_focus(G: nx.MultiDiGraph, region: Any = None) -> View:
     region = top_region(G) if region is None else region
     rr = report_regions(G, unplaced=False)
     reports = sorted((r for r, regs in rr.items() if region in regs), key=str)
-    agencies = sorted((u for u, v, t in G.in_edges(region, data="type") if t == "located_in"), key=str)
-    H = nx.MultiDiGraph()
-    _copy_node(H, G, region, _years=[], _size=30)
-    for a in agencies:
-        _copy_node(H, G, a)
-    _report_neighbourhood(H, G, reports)
-    for u, v, t in list(G.in_edges(region, data="type")) + list(G.out_edges(region, data="type")):
-        if t in ("jurisdiction", "part_of"):
-            _copy_node(H, G, u)
-            _copy_node(H, G, v)
-    _induced_edges(H, G)
-    _year_nodes(H, G, region, reports)
-    _add_jurisdiction(H, G)
+    agencies = [u for u, v, t in G.in_edges(region, data="type") if t == "located_in"]
+    related = [n for u, v, t in list(G.in_edges(region, data="type")) + list(G.out_edges(region, data="type"))
+               if t in ("jurisdiction", "part_of") for n in (u, v)]
+    H = _hub_graph(G, region, reports, sorted(agencies, key=str) + related)
     name = _label(G, region)
-    years = sorted({y for r in reports if (y := _year(G, r)) is not None})
-    n_cit = sum(_citations(d) for u, _, d in _cites(G) if u in reports)
-    return View("region", f"{name} — region focus: {len(reports)} report{'s' if len(reports) != 1 else ''}, "
-                          f"{n_cit} citations" + (f", {years[0]}–{years[-1]}" if len(years) > 1 else
-                                                  f", {years[0]}" if years else ""),
+    return View("region", f"{name} — region focus: {_reports_summary(G, reports)}",
                 f"Everything {name}'s agencies' reports cite and mention, grouped by year (the year nodes); "
                 "its agencies, parent and sub-regions, and the laws made for it. Untick years to compare.",
                 H, focus=region)
@@ -346,19 +355,10 @@ def region_focus(G: nx.MultiDiGraph, region: Any = None) -> View:
 def agency_focus(G: nx.MultiDiGraph, agency: Any = None) -> View:
     agency = top_agency(G) if agency is None else agency
     reports = sorted((u for u, v, t in G.in_edges(agency, data="type") if t == "issued_by"), key=str)
-    H = nx.MultiDiGraph()
-    _copy_node(H, G, agency, _years=[], _size=30)
-    _report_neighbourhood(H, G, reports)
-    for u, v in list(G.in_edges(agency)) + list(G.out_edges(agency)):
-        _copy_node(H, G, u)
-        _copy_node(H, G, v)
-    _induced_edges(H, G)
-    _year_nodes(H, G, agency, reports)
-    _add_jurisdiction(H, G)
+    linked = [n for u, v in list(G.in_edges(agency)) + list(G.out_edges(agency)) for n in (u, v)]
+    H = _hub_graph(G, agency, reports, linked)
     name = _label(G, agency)
-    n_cit = sum(_citations(d) for u, _, d in _cites(G) if u in reports)
-    return View("agency", f"{name} — agency focus: {len(reports)} report{'s' if len(reports) != 1 else ''}, "
-                          f"{n_cit} citations",
+    return View("agency", f"{name} — agency focus: {_reports_summary(G, reports)}",
                 f"The reports {name} issued, grouped by year, with everything they cite and mention, and the "
                 "agencies, regions and reports linked to it.", H, focus=agency)
 
