@@ -72,6 +72,22 @@ def seed_records(nlp, seed_documents) -> list[dict]:
 
 
 @pytest.fixture(scope="session")
+def seeds_rdf(seed_records):
+    """The seeds' RDF graph, built once for the session (tests must not change it)."""
+    from policykg.graph.build import build_graph
+
+    return build_graph(seed_records)
+
+
+@pytest.fixture(scope="session")
+def seeds_nx(seeds_rdf):
+    """The networkx projection of the seeds' graph, made once for the session (read-only)."""
+    from policykg.graph.project import to_networkx
+
+    return to_networkx(seeds_rdf)
+
+
+@pytest.fixture(scope="session")
 def examples_dir() -> Path:
     return ROOT / "examples" / "sample"
 
@@ -113,16 +129,13 @@ def page(browser):
 
 
 @pytest.fixture(scope="session")
-def seeds_build(seed_records, tmp_path_factory) -> Path:
+def seeds_build(seeds_rdf, seeds_nx, tmp_path_factory) -> Path:
     """A build folder of the seed reports, as ``policykg build`` writes it: graph.ttl, store/,
     graph.html (made from the session's records, so the reports are extracted only once)."""
-    from policykg.graph.build import build_graph
-    from policykg.graph.project import to_networkx
     from policykg.graph.store import write_store
     from policykg.viz.views import overview
 
     out = tmp_path_factory.mktemp("seeds_build")
-    graph = build_graph(seed_records)
-    write_store(graph, out, turtle=out / "graph.ttl")
-    overview(to_networkx(graph)).write(out / "graph.html")
+    write_store(seeds_rdf, out, turtle=out / "graph.ttl")
+    overview(seeds_nx).write(out / "graph.html")
     return out

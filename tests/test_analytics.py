@@ -10,21 +10,19 @@ from click.testing import CliRunner
 
 from policykg.cli import cli
 from policykg.graph import analytics as an
-from policykg.graph.build import build_graph
-from policykg.graph.project import to_networkx
 
 PK = "https://w3id.org/policykg/ontology#"
 CONSTITUTION = "中华人民共和国宪法"
 
 
 @pytest.fixture(scope="module")
-def rdf(seed_records):
-    return build_graph(seed_records)
+def rdf(seeds_rdf):
+    return seeds_rdf
 
 
 @pytest.fixture(scope="module")
-def G(rdf):
-    return to_networkx(rdf)
+def G(seeds_nx):
+    return seeds_nx
 
 
 @pytest.fixture(scope="module")

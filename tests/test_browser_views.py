@@ -28,11 +28,8 @@ EXPECTED = {
 
 
 @pytest.fixture(scope="module")
-def seeds_graph(seed_records):
-    from policykg.graph.build import build_graph
-    from policykg.graph.project import to_networkx
-
-    return to_networkx(build_graph(seed_records))
+def seeds_graph(seeds_nx):
+    return seeds_nx
 
 
 @pytest.fixture(scope="module")

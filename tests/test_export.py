@@ -14,18 +14,16 @@ from rdflib.compare import isomorphic
 
 from policykg.cli import cli
 from policykg.graph import export as ex
-from policykg.graph.build import build_graph
-from policykg.graph.project import to_networkx
 
 
 @pytest.fixture(scope="module")
-def rdf(seed_records):
-    return build_graph(seed_records)
+def rdf(seeds_rdf):
+    return seeds_rdf
 
 
 @pytest.fixture(scope="module")
-def G(rdf):
-    return to_networkx(rdf)
+def G(seeds_nx):
+    return seeds_nx
 
 
 @pytest.fixture(scope="module")

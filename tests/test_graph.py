@@ -11,9 +11,9 @@ from policykg.graph.iris import PK
 from policykg.graph.validate import validate
 
 
-@pytest.fixture(scope="session")
-def seeds_graph(seed_records):
-    return build_graph(seed_records)
+@pytest.fixture(scope="module")
+def seeds_graph(seeds_rdf):
+    return seeds_rdf
 
 
 def test_same_input_gives_the_same_graph(seed_records, seeds_graph):

@@ -37,17 +37,13 @@ def node_named(data: dict, name: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def rdf(seed_records):
-    from policykg.graph.build import build_graph
-
-    return build_graph(seed_records)
+def rdf(seeds_rdf):
+    return seeds_rdf
 
 
 @pytest.fixture(scope="module")
-def G(rdf):
-    from policykg.graph.project import to_networkx
-
-    return to_networkx(rdf)
+def G(seeds_nx):
+    return seeds_nx
 
 
 @pytest.fixture(scope="module")
