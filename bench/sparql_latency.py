@@ -1,6 +1,7 @@
-"""Latency of the named queries: median over repeated runs, on the pyoxigraph store directly and
-through `policykg serve` (HTTP, SPARQLWrapper), for the seeds build and a build of N synthetic
-reports.
+"""Latency of the named queries: median over repeated runs, on the pyoxigraph store on disk (as
+`policykg query` uses it), on an in-memory copy, and through `policykg serve` (HTTP,
+SPARQLWrapper, once its worker answers from memory), for the seeds build and a build of N
+synthetic reports.
 
     python3 bench/sparql_latency.py                 # seeds + 1,000 synthetic reports
     python3 bench/sparql_latency.py --reports 200 --runs 5
@@ -34,22 +35,38 @@ def _median_ms(fn, runs: int) -> float:
     return statistics.median(times)
 
 
-def measure(out: Path, runs: int) -> dict[str, tuple[float, float, int]]:
+def _rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS")) / 1024
+
+
+def measure(out: Path, runs: int) -> tuple[dict[str, tuple[float, float, float, int]], str]:
+    """Per named query: (ms on the disk store, ms on an in-memory copy, ms over HTTP once the
+    server's worker answers from memory, rows); and a line on the worker's warm-up."""
     from SPARQLWrapper import JSON, POST, SPARQLWrapper
     from waitress import create_server
 
+    from policykg.serve.executor import in_memory_copy
     from policykg.serve.server import make_app
 
-    store = st.open_store(out)
-    app = make_app(out, workers=2, timeout=120, limit=1_000_000)
+    disk = st.open_store(out)
+    memory = in_memory_copy(disk)
+    t0 = time.perf_counter()
+    app = make_app(out, workers=1, timeout=120, limit=1_000_000)
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
     threading.Thread(target=server.run, daemon=True).start()
     url = f"http://127.0.0.1:{server.effective_port}/sparql"
     rows = {}
     try:
+        import requests
+
+        while requests.post(url, data={"query": "ASK {}"}).headers["X-Policykg-Store"] != "memory":
+            time.sleep(0.05)
+        warm = (f"server worker: ready, then in memory after {time.perf_counter() - t0:.1f} s, "
+                f"{_rss_mb(app.executor._all[0].process.pid):.0f} MB resident")
         for name in st.list_named_queries():
             text = st.bind_parameters(st.load_named_query(name), PARAMS.get(name))
-            n = len(st.run_query(store, text).rows)
+            n = len(st.run_query(disk, text).rows)
 
             def over_http():
                 c = SPARQLWrapper(url)
@@ -58,11 +75,13 @@ def measure(out: Path, runs: int) -> dict[str, tuple[float, float, int]]:
                 c.setReturnFormat(JSON)
                 c.queryAndConvert()
 
-            rows[name] = (_median_ms(lambda: st.run_query(store, text), runs), _median_ms(over_http, runs), n)
+            rows[name] = (_median_ms(lambda: st.run_query(disk, text), runs),
+                          _median_ms(lambda: st.run_query(memory, text), runs), _median_ms(over_http, runs), n)
     finally:
+        server.task_dispatcher.shutdown(timeout=10)  # let answers in flight finish before closing
         server.close()
         app.executor.close()
-    return rows
+    return rows, warm
 
 
 def main() -> None:
@@ -82,9 +101,11 @@ def main() -> None:
             t = time.perf_counter()
             summary = build([src], tmp / label, jobs=2, html=False)
             print(f"\n{label}: {summary.documents} reports, {summary.triples:,} triples, built in {time.perf_counter() - t:.1f} s")
-            print(f"{'query':<28}{'store ms':>10}{'HTTP ms':>10}{'rows':>8}")
-            for name, (local, http, n) in measure(tmp / label, args.runs).items():
-                print(f"{name:<28}{local:>10.1f}{http:>10.1f}{n:>8}")
+            rows, warm = measure(tmp / label, args.runs)
+            print(warm)
+            print(f"{'query':<28}{'disk ms':>10}{'memory ms':>11}{'HTTP ms':>10}{'rows':>8}")
+            for name, (on_disk, in_memory, http, n) in rows.items():
+                print(f"{name:<28}{on_disk:>10.1f}{in_memory:>11.1f}{http:>10.1f}{n:>8}")
 
 
 if __name__ == "__main__":

@@ -274,7 +274,11 @@ def query(args, query_file, name, params, fmt, endpoint, user, password, list_qu
               help="Most rows (or triples) a query returns; longer answers are cut off and flagged.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
               help="Query worker processes (queries run in parallel up to this many).")
-def serve(graph, host, port, timeout, limit, workers) -> None:
+@click.option("--memory/--no-memory", default=True, show_default=True,
+              help="Copy the store into each worker's memory in the background (answers come from disk "
+                   "until then): grouped queries on large graphs run 4-6x faster, for about 0.5 GB of RAM "
+                   "per million triples per worker. --no-memory answers from disk only.")
+def serve(graph, host, port, timeout, limit, workers, memory) -> None:
     """Serve GRAPH over the SPARQL 1.1 Protocol, with a query page for people.
 
     \b
@@ -291,7 +295,7 @@ def serve(graph, host, port, timeout, limit, workers) -> None:
     from policykg.serve.server import serve as run_server
 
     try:
-        run_server(graph, host=host, port=port, workers=workers, timeout=timeout, limit=limit,
+        run_server(graph, host=host, port=port, workers=workers, timeout=timeout, limit=limit, memory=memory,
                    announce=lambda m: click.echo(m, err=True))
     except (OSError, ValueError, RuntimeError) as e:
         raise click.ClickException(str(e))

@@ -107,7 +107,7 @@ class App:
                 raise QueryError(400, str(e))
         solution_type, graph_type = negotiate(request)
         answer = self.executor.run(text, solution_type, graph_type)
-        headers = {"X-Result-Rows": str(answer.rows), "Cache-Control": "no-store"}
+        headers = {"X-Result-Rows": str(answer.rows), "X-Policykg-Store": answer.store, "Cache-Control": "no-store"}
         if answer.truncated:
             headers["X-Result-Truncated"] = f"true; limited to {self.executor.limit} rows"
         return Response(answer.body, content_type=_content_type(answer.content_type), headers=headers)

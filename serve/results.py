@@ -40,6 +40,7 @@ class Answer:
     body: bytes
     rows: int            # solutions or triples written
     truncated: bool      # the limit cut the result off
+    store: str = "disk"  # which copy of the store answered: "disk" or "memory"
 
 
 def term_json(term) -> dict:

@@ -40,17 +40,17 @@ def store_for(graph: Path) -> tuple[Path, Path | None]:
     return tmp / STORE_DIR, page if page and page.is_file() else None
 
 
-def make_app(graph: Path, workers: int = 2, timeout: float = 30.0, limit: int = 10000) -> App:
+def make_app(graph: Path, workers: int = 2, timeout: float = 30.0, limit: int = 10000, memory: bool = True) -> App:
     store_path, page = store_for(graph)
-    executor = QueryExecutor(str(store_path), workers=workers, timeout=timeout, limit=limit)
+    executor = QueryExecutor(str(store_path), workers=workers, timeout=timeout, limit=limit, memory=memory)
     return App(executor, graph_page=lambda: page, title=f"policykg · {Path(graph).name}")
 
 
 def serve(graph: Path, host: str = "127.0.0.1", port: int = 8000, workers: int = 2,
-          timeout: float = 30.0, limit: int = 10000, threads: int = 8, announce=print) -> None:
+          timeout: float = 30.0, limit: int = 10000, threads: int = 8, memory: bool = True, announce=print) -> None:
     from waitress import create_server
 
-    app = make_app(graph, workers=workers, timeout=timeout, limit=limit)
+    app = make_app(graph, workers=workers, timeout=timeout, limit=limit, memory=memory)
     server = create_server(app, host=host, port=port, threads=threads, ident="policykg")
     announce(f"serving {graph} at http://{host}:{server.effective_port}/  (SPARQL endpoint: /sparql; Ctrl+C stops)")
     try:

@@ -149,6 +149,32 @@ def test_an_over_long_query_is_cut_off_and_the_server_keeps_serving(endpoint):
         assert ok.status_code == 200 and ok.json()["boolean"] is True
 
 
+def test_workers_move_to_an_in_memory_copy_with_the_same_answers(seeds_build):
+    """With --memory (the default) a worker answers from the disk store at once and from its
+    in-memory copy once that is loaded; --no-memory stays on disk. The answers are the same."""
+    query = load_named_query("laws-by-region")
+    disk_app, disk_server, disk = _start(seeds_build, workers=1, timeout=10, limit=LIMIT, memory=False)
+    mem_app, mem_server, mem = _start(seeds_build, workers=1, timeout=10, limit=LIMIT)
+    try:
+        answer = requests.post(disk + "/sparql", data={"query": query, "format": "csv"})
+        assert answer.headers["X-Policykg-Store"] == "disk"
+        deadline = time.monotonic() + 30
+        while True:
+            r = requests.post(mem + "/sparql", data={"query": query, "format": "csv"})
+            if r.headers["X-Policykg-Store"] == "memory" or time.monotonic() > deadline:
+                break
+            assert r.text == answer.text  # answered from disk meanwhile
+            time.sleep(0.05)
+        assert r.headers["X-Policykg-Store"] == "memory"
+        assert r.text == answer.text and r.headers["X-Result-Rows"] == answer.headers["X-Result-Rows"] != "0"
+        time.sleep(0.2)
+        assert requests.post(disk + "/sparql", data={"query": query}).headers["X-Policykg-Store"] == "disk"
+    finally:
+        for server, app in ((disk_server, disk_app), (mem_server, mem_app)):
+            server.close()
+            app.executor.close()
+
+
 def test_long_results_are_cut_at_the_limit_and_flagged(endpoint):
     r = requests.get(endpoint + "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
     assert len(r.json()["results"]["bindings"]) == LIMIT
