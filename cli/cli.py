@@ -276,7 +276,7 @@ def query(args, query_file, name, params, fmt, endpoint, user, password, list_qu
               help="Query worker processes (queries run in parallel up to this many).")
 @click.option("--memory/--no-memory", default=True, show_default=True,
               help="Copy the store into each worker's memory in the background (answers come from disk "
-                   "until then): grouped queries on large graphs run 4-6x faster, for about 0.5 GB of RAM "
+                   "until then): grouped queries on large graphs run 2-5x faster, for about 0.5 GB of RAM "
                    "per million triples per worker. --no-memory answers from disk only.")
 def serve(graph, host, port, timeout, limit, workers, memory) -> None:
     """Serve GRAPH over the SPARQL 1.1 Protocol, with a query page for people.

@@ -6,8 +6,8 @@ read-only handle on the store is killed and replaced instead, and the server kee
 
 A worker answers from the store on disk as soon as it starts, and (``memory=True``) copies the
 store into memory in the background, then answers from the copy: pyoxigraph's on-disk store
-looks strings up in RocksDB, which made the grouped, ordered named queries 4-6x slower on a
-graph of 1,000 reports (agency-citations-by-year 2.3 s on disk, 0.35 s in memory)."""
+looks strings up in RocksDB, which made the grouped, ordered named queries 2-5x slower on a
+graph of 1,000 reports (agency-citations-by-year 2.5 s on disk, 0.5 s in memory)."""
 from __future__ import annotations
 
 import multiprocessing as mp
@@ -53,14 +53,14 @@ def _worker(store_path: str, conn, memory: bool = True) -> None:
 
     from .results import serialize
 
-    active = {"store": ox.Store.read_only(store_path), "kind": "disk"}
+    active = [(ox.Store.read_only(store_path), "disk")]  # (store, which); swapped whole, never half
     if memory:
         def warm() -> None:
             try:
-                copy = in_memory_copy(active["store"])
+                copy = in_memory_copy(active[0][0])
             except (OSError, MemoryError):  # too big for memory: keep answering from disk
                 return
-            active.update(store=copy, kind="memory")  # one assignment: a query sees one store or the other
+            active[0] = (copy, "memory")
 
         threading.Thread(target=warm, name="policykg-warm", daemon=True).start()
     conn.send(("ready",))
@@ -71,7 +71,7 @@ def _worker(store_path: str, conn, memory: bool = True) -> None:
             return
         text, solution_type, graph_type, limit = msg
         try:
-            store, kind = active["store"], active["kind"]
+            store, kind = active[0]
             answer = serialize(store.query(text), solution_type, graph_type, limit)
             answer.store = kind
             conn.send(("ok", answer))
