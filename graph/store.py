@@ -55,6 +55,23 @@ def write_store(graph: Graph, out_dir: Path, turtle: Path | None = None) -> Path
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
+def rdf_format(path: Path) -> ox.RdfFormat:
+    """The RDF format of a file, by its suffix; ValueError naming the file if it has none we read."""
+    fmt = _FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise ValueError(f"{path}: unknown RDF format (use .ttl, .nt, .nq, .trig, .rdf or .jsonld)")
+    return fmt
+
+
+def load_file(store: ox.Store, path: Path) -> ox.Store:
+    """Bulk-load the RDF file at ``path`` into ``store``; ValueError naming the file if it is invalid."""
+    try:
+        store.bulk_load(path=str(path), format=rdf_format(path))
+    except SyntaxError as e:
+        raise ValueError(f"{path}: not valid {path.suffix} ({e})")
+    return store
+
+
 def read_rdf(path) -> Graph:
     """An rdflib Graph of the RDF file at ``path`` (all its graphs merged), parsed by pyoxigraph:
     330k triples in 9 s instead of rdflib's 24 s. Terms come out as rdflib's own parser makes
@@ -63,9 +80,7 @@ def read_rdf(path) -> Graph:
     from rdflib import BNode, Literal, URIRef
 
     p = Path(path)
-    fmt = _FORMATS.get(p.suffix.lower())
-    if fmt is None:
-        raise ValueError(f"{p}: unknown RDF format (use .ttl, .nt, .nq, .trig, .rdf or .jsonld)")
+    fmt = rdf_format(p)
     seen: dict = {}  # each distinct term converted once
 
     def term(x):
@@ -109,15 +124,7 @@ def open_store(path) -> ox.Store:
             raise OSError(f"{path}: neither a build folder (no store/ or graph.ttl) nor an RDF file")
     if not p.exists():
         raise OSError(f"{path}: no such file or folder")
-    fmt = _FORMATS.get(p.suffix.lower())
-    if fmt is None:
-        raise ValueError(f"{p}: unknown RDF format (use .ttl, .nt, .nq, .trig, .rdf or .jsonld)")
-    store = ox.Store()
-    try:
-        store.bulk_load(path=str(p), format=fmt)
-    except SyntaxError as e:
-        raise ValueError(f"{p}: not valid {p.suffix} ({e})")
-    return store
+    return load_file(ox.Store(), p)
 
 
 # --- named queries -----------------------------------------------------------------------

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from policykg.graph.store import _FORMATS, STORE_DIR
+from policykg.graph.store import STORE_DIR, load_file, rdf_format
 
 from .app import App
 from .executor import QueryExecutor
@@ -24,16 +24,10 @@ def store_for(graph: Path) -> tuple[Path, Path | None]:
     src = graph / "graph.ttl" if graph.is_dir() else graph
     if not src.is_file():
         raise OSError(f"{graph}: neither a build folder (no store/ or graph.ttl) nor an RDF file")
-    fmt = _FORMATS.get(src.suffix.lower())
-    if fmt is None:
-        raise ValueError(f"{src}: unknown RDF format (use .ttl, .nt, .nq, .trig, .rdf or .jsonld)")
+    rdf_format(src)  # an unknown format is refused before a temporary store is made
     tmp = Path(tempfile.mkdtemp(prefix="policykg-store-"))
     atexit.register(shutil.rmtree, tmp, True)
-    store = ox.Store(str(tmp / STORE_DIR))
-    try:
-        store.bulk_load(path=str(src), format=fmt)
-    except SyntaxError as e:
-        raise ValueError(f"{src}: not valid {src.suffix} ({e})")
+    store = load_file(ox.Store(str(tmp / STORE_DIR)), src)
     store.flush()
     del store
     page = src.parent / "graph.html" if graph.is_dir() else None
