@@ -60,10 +60,22 @@ def extract_all(inputs, jobs: int = 1, on_progress: Callable[[int, int], None] |
     return records, failures
 
 
+def write_graph_outputs(graph, out: Path, html: bool = True) -> None:
+    """What a build writes from its graph: OUT/store/, OUT/graph.ttl and (``html``) OUT/graph.html,
+    the overview page that `policykg serve` shows at /graph."""
+    from policykg.graph.store import write_store
+
+    write_store(graph, out, turtle=out / "graph.ttl")
+    if html:
+        from policykg.graph.project import to_networkx
+        from policykg.viz.views import overview
+
+        overview(to_networkx(graph)).write(out / "graph.html")
+
+
 def build(inputs, out_dir: str | Path, jobs: int = 1, html: bool = True,
           on_progress: Callable[[int, int], None] | None = None) -> BuildSummary:
     from policykg.graph.build import build_graph
-    from policykg.graph.store import write_store
 
     t0 = time.perf_counter()
     out = Path(out_dir)
@@ -73,12 +85,7 @@ def build(inputs, out_dir: str | Path, jobs: int = 1, html: bool = True,
 
     write_jsonl(records, out / "extraction.jsonl")
     graph = build_graph(records)
-    write_store(graph, out, turtle=out / "graph.ttl")
-    if html:
-        from policykg.graph.project import to_networkx
-        from policykg.viz.views import overview
-
-        overview(to_networkx(graph)).write(out / "graph.html")  # the page `policykg serve` shows at /graph
+    write_graph_outputs(graph, out, html=html)
 
     entities, mentions = count_entities(records)
     return BuildSummary(

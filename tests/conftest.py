@@ -129,13 +129,11 @@ def page(browser):
 
 
 @pytest.fixture(scope="session")
-def seeds_build(seeds_rdf, seeds_nx, tmp_path_factory) -> Path:
+def seeds_build(seeds_rdf, tmp_path_factory) -> Path:
     """A build folder of the seed reports, as ``policykg build`` writes it: graph.ttl, store/,
     graph.html (made from the session's records, so the reports are extracted only once)."""
-    from policykg.graph.store import write_store
-    from policykg.viz.views import overview
+    from policykg.build import write_graph_outputs
 
     out = tmp_path_factory.mktemp("seeds_build")
-    write_store(seeds_rdf, out, turtle=out / "graph.ttl")
-    overview(seeds_nx).write(out / "graph.html")
+    write_graph_outputs(seeds_rdf, out)
     return out
