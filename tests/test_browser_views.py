@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from page_helpers import SELECTED_IRIS
 from policykg.viz import views as V
 
 BEIBEI = "北碚区"
@@ -169,10 +170,6 @@ def test_view_in_chromium(page, view_pages, seeds_graph, tmp_path, name):
     assert "1 / " in page.inner_text("#status")
 
     assert page.errors == []
-
-
-SELECTED_IRIS = """() => { var api = window.policykg, sel = api.network.getSelectedNodes();
-  return api.data.nodes.filter(function (n) { return sel.indexOf(n.id) >= 0; }).map(function (n) { return n.iri; }); }"""
 
 
 def test_page_focuses_the_node_named_in_the_url_hash(page, view_pages, seeds_graph):

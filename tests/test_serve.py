@@ -16,6 +16,7 @@ import requests
 from SPARQLWrapper import CSV, JSON, POST, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
+from page_helpers import SELECTED_IRIS
 from policykg.graph.store import load_named_query
 
 TIMEOUT = 3.0
@@ -216,10 +217,6 @@ def test_pages_use_no_outside_assets(endpoint):
         assert "http://cdn" not in html and "https://cdn" not in html and "unpkg" not in html
         for src in __import__("re").findall(r'(?:src|href)="(https?://[^"]+)"', html):
             assert src.startswith("https://w3id.org/policykg/"), src
-
-
-SELECTED_IRIS = """() => { var api = window.policykg, sel = api.network.getSelectedNodes();
-  return api.data.nodes.filter(function (n) { return sel.indexOf(n.id) >= 0; }).map(function (n) { return n.iri; }); }"""
 
 
 def test_query_page_in_a_browser(endpoint, page):

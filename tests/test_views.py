@@ -9,21 +9,15 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
+from page_helpers import EXTERNAL, page_data
 from policykg.graph.analytics import report_regions
 from policykg.viz import views as V
 from policykg.viz.page import LEVEL_COLORS, ROLE_COLORS
 
-EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["'](?:https?:)?//""", re.I)
 EVIL = "</script><img src=x onerror=alert(1)>"
 PK = "https://w3id.org/policykg/ontology#"
 BEIBEI = "北碚区"
 CRBFZ = "中华人民共和国传染病防治法"
-
-
-def page_data(html: str) -> dict:
-    m = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', html, re.S)
-    assert m, "no graph data block"
-    return json.loads(m.group(1))
 
 
 def names(node: dict) -> set[str]:

@@ -1,25 +1,18 @@
 """The offline graph page: self-contained, escaped, legend, tooltips, large-graph layout."""
 from __future__ import annotations
 
-import json
 import re
 import time
 
 import networkx as nx
 import pytest
 
+from page_helpers import EXTERNAL, page_data
 from policykg.viz.page import PHYSICS_LIMIT, default_title, layout, write_graph_page
 
-EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["'](?:https?:)?//""", re.I)
 SCRIPT_BREAK = "</script><script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
 EVIDENCE = "依据《中华人民共和国传染病防治法》开展执法检查320户次。"
-
-
-def page_data(html: str) -> dict:
-    m = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', html, re.S)
-    assert m, "no graph data block"
-    return json.loads(m.group(1))
 
 
 @pytest.fixture
