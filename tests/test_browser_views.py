@@ -29,14 +29,9 @@ EXPECTED = {
 
 
 @pytest.fixture(scope="module")
-def seeds_graph(seeds_nx):
-    return seeds_nx
-
-
-@pytest.fixture(scope="module")
-def view_pages(seeds_graph, tmp_path_factory):
+def view_pages(seeds_nx, tmp_path_factory):
     out = tmp_path_factory.mktemp("browser_views")
-    return {v.name: (v, p) for v, p in V.write_views(seeds_graph, out)}
+    return {v.name: (v, p) for v, p in V.write_views(seeds_nx, out)}
 
 
 def screenshot_path(tmp_path: Path, name: str) -> Path:
@@ -65,7 +60,7 @@ def click_node(page, node_id: int) -> None:
 
 
 @pytest.mark.parametrize("name", V.VIEWS)
-def test_view_in_chromium(page, view_pages, seeds_graph, tmp_path, name):
+def test_view_in_chromium(page, view_pages, seeds_nx, tmp_path, name):
     view, path = view_pages[name]
     page.goto(path.as_uri())
     page.wait_for_function("window.policykg && window.policykg.ready === true", timeout=20000)
@@ -78,7 +73,7 @@ def test_view_in_chromium(page, view_pages, seeds_graph, tmp_path, name):
     names = {s for n in nodes for s in n["names"]}
     expected = list(EXPECTED[name])
     if view.focus is not None:
-        expected.append(seeds_graph.nodes[view.focus]["label"])
+        expected.append(seeds_nx.nodes[view.focus]["label"])
     for label in expected:
         assert label in names, (name, label)
     total = len(nodes)
@@ -153,7 +148,7 @@ def test_view_in_chromium(page, view_pages, seeds_graph, tmp_path, name):
 
     # search: by alias, the node is selected, focused (centred) and its panel shown
     if name == "law":
-        query = "宪法" if "宪法" in names else seeds_graph.nodes[view.focus]["label"]
+        query = "宪法" if "宪法" in names else seeds_nx.nodes[view.focus]["label"]
     elif name == "region":
         query = CRBFZ if CRBFZ in names else next(n["names"][0] for n in nodes if n["type"] == "Law")
     else:
@@ -172,14 +167,14 @@ def test_view_in_chromium(page, view_pages, seeds_graph, tmp_path, name):
     assert page.errors == []
 
 
-def test_page_focuses_the_node_named_in_the_url_hash(page, view_pages, seeds_graph):
+def test_page_focuses_the_node_named_in_the_url_hash(page, view_pages, seeds_nx):
     """view.html#IRI (how `policykg serve`'s entity pages link into the graph) selects and centres
     that node and opens its panel, on load and when the hash changes, even if a filter hid it."""
     from urllib.parse import quote
 
     view, path = view_pages["overview"]
-    region = V.find_node(seeds_graph, BEIBEI, ("Region",))
-    law = V.find_node(seeds_graph, CRBFZ, ("Law",))
+    region = V.find_node(seeds_nx, BEIBEI, ("Region",))
+    law = V.find_node(seeds_nx, CRBFZ, ("Law",))
     page.goto(path.as_uri() + "#" + quote(region, safe=""))
     page.wait_for_function("window.policykg && window.policykg.ready === true", timeout=20000)
     assert page.evaluate(SELECTED_IRIS) == [region]
@@ -206,14 +201,14 @@ def _hover(page, canvas_xy) -> str:
     return page.inner_text("div.vis-tooltip")
 
 
-def test_tooltips_show_names_and_evidence(page, view_pages, seeds_graph):
+def test_tooltips_show_names_and_evidence(page, view_pages, seeds_nx):
     """Hovering a law shows its label, aliases and IRI; hovering a citation edge its role and the
     evidence sentence with offsets (the tooltips are built when the pointer enters, from the data)."""
     view, path = view_pages["law"]
     page.goto(path.as_uri())
     page.wait_for_function("window.policykg && window.policykg.ready === true", timeout=20000)
     law = view.focus
-    d = seeds_graph.nodes[law]
+    d = seeds_nx.nodes[law]
     law_id = page.evaluate("iri => window.policykg.data.nodes.filter(function (n) { return n.iri === iri; })[0].id", law)
     page.evaluate("id => window.policykg.network.focus(id, {scale: 1.0})", law_id)
     xy = page.evaluate("id => { var net = window.policykg.network; return net.canvasToDOM(net.getPositions([id])[id]); }",

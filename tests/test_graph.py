@@ -11,24 +11,19 @@ from policykg.graph.iris import PK
 from policykg.graph.validate import validate
 
 
-@pytest.fixture(scope="module")
-def seeds_graph(seeds_rdf):
-    return seeds_rdf
-
-
-def test_same_input_gives_the_same_graph(seed_records, seeds_graph):
+def test_same_input_gives_the_same_graph(seed_records, seeds_rdf):
     again = build_graph(seed_records)
-    assert sorted(again.serialize(format="nt").splitlines()) == sorted(seeds_graph.serialize(format="nt").splitlines())
+    assert sorted(again.serialize(format="nt").splitlines()) == sorted(seeds_rdf.serialize(format="nt").splitlines())
 
 
-def test_seeds_graph_conforms_to_the_shapes(seeds_graph):
-    conforms, violations = validate(seeds_graph)
+def test_seeds_graph_conforms_to_the_shapes(seeds_rdf):
+    conforms, violations = validate(seeds_rdf)
     assert conforms, violations
 
 
-def test_a_citation_without_role_is_reported_in_plain_words(seeds_graph):
-    g = type(seeds_graph)()
-    for t in seeds_graph:
+def test_a_citation_without_role_is_reported_in_plain_words(seeds_rdf):
+    g = type(seeds_rdf)()
+    for t in seeds_rdf:
         g.add(t)
     citation = next(g.subjects(RDF.type, PK.Citation))
     g.remove((citation, PK.role, None))
@@ -37,47 +32,47 @@ def test_a_citation_without_role_is_reported_in_plain_words(seeds_graph):
     assert any("exactly one role" in v and str(citation) in v for v in violations)
 
 
-def test_every_citation_has_evidence_offsets_and_role(seeds_graph, seed_records):
-    citations = list(seeds_graph.subjects(RDF.type, PK.Citation))
+def test_every_citation_has_evidence_offsets_and_role(seeds_rdf, seed_records):
+    citations = list(seeds_rdf.subjects(RDF.type, PK.Citation))
     assert len(citations) == sum(len(r["law_mentions"]) for r in seed_records)
     for c in citations:
-        assert seeds_graph.value(c, PK.evidenceText)
-        assert seeds_graph.value(c, PK.role) is not None
-        assert int(seeds_graph.value(c, PK.startOffset)) < int(seeds_graph.value(c, PK.endOffset))
+        assert seeds_rdf.value(c, PK.evidenceText)
+        assert seeds_rdf.value(c, PK.role) is not None
+        assert int(seeds_rdf.value(c, PK.startOffset)) < int(seeds_rdf.value(c, PK.endOffset))
 
 
-def test_one_agency_written_three_ways_is_one_node(seeds_graph, seed_records):
+def test_one_agency_written_three_ways_is_one_node(seeds_rdf, seed_records):
     dazhou = next(r for r in seed_records if r["agency"] == "达州市卫生健康委员会")
     surfaces = {m["surface"] for m in dazhou["mentions"]
                 if m["label"] == "AGENCY" and m["canonical"] == "达州市卫生健康委员会"}
     assert {"达州市卫生健康委员会", "市卫生健康委", "我委"} <= surfaces
-    nodes = set(seeds_graph.subjects(SKOS.prefLabel, Literal("达州市卫生健康委员会", lang="zh")))
+    nodes = set(seeds_rdf.subjects(SKOS.prefLabel, Literal("达州市卫生健康委员会", lang="zh")))
     assert len(nodes) == 1
 
 
-def test_regions_carry_codes_hierarchy_and_coordinates(seeds_graph):
+def test_regions_carry_codes_hierarchy_and_coordinates(seeds_rdf):
     beibei = URIRef("https://w3id.org/policykg/id/region/500109")
-    assert seeds_graph.value(beibei, PK.partOf) == URIRef("https://w3id.org/policykg/id/region/500000")
-    assert seeds_graph.value(beibei, URIRef("http://www.w3.org/2003/01/geo/wgs84_pos#lat")) is not None
+    assert seeds_rdf.value(beibei, PK.partOf) == URIRef("https://w3id.org/policykg/id/region/500000")
+    assert seeds_rdf.value(beibei, URIRef("http://www.w3.org/2003/01/geo/wgs84_pos#lat")) is not None
 
 
-def test_ambiguous_shizhong_is_not_guessed(seed_records, seeds_graph):
+def test_ambiguous_shizhong_is_not_guessed(seed_records, seeds_rdf):
     r = next(r for r in seed_records if r["agency"] == "市中区卫生健康局")
     assert r["meta"]["region_code"] == "" and len(r["meta"]["region_candidates"]) == 4
-    agency = next(seeds_graph.subjects(SKOS.prefLabel, Literal("市中区卫生健康局", lang="zh")))
-    assert seeds_graph.value(agency, PK.locatedIn) is None
-    amb = seeds_graph.value(agency, PK.ambiguousLocation)
-    assert len(list(seeds_graph.objects(amb, PK.candidate))) == 4
+    agency = next(seeds_rdf.subjects(SKOS.prefLabel, Literal("市中区卫生健康局", lang="zh")))
+    assert seeds_rdf.value(agency, PK.locatedIn) is None
+    amb = seeds_rdf.value(agency, PK.ambiguousLocation)
+    assert len(list(seeds_rdf.objects(amb, PK.candidate))) == 4
 
 
-def test_local_law_has_its_jurisdiction_and_level(seeds_graph):
-    law = next(seeds_graph.subjects(SKOS.prefLabel, Literal("无锡市社会医疗机构管理条例", lang="zh")))
-    assert seeds_graph.value(law, PK.jurisdiction) == URIRef("https://w3id.org/policykg/id/region/320200")
-    assert seeds_graph.value(law, PK.level) == PK.LocalRegulation
+def test_local_law_has_its_jurisdiction_and_level(seeds_rdf):
+    law = next(seeds_rdf.subjects(SKOS.prefLabel, Literal("无锡市社会医疗机构管理条例", lang="zh")))
+    assert seeds_rdf.value(law, PK.jurisdiction) == URIRef("https://w3id.org/policykg/id/region/320200")
+    assert seeds_rdf.value(law, PK.level) == PK.LocalRegulation
 
 
-def test_named_queries_run_on_the_store(seeds_graph, tmp_path):
-    st.write_store(seeds_graph, tmp_path)
+def test_named_queries_run_on_the_store(seeds_rdf, tmp_path):
+    st.write_store(seeds_rdf, tmp_path)
     store = st.open_store(tmp_path)
     names = st.list_named_queries()
     assert {"laws-by-region", "regions-citing", "programs-by-region", "laws-by-role", "local-laws"} <= set(names)
@@ -91,19 +86,19 @@ def test_named_queries_run_on_the_store(seeds_graph, tmp_path):
         st.run_query(store, st.load_named_query("regions-citing"))
 
 
-def test_program_adoption_per_agency_and_year(seeds_graph):
+def test_program_adoption_per_agency_and_year(seeds_rdf):
     """One node per (agency, year, program), supported by mentions that carry evidence."""
-    adoptions = list(seeds_graph.subjects(RDF.type, PK.ProgramAdoption))
+    adoptions = list(seeds_rdf.subjects(RDF.type, PK.ProgramAdoption))
     assert adoptions
-    keys = [(seeds_graph.value(a, PK.adoptingAgency), seeds_graph.value(a, PK.year), seeds_graph.value(a, PK.adoptedProgram))
+    keys = [(seeds_rdf.value(a, PK.adoptingAgency), seeds_rdf.value(a, PK.year), seeds_rdf.value(a, PK.adoptedProgram))
             for a in adoptions]
     assert len(keys) == len(set(keys))
     dazhou = iris.agency("达州市卫生健康委员会")
-    programs = {str(seeds_graph.value(p, SKOS.prefLabel)) for a, y, p in keys if a == dazhou and int(y) == 2023}
+    programs = {str(seeds_rdf.value(p, SKOS.prefLabel)) for a, y, p in keys if a == dazhou and int(y) == 2023}
     assert {"一网通办", "互联网+普法", "以案释法"} <= programs, programs
     for a in adoptions:
-        mentions = list(seeds_graph.objects(a, PK.supportedBy))
-        assert mentions and all(seeds_graph.value(m, PK.evidenceText) for m in mentions)
+        mentions = list(seeds_rdf.objects(a, PK.supportedBy))
+        assert mentions and all(seeds_rdf.value(m, PK.evidenceText) for m in mentions)
 
 
 def test_compound_abbreviations_in_running_text_are_regions(seed_records):
