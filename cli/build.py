@@ -1,4 +1,4 @@
-"""``policykg build``: reports in, graph out (extraction.jsonl, graph.ttl, store/, graph.html)."""
+"""``policykg build``: reports in, graph out (extraction.jsonl, texts/, graph.ttl, store/, graph.html)."""
 from __future__ import annotations
 
 import json
@@ -8,7 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from policykg.extract.readers import Limits
+
 from .batch import Failure, collect_inputs, extract_files
+from .outdir import Staging
+
+TEXTS = "texts"  # OUT/texts/<id>.txt: the text of each report, as read; evidence offsets index into it
 
 
 @dataclass
@@ -16,12 +21,23 @@ class BuildSummary:
     out_dir: Path
     documents: int = 0
     failures: list[Failure] = field(default_factory=list)
+    duplicates: dict[str, list[str]] = field(default_factory=dict)  # kept file → the same report in other files
+    warnings: dict[str, list[str]] = field(default_factory=dict)  # file → what was odd about it
+    formats: Counter = field(default_factory=Counter)
     entities: Counter = field(default_factory=Counter)  # distinct entities by type
     mentions: Counter = field(default_factory=Counter)
     triples: int = 0
     megabytes: float = 0.0
     seconds_extract: float = 0.0
     seconds_total: float = 0.0
+
+    @property
+    def failed(self) -> list[Failure]:
+        return [f for f in self.failures if not f.skipped]
+
+    @property
+    def skipped(self) -> list[Failure]:
+        return [f for f in self.failures if f.skipped]
 
     @property
     def mb_per_s(self) -> float:
@@ -46,11 +62,29 @@ def write_jsonl(records: Iterable[dict[str, Any]], path: Path) -> None:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
 
 
-def extract_all(inputs, jobs: int = 1, on_progress: Callable[[int, int], None] | None = None):
+def drop_duplicates(records: list[dict[str, Any]], texts_dir: Path | None = None) -> tuple[list[dict], dict[str, list[str]]]:
+    """One record per report: the same text read from two files (a .docx and its .pdf) is built
+    once, from the first file; the others are named in its ``also_read_from``."""
+    kept: dict[str, dict[str, Any]] = {}
+    duplicates: dict[str, list[str]] = {}
+    for r in records:
+        first = kept.setdefault(r["text_sha256"], r)
+        if first is r:
+            continue
+        first.setdefault("also_read_from", []).append(r["path"])
+        duplicates.setdefault(first["path"], []).append(r["path"])
+        if texts_dir is not None and r.get("text_file") != first.get("text_file"):
+            (texts_dir.parent / r["text_file"]).unlink(missing_ok=True)
+    return list(kept.values()), duplicates
+
+
+def extract_all(inputs, jobs: int = 1, on_progress: Callable[[int, int], None] | None = None,
+                limits: Limits | None = None, manifest=None, texts_dir: Path | None = None):
     """Records in input order and the failures, calling ``on_progress(done, total)``."""
     paths, failures = collect_inputs(inputs)
     records: list[dict[str, Any]] = []
-    for i, result in enumerate(extract_files(paths, jobs=jobs), 1):
+    for i, result in enumerate(extract_files(paths, jobs=jobs, limits=limits, manifest=manifest,
+                                             texts_dir=texts_dir), 1):
         if isinstance(result, Failure):
             failures.append(result)
         else:
@@ -74,24 +108,34 @@ def write_graph_outputs(graph, out: Path, html: bool = True) -> None:
 
 
 def build(inputs, out_dir: str | Path, jobs: int = 1, html: bool = True,
-          on_progress: Callable[[int, int], None] | None = None) -> BuildSummary:
+          on_progress: Callable[[int, int], None] | None = None,
+          limits: Limits | None = None, manifest=None) -> BuildSummary:
+    """Build OUT from the reports in ``inputs``. OUT is written beside itself and swapped in at the
+    end, so a build that fails or is killed leaves the previous OUT intact."""
     from policykg.graph.build import build_graph
 
     t0 = time.perf_counter()
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    records, failures = extract_all(inputs, jobs=jobs, on_progress=on_progress)
-    t_extract = time.perf_counter() - t0
+    with Staging(out) as tmp:
+        texts_dir = tmp / TEXTS
+        texts_dir.mkdir()
+        records, failures = extract_all(inputs, jobs=jobs, on_progress=on_progress, limits=limits,
+                                        manifest=manifest, texts_dir=texts_dir)
+        records, duplicates = drop_duplicates(records, texts_dir)
+        t_extract = time.perf_counter() - t0
 
-    write_jsonl(records, out / "extraction.jsonl")
-    graph = build_graph(records)
-    write_graph_outputs(graph, out, html=html)
+        write_jsonl(records, tmp / "extraction.jsonl")
+        graph = build_graph(records)
+        write_graph_outputs(graph, tmp, html=html)
 
     entities, mentions = count_entities(records)
     return BuildSummary(
         out_dir=out,
         documents=len(records),
         failures=failures,
+        duplicates=duplicates,
+        warnings={r["path"]: r["source"]["warnings"] for r in records if r["source"]["warnings"]},
+        formats=Counter(r["source"]["format"] for r in records),
         entities=entities,
         mentions=mentions,
         triples=len(graph),

@@ -10,7 +10,7 @@ import click
 
 from . import __version__
 
-from .common import GRAPH, INPUTS, JOBS, load_rdf as _load_rdf
+from .common import GRAPH, INPUTS, JOBS, MANIFEST, limit_options, load_rdf as _load_rdf, open_manifest
 
 
 def _quiet_libraries() -> None:
@@ -25,7 +25,10 @@ def _err(msg: str) -> None:
 
 def _report_failures(failures) -> None:
     for f in failures:
-        _err(f"error: {f}")
+        if f.skipped:
+            click.secho(f"skipped: {f}", err=True, fg="yellow")
+        else:
+            _err(f"error: {f}")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -47,54 +50,81 @@ def cli() -> None:
 @cli.command()
 @INPUTS
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder (created if needed).")
+              help="Output folder: created, or replaced if an earlier build wrote it.")
 @JOBS
+@MANIFEST
+@limit_options
 @click.option("--html/--no-html", default=True, show_default=True, help="Write graph.html.")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar (default: on when stderr is a terminal and there are many files).")
-def build(inputs, out_dir, jobs, html, progress) -> None:
+def build(inputs, out_dir, jobs, manifest, limits, html, progress) -> None:
     """Extract every report in INPUTS (files or folders) and build the graph.
 
-    Writes OUT/extraction.jsonl (one record per report), OUT/graph.ttl (RDF, Turtle),
-    OUT/store/ (a pyoxigraph store for fast SPARQL) and OUT/graph.html (offline page).
-    A report that cannot be read is reported and skipped; the exit status is then 1.
+    Reads .txt, web pages (.html .htm .shtml), Word (.docx; .doc .wps .rtf .odt through
+    LibreOffice), PDF (scanned pages by OCR with the `ocr` extra) and images (.png .jpg .tif).
+    Writes OUT/extraction.jsonl (one record per report), OUT/texts/ (each report's text as read:
+    every evidence offset indexes into it), OUT/graph.ttl, OUT/store/ (pyoxigraph) and
+    OUT/graph.html. OUT is written beside itself and swapped in at the end.
+
+    Every file not built is named with the reason; the exit status is 1 when a report failed.
+
+    \b
+    Examples:
+      policykg build reports/ -o out
+      policykg build reports/ -o out --manifest reports/manifest.csv -j 2
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
+    from .batch import collect_inputs, shown
     from .build import build as run_build
-    from .batch import collect_inputs
+    from .outdir import OutputFolderError, check_output
 
+    try:
+        check_output(out_dir)
+    except OutputFolderError as e:
+        raise click.ClickException(str(e))
+    manifest = open_manifest(manifest)
     n_files = len(collect_inputs(inputs)[0])
     show = progress if progress is not None else (sys.stderr.isatty() and n_files >= 20)
     console = Console(stderr=True)
+    options = dict(jobs=jobs, html=html, limits=limits, manifest=manifest)
     if show:
         with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                       TimeRemainingColumn(), console=console) as bar:
             task = bar.add_task("extracting", total=n_files)
-            summary = run_build(inputs, out_dir, jobs=jobs, html=html,
-                                on_progress=lambda done, total: bar.update(task, completed=done))
+            summary = run_build(inputs, out_dir, on_progress=lambda done, total: bar.update(task, completed=done),
+                                **options)
     else:
-        summary = run_build(inputs, out_dir, jobs=jobs, html=html)
+        summary = run_build(inputs, out_dir, **options)
     _report_failures(summary.failures)
-    click.echo(f"documents: {summary.documents} built, {len(summary.failures)} failed")
+    for path, warnings in summary.warnings.items():
+        for w in warnings:
+            click.secho(f"warning: {shown(path)}: {w}", err=True, fg="yellow")
+    for kept, others in summary.duplicates.items():
+        click.echo(f"same report: {shown(kept)} built once; also in {', '.join(map(shown, others))}")
+    formats = ", ".join(f"{n} {fmt}" for fmt, n in sorted(summary.formats.items()))
+    click.echo(f"documents: {summary.documents} built ({formats or 'none'}), {len(summary.failed)} failed, "
+               f"{len(summary.skipped)} skipped, {sum(map(len, summary.duplicates.values()))} duplicates")
     labels = {"LAW": "laws", "AGENCY": "agencies", "REGION": "regions", "PROGRAM": "programs", "DOCNUM": "document numbers"}
     for label, name in labels.items():
         click.echo(f"  {name:<17} {summary.entities.get(label, 0):>6} distinct  {summary.mentions.get(label, 0):>7} mentions")
     click.echo(f"triples: {summary.triples}")
     click.echo(f"seconds: {summary.seconds_total:.2f} total, {summary.seconds_extract:.2f} extraction "
                f"({summary.megabytes:.3f} MB, {summary.mb_per_s:.3f} MB/s)")
-    click.echo(f"wrote: {summary.out_dir}/extraction.jsonl, graph.ttl, store/" + (", graph.html" if html else ""))
-    if summary.failures:
+    click.echo(f"wrote: {summary.out_dir}/extraction.jsonl, texts/, graph.ttl, store/" + (", graph.html" if html else ""))
+    if summary.failed:
         sys.exit(1)
 
 
 @cli.command()
 @INPUTS
 @JOBS
+@MANIFEST
+@limit_options
 @click.option("--full/--gold-keys", default=False, show_default=True,
               help="Print the whole record (mentions, sentences, observations) or only the gold's keys.")
-def extract(inputs, jobs, full) -> None:
+def extract(inputs, jobs, manifest, limits, full) -> None:
     """Print one JSON object per report (JSON Lines), with the gold annotation's keys.
 
     Keys: doc, agency, province, city, county, year, laws, law_mentions, doc_numbers,
@@ -105,14 +135,14 @@ def extract(inputs, jobs, full) -> None:
     gold_keys = ("doc", "agency", "agency_surface", "province", "city", "county", "year", "date", "addressed_to",
                  "laws", "law_mentions", "doc_numbers", "agencies", "regions", "regions_cooperation", "programs")
     paths, failures = collect_inputs(inputs)
-    for result in extract_files(paths, jobs=jobs):
+    for result in extract_files(paths, jobs=jobs, limits=limits, manifest=open_manifest(manifest)):
         if isinstance(result, Failure):
             failures.append(result)
             continue
         record = result if full else {k: result[k] for k in gold_keys}
         click.echo(json.dumps(record, ensure_ascii=False))
     _report_failures(failures)
-    if failures:
+    if any(not f.skipped for f in failures):
         sys.exit(1)
 
 

@@ -1,6 +1,7 @@
 """Options and helpers shared by the policykg commands."""
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import click
@@ -8,6 +9,40 @@ import click
 INPUTS = click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 JOBS = click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
                     help="Worker processes for extraction (one spaCy pipeline each).")
+MANIFEST = click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                        help="CSV of file, url, published, agency, region, year (any may be empty): provenance, "
+                             "and values that override what the text gives (a region settles an ambiguous place).")
+
+
+def limit_options(command):
+    """--max-file-mb and --max-chars, passed to the command as one ``limits`` argument."""
+    from policykg.extract.readers import Limits
+
+    default = Limits()
+
+    @click.option("--max-file-mb", type=click.FloatRange(min=0, min_open=True), show_default=True,
+                  default=default.max_file_bytes / 1e6, help="Skip (and name) files larger than this, unread.")
+    @click.option("--max-chars", type=click.IntRange(min=1), default=default.max_chars, show_default=True,
+                  help="Skip (and name) reports whose text is longer than this.")
+    @functools.wraps(command)
+    def wrapper(*args, max_file_mb, max_chars, **kwargs):
+        return command(*args, limits=Limits(max_file_bytes=int(max_file_mb * 1e6), max_chars=max_chars), **kwargs)
+
+    return wrapper
+
+
+def open_manifest(path: Path | None):
+    """The manifest of --manifest, or None; a bad one is a clean error naming its line."""
+    if path is None:
+        return None
+    from policykg.extract.manifest import ManifestError, read_manifest
+
+    try:
+        return read_manifest(path)
+    except ManifestError as e:
+        raise click.ClickException(str(e))
+
+
 GRAPH = click.argument("graph", type=click.Path(exists=True, path_type=Path))
 
 

@@ -1,4 +1,4 @@
-"""Reading reports: bytes → decoded text → normalised text with an offset map → paragraphs and
+"""Reading reports: file → plain text (extract/readers, one reader per format) → normalised text with an offset map → paragraphs and
 sentences.
 
 Normalisation only ever replaces a character by one character or drops it, so that every
@@ -13,72 +13,8 @@ import re
 import unicodedata
 from pathlib import Path
 
-from .records import Document, Paragraph, Sentence
-
-
-class IngestError(Exception):
-    """A file that cannot be read as a report; ``reason`` says why in plain words."""
-
-    def __init__(self, path: str, reason: str):
-        super().__init__(f"{path}: {reason}")
-        self.path = path
-        self.reason = reason
-
-
-# --- decoding -------------------------------------------------------------------------
-
-_BOMS = [
-    (b"\xef\xbb\xbf", "utf_8_sig"),
-    (b"\xff\xfe\x00\x00", "utf_32"),
-    (b"\x00\x00\xfe\xff", "utf_32"),
-    (b"\xff\xfe", "utf_16"),
-    (b"\xfe\xff", "utf_16"),
-]
-
-# GB2312 and GBK are subsets of GB18030: decoding with the superset never loses a character
-_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "hz": "gb18030", "big5": "big5hkscs"}
-
-
-def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
-    """Decode report bytes; returns (text, encoding name). Raises IngestError."""
-    if not data.strip():
-        raise IngestError(path, "the file is empty")
-    for bom, enc in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(enc), enc
-            except UnicodeDecodeError as e:
-                raise IngestError(path, f"starts with a {enc} byte-order mark but is not valid {enc} ({e.reason} at byte {e.start})")
-    try:
-        text = data.decode("utf_8")
-        encoding = "utf_8"
-    except UnicodeDecodeError:
-        text, encoding = _detect(data, path)
-    if _looks_binary(text):
-        raise IngestError(path, f"not a text report (binary content; decoded as {encoding} it is mostly control characters)")
-    return text, encoding
-
-
-def _detect(data: bytes, path: str) -> tuple[str, str]:
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data, cp_isolation=None).best()
-    if best is None:
-        raise IngestError(path, "not a text report: no text encoding fits its bytes")
-    enc = _SUPERSETS.get(best.encoding.lower().replace("-", ""), best.encoding)
-    try:
-        return data.decode(enc), enc
-    except UnicodeDecodeError:
-        return str(best), best.encoding
-
-
-def _looks_binary(text: str) -> bool:
-    sample = text[:4096]
-    if not sample:
-        return False
-    bad = sum(1 for c in sample if (ord(c) < 32 and c not in "\r\n\t\f") or c == "\ufffd")
-    return bad / len(sample) > 0.05
-
+from .readers import IngestError, Limits, read_file  # noqa: F401  (IngestError: re-exported)
+from .records import Document, Paragraph, Sentence, Source
 
 # --- normalisation ----------------------------------------------------------------------
 
@@ -256,17 +192,19 @@ def document_from_text(raw: str, name: str = "<text>", path: str = "", encoding:
     return doc
 
 
-def read_document(path: str | os.PathLike) -> Document:
-    """Read one report file; every problem becomes an IngestError naming the file."""
+def read_document(path: str | os.PathLike, limits: Limits | None = None) -> Document:
+    """Read one report file of any supported format; every problem becomes an IngestError."""
     p = Path(path)
+    result = read_file(p, limits)
+    if not _CJK.search(result.text[:20000]):
+        raise IngestError(str(p), f"holds no Chinese text (read as {result.format}); not a report")
     try:
-        data = p.read_bytes()
-    except IsADirectoryError:
-        raise IngestError(str(p), "is a folder, not a file")
+        digest = hashlib.sha256(p.read_bytes()).hexdigest()
     except OSError as e:
         raise IngestError(str(p), f"cannot be read ({e.strerror or e})")
-    raw, encoding = decode(data, str(p))
-    if not _CJK.search(raw[:20000]):
-        raise IngestError(str(p), f"holds no Chinese text (decoded as {encoding}); not a report")
-    return document_from_text(raw, name=p.name, path=str(p.resolve()), encoding=encoding,
-                              sha256=hashlib.sha256(data).hexdigest())
+    document = document_from_text(result.text, name=p.name, path=str(p.resolve()),
+                                  encoding=result.encoding or result.format, sha256=digest)
+    document.source = Source(format=result.format, reader=result.reader, title=result.title, url=result.url,
+                             published=result.published, ocr_pages=result.ocr_pages,
+                             ocr_confidence=result.ocr_confidence, warnings=result.warnings)
+    return document

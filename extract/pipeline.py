@@ -91,10 +91,13 @@ def doc_to_record(doc: Doc) -> dict[str, Any]:
         "regions_cooperation": list(doc._.cooperation or []),
         "programs": _distinct(x.canonical for x in by(PROGRAM)),
         # --- beyond the gold keys ---
+        "id": report_id(d),
         "path": d.path,
         "sha256": d.sha256,
+        "text_sha256": d.text_sha256,
         "encoding": d.encoding,
         "chars": len(d.raw),
+        "source": asdict(d.source),
         "meta": asdict(m),
         "addressees": list(doc.user_data.get("pk_addressees", [])),
         "mentions": [x.to_json() for x in ms],
@@ -102,6 +105,13 @@ def doc_to_record(doc: Doc) -> dict[str, Any]:
         "sentences": [asdict(d.sentences[i]) for i in used_sentences],
         "region_index": region_index(ms, m),
     }
+
+
+def report_id(d: Document) -> str:
+    """The report's id in a build: a hash of the exact text read (OUT/texts/<id>.txt)."""
+    import hashlib
+
+    return hashlib.sha256(d.raw.encode("utf-8")).hexdigest()[:16]
 
 
 def region_index(ms, m) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ The pipeline works on ``Document.text`` (normalised); ``Document.to_raw`` maps b
 from __future__ import annotations
 
 import bisect
+import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -28,6 +29,22 @@ class Paragraph:
 
 
 @dataclass
+class Source:
+    """How a report was read, and its provenance: from the file itself, then the manifest."""
+
+    format: str = "txt"  # txt, html, docx, doc, wps, rtf, odt, pdf, image
+    reader: str = ""  # the library (and version) that read it
+    title: str = ""  # as the file declares it (page title, document property)
+    url: str = ""  # where it was published (canonical URL, or the manifest's)
+    published: str = ""  # ISO publication date (meta tag, visible 发布时间, or the manifest's)
+    ocr_pages: list[int] = field(default_factory=list)  # 1-based pages read by OCR
+    ocr_confidence: float | None = None
+    warnings: list[str] = field(default_factory=list)
+    # what the manifest says about the report, overriding the text: agency, region, year
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class Document:
     """A decoded, normalised report with its paragraphs and sentences."""
 
@@ -38,9 +55,15 @@ class Document:
     # norm_to_raw[i] is the raw offset of text[i]; one extra entry for len(text)
     norm_to_raw: list[int]
     encoding: str
-    sha256: str
+    sha256: str  # of the file's bytes
     paragraphs: list[Paragraph] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
+    source: Source = field(default_factory=Source)  # how the file was read, provenance
+
+    @property
+    def text_sha256(self) -> str:
+        """Hash of the text read: the same report read from two formats has one."""
+        return hashlib.sha256("".join(self.text.split()).encode("utf-8")).hexdigest()
 
     def to_raw(self, norm_start: int, norm_end: int) -> tuple[int, int]:
         """Map a [start, end) span of ``text`` onto ``raw``."""

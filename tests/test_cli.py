@@ -25,7 +25,7 @@ def test_build_writes_everything_and_summarises(built):
     out, output = built
     for name in ("graph.ttl", "extraction.jsonl", "graph.html"):
         assert (out / name).stat().st_size > 0
-    assert "documents: 5 built, 0 failed" in output
+    assert "documents: 5 built (5 txt), 0 failed, 0 skipped, 0 duplicates" in output
     assert re.search(r"triples: \d{3,}", output)
     assert "MB/s" in output
     assert len((out / "extraction.jsonl").read_text(encoding="utf-8").splitlines()) == 5
@@ -108,7 +108,7 @@ def test_bad_files_are_named_and_do_not_lose_the_batch(tmp_path, corpus_dir):
     assert result.exit_code == 1
     assert "empty.txt" in result.output and "binary.txt" in result.output
     assert "Traceback" not in result.output
-    assert "documents: 1 built, 2 failed" in result.output
+    assert "documents: 1 built (1 txt), 2 failed" in result.output
     assert (tmp_path / "out" / "graph.ttl").exists()
 
 

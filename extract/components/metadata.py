@@ -85,6 +85,7 @@ class MetadataReader:
         years = [int(y) for y in _YEAR.findall(m.title)] or [int(y) for y in _YEAR.findall(heading[:300])]
         m.year = years[0] if years else None
         m.date = parse_date(text[-SIGNATURE_CHARS:])
+        self._apply_overrides(m, d.source.overrides)
 
         ctx = Context(region_code=m.region_code, agency=m.agency, region_context=ctx_regions)
         doc.user_data["pk_agency_context"] = ctx
@@ -101,6 +102,26 @@ class MetadataReader:
                     ]
                     break
         return doc
+
+    def _apply_overrides(self, m, overrides: dict) -> None:
+        """What the manifest says wins over the text: agency, region (a code), year."""
+        if overrides.get("agency"):
+            m.agency = m.agency_surface = overrides["agency"]
+            found = find_agencies(m.agency, Context(region_context=()), self.gaz)
+            if found and found[0].surface == m.agency:
+                m.organ = found[0].organ
+                if found[0].region_code and not overrides.get("region_code"):
+                    m.region_code, m.region_candidates = found[0].region_code, []
+        if overrides.get("region_code"):
+            m.region_code, m.region_candidates = overrides["region_code"], []
+            if not overrides.get("agency") and m.organ:
+                # the text's short or ambiguous name, completed by the settled place (市中区卫生健康局)
+                m.agency = self.gaz.full_name(m.region_code) + m.organ
+        if overrides.get("region_code") or overrides.get("agency"):
+            h = self.gaz.hierarchy(m.region_code) if m.region_code else {"province": "", "city": "", "county": ""}
+            m.province, m.city, m.county = h["province"], h["city"], h["county"]
+        if overrides.get("year"):
+            m.year = overrides["year"]
 
     def _issuer(self, text: str, lines, ctx_regions) -> AgencyMatch | None:
         candidates: list[tuple[tuple, AgencyMatch]] = []

@@ -1,17 +1,21 @@
-"""Writes the bundled sample corpus: four ENTIRELY FICTIONAL reports (虚构示例) in the style of
-health commissions' 法治政府建设年度报告, in four encodings, so that
-`policykg build examples/sample -o out` exercises the whole pipeline (ingest of mixed
-encodings, metadata, regions, laws, document numbers, programs, figures, cooperation).
+"""Writes the bundled sample corpus: seven ENTIRELY FICTIONAL reports (虚构示例) in the style of
+health commissions' 法治政府建设年度报告, as plain text in four encodings, a Word document, a
+government web page and a PDF, so that `policykg build examples/sample -o out` exercises the
+whole pipeline (every reader, metadata, regions, laws, document numbers, programs, figures,
+cooperation).
 
 Place names are real (so the gazetteer of official divisions resolves them); agencies' work,
 figures, local rules and document numbers are invented. Regenerate with:
 
-    python3 examples/sample/make_sample.py
+    python3 examples/make_sample.py
+
+The PDF is made from the Word document by LibreOffice (`soffice`, Debian libreoffice-writer-nogui).
 """
+import html
 from pathlib import Path
 
 NOTE = "（本文为policykg示例语料，内容虚构，仅用于演示。）"
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent / "sample"
 
 SUZHOU = f"""苏州市卫生健康委员会2022年法治政府建设情况报告
 {NOTE}
@@ -107,6 +111,115 @@ REPORTS = {
 }
 
 
+XUZHOU = f"""宜宾市叙州区卫生健康局2022年法治政府建设工作报告
+{NOTE}
+区委、区政府：
+2022年，区卫生健康局坚持以习近平法治思想为指导，认真贯彻《法治政府建设实施纲要（2021—2025年）》，扎实推进卫生健康领域依法行政。现将有关情况报告如下。
+一、主要工作
+（一）抓实领导干部学法。局党组全年开展会前学法10次，专题学习《中华人民共和国宪法》《中华人民共和国医师法》和《中华人民共和国行政处罚法》，主要负责人切实履行推进法治建设第一责任人职责。
+（二）规范行政执法。严格落实行政执法“三项制度”，推行“双随机、一公开”监管，依据《中华人民共和国传染病防治法》《公共场所卫生管理条例》开展监督检查。全年执法情况如下表：
+|TABLE|
+（三）深化“放管服”改革。推行“一件事一次办”，行政许可事项网上可办率100%，配合区司法局做好行政规范性文件合法性审核。
+（四）落实普法责任制。按照“谁执法谁普法”要求，开展宪法宣传周和民法典宣传活动12场。
+二、存在的问题
+基层执法人员专业能力有待提升，非现场监管手段不足。
+三、下一步工作
+一是加强执法队伍建设；二是推进“互联网+监管”；三是抓好“八五”普法中期评估。
+宜宾市叙州区卫生健康局
+2023年1月10日
+"""
+XUZHOU_TABLE = [("事项", "数量"), ("监督检查", "1860户次"), ("立案查处", "41件"), ("罚款", "12.3万元")]
+
+ZHUZHOU = f"""株洲市卫生健康委员会2021年法治政府建设情况报告
+{NOTE}
+市人民政府：
+2021年，市卫生健康委员会深入学习贯彻习近平法治思想，全面落实《湖南省法治政府建设实施方案（2021—2025年）》各项任务。现将有关情况报告如下。
+一、主要举措
+（一）健全依法决策机制。严格执行《重大行政决策程序暂行条例》，重大行政决策全部经过合法性审查和集体讨论决定，全年审查合同和规范性文件18件。
+（二）严格规范公正文明执法。全面推行行政执法公示制度、执法全过程记录制度、重大执法决定法制审核制度，依据《中华人民共和国基本医疗卫生与健康促进法》《医疗机构管理条例》《中华人民共和国职业病防治法》开展执法，立案查处违法案件57件，罚款28.4万元。落实“双随机、一公开”监管，抽查各类单位620户次。
+（三）加强普法宣传。落实“谁执法谁普法”普法责任制，开展宪法宣传周、“法律进医院”活动，组织全市医疗机构学习《医疗纠纷预防和处理条例》。
+（四）推进长株潭执法协作。与长沙市卫生健康委员会、湘潭市卫生健康委员会签订执法协作协议，开展联合检查3次。
+二、存在的问题
+部分执法人员对新修订法律掌握不够，执法信息化水平有待提升。
+三、下一步工作
+继续深化“放管服”改革，推进“八五”普法规划实施，加强执法队伍建设。
+株洲市卫生健康委员会
+2022年1月18日
+"""
+
+HUICHUAN = f"""遵义市汇川区卫生健康局2023年法治政府建设年度报告
+{NOTE}
+2023年，区卫生健康局在区委、区政府的坚强领导下，深入学习贯彻习近平法治思想，推动卫生健康领域法治政府建设取得新成效。现将有关情况报告如下。
+一、主要举措
+（一）学习宣传宪法和法律。组织全局干部职工学习《中华人民共和国宪法》《中华人民共和国民法典》，开展“宪法进医院”活动8场，落实“谁执法谁普法”普法责任制。
+（二）推进严格规范公正文明执法。严格落实行政执法“三项制度”，依据《中华人民共和国传染病防治法》《中华人民共和国母婴保健法》《医疗废物管理条例》开展专项执法检查，立案查处案件23件，罚款9.8万元。推行“双随机、一公开”监管，抽查单位310户次。
+（三）深化“放管服”改革。推行告知承诺制，行政许可事项全部网上可办，配合区司法局开展规范性文件清理，清理文件12件。
+二、存在的问题
+执法力量与监管任务不相适应，信用监管手段运用不够。
+三、下一步工作
+持续深化“放管服”改革，加强执法队伍建设，推进卫生健康信用体系建设。
+遵义市汇川区卫生健康局
+2024年1月9日
+"""
+HUICHUAN_PAGE = dict(url="https://www.example.gov.cn/zwgk/fzzfjs/202401/t20240112_0001.html", published="2024-01-12",
+                     chrome=("区财政局", "区教育局", "区公安分局", "区人力资源和社会保障局"))
+
+
+def write_docx(path: Path, text: str, table: list[tuple[str, ...]], header: str = "", footer: str = "") -> None:
+    """A Word report: paragraphs, one table where the text says |TABLE|, and a running header
+    and footer (which the reader must leave out)."""
+    import docx
+
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = header
+    document.sections[0].footer.paragraphs[0].text = footer
+    for line in text.strip().splitlines():
+        if line == "|TABLE|":
+            grid = document.add_table(rows=len(table), cols=len(table[0]))
+            for r, row in enumerate(table):
+                for c, cell in enumerate(row):
+                    grid.cell(r, c).text = cell
+        else:
+            document.add_paragraph(line)
+    document.save(str(path))
+
+
+def write_web_page(path: Path, text: str, url: str, published: str, chrome: tuple[str, ...]) -> None:
+    """A government CMS page in GB2312: navigation, breadcrumb, sidebar, share bar and footer
+    name other agencies; only the article is the report."""
+    lines = [html.escape(line) for line in text.strip().splitlines()]
+    nav = "".join(f'<li><a href="#">{html.escape(a)}</a></li>' for a in chrome)
+    body = "".join(f"<p>{line}</p>\n" for line in lines[1:])
+    page = f"""<!DOCTYPE html>
+<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">
+<title>{lines[0]}_法治政府建设_政务公开</title>
+<meta name="ArticleTitle" content="{lines[0]}"><meta name="PubDate" content="{published} 10:00">
+<link rel="canonical" href="{url}"></head>
+<body><div class="nav"><ul>{nav}</ul></div>
+<div class="crumb">当前位置：首页 &gt; 政务公开 &gt; {html.escape(chrome[0])}</div>
+<div class="side"><h3>部门链接</h3><ul>{nav}</ul></div>
+<div class="article"><h1>{lines[0]}</h1><div class="info">发布时间：{published} 来源：{html.escape(chrome[1])}</div>
+<div class="TRS_Editor">{body}</div><div class="share">分享到：微信 微博</div></div>
+<div class="footer">主办：{html.escape(chrome[2])} 承办：{html.escape(chrome[3])} 版权所有</div></body></html>
+"""
+    path.write_bytes(page.encode("gb2312"))
+
+
+def write_pdf(path: Path, text: str) -> None:
+    """A PDF laid out by LibreOffice from a Word version of the text."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / (path.stem + ".docx")
+        write_docx(source, text, [])
+        subprocess.run([shutil.which("soffice") or "soffice", f"-env:UserInstallation=file://{tmp}/profile",
+                        "--headless", "--convert-to", "pdf", "--outdir", tmp, str(source)], check=True,
+                       capture_output=True)
+        shutil.copyfile(Path(tmp) / (path.stem + ".pdf"), path)
+
+
 def main() -> None:
     for name, (text, encoding) in REPORTS.items():
         path = HERE / name
@@ -114,6 +227,11 @@ def main() -> None:
             f.write(text)
         han = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
         print(f"wrote {path.name} ({encoding}, {len(text)} characters, {han} Han)")
+    write_docx(HERE / "叙州区2022.docx", XUZHOU, XUZHOU_TABLE, header="宜宾市财政局转发（示例）",
+               footer="宜宾市市场监督管理局印发（示例）")
+    write_web_page(HERE / "汇川区2023.html", HUICHUAN, **HUICHUAN_PAGE)
+    write_pdf(HERE / "株洲市2021.pdf", ZHUZHOU)
+    print("wrote 叙州区2022.docx, 汇川区2023.html, 株洲市2021.pdf")
 
 
 if __name__ == "__main__":

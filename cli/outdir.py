@@ -1,0 +1,72 @@
+"""The build's output folder: written beside OUT, swapped in at the end, marked as policykg's.
+
+A killed build leaves the previous OUT as it was (the new one is still in a hidden staging folder
+beside it). policykg only ever replaces what a marker file says it wrote: a folder it did not
+write is refused, and files the user put into OUT are carried over to the new build.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+from policykg import __version__
+
+MARKER = ".policykg-build.json"
+
+
+class OutputFolderError(Exception):
+    """OUT cannot be written (not policykg's, or not a folder)."""
+
+
+def _marker(folder: Path) -> dict | None:
+    try:
+        return json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def check_output(out: Path) -> None:
+    """Refuse, before any work, an OUT that policykg may not replace."""
+    if out.exists() and not out.is_dir():
+        raise OutputFolderError(f"{out} exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and _marker(out) is None:
+        raise OutputFolderError(f"{out} holds files policykg did not write (no {MARKER}); "
+                                "choose a new or empty folder, or remove it yourself")
+
+
+class Staging:
+    """``with Staging(out) as tmp:`` — write everything into ``tmp``; on success it becomes OUT."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.path = out.parent / f".{out.name}.policykg-staging-{os.getpid()}"
+
+    def __enter__(self) -> Path:
+        check_output(self.out)
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(self.path, ignore_errors=True)
+        self.path.mkdir()
+        return self.path
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            shutil.rmtree(self.path, ignore_errors=True)
+            return
+        self._commit()
+
+    def _commit(self) -> None:
+        written = sorted(p.name for p in self.path.iterdir())
+        (self.path / MARKER).write_text(json.dumps({"policykg": __version__, "written": written},
+                                                   ensure_ascii=False, indent=1), encoding="utf-8")
+        old = self.out.parent / f".{self.out.name}.policykg-old-{os.getpid()}"
+        if self.out.exists():
+            check_output(self.out)  # it may have changed while we worked
+            previous = set((_marker(self.out) or {}).get("written", [])) | {MARKER}
+            for item in self.out.iterdir():
+                if item.name not in previous and not (self.path / item.name).exists():
+                    item.rename(self.path / item.name)  # the user's own files stay in OUT
+            self.out.rename(old)
+        self.path.rename(self.out)
+        shutil.rmtree(old, ignore_errors=True)
