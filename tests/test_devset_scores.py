@@ -131,7 +131,7 @@ def test_each_report_comes_from_an_official_page_of_the_chosen_provinces(devset_
         assert isinstance(g["year"], int) and 2016 <= g["year"] <= 2025, g["doc"]
 
 
-def test_annotated_items_are_in_the_text_or_marked_canonical(devset_gold):
+def test_surface_items_are_in_their_report(devset_gold):
     """Agencies, programmes and document numbers are surface forms: each is in its report."""
     from policykg.extract.evaluate import normalise
 
