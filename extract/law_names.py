@@ -45,6 +45,8 @@ class RegistryError(ValueError):
 
 # a draft or a revision named after the title: 《行政复议法（修订草案）》, 《…条例（2019年修订）》
 _VERSION_SUFFIX = re.compile(r"（(?:\d{4}年)?(?:修订|修正)?(?:草案)?(?:征求意见稿|送审稿|修订稿)?本?）$")
+# libyaml's loader reads the thousand-entry catalogue ten times faster than the pure-Python one
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NUMERALS = set("0123456789〇一二三四五六七八九十")
 
@@ -180,7 +182,7 @@ def _entry(e: dict) -> LawEntry:
 
 def _read(name: str) -> list[LawEntry]:
     with resources.files("policykg.ontology").joinpath(f"data/{name}").open(encoding="utf-8") as f:
-        entries = [_entry(e) for e in yaml.safe_load(f) or []]
+        entries = [_entry(e) for e in yaml.load(f, Loader=_YAML_LOADER) or []]
     check_registry(entries, name)
     return entries
 
