@@ -92,7 +92,9 @@ def title_and_head(text: str) -> tuple[str, str]:
         if ln.startswith(("## ", "第一章", "第一条", "目录", "目　　录", "<!-- INFO END")) or len(head) > 8:
             break
         head.append(ln.lstrip("#").strip())
-    return re.sub(r"\s+", "", title), " ".join(head)
+    title = re.sub(r"\s+", "", title)
+    title = re.sub(r"（[^（）]*(?:修正|修订)[^（）]*）$", "", title)  # an edition note: （2019年4月23日第二次修正）
+    return title, " ".join(head)
 
 
 def issuer_and_level(head: str) -> tuple[str, str] | None:
@@ -217,9 +219,15 @@ def merge(*groups: list[Fact]) -> list[Fact]:
     for group in groups:
         for f in group:
             k = key(f.name)
-            if k in facts and facts[k].level != f.level:
-                continue  # the first source's level stands (LawRefBook is read first)
-            add(facts, f)
+            old = facts.get(k)
+            if old is None:
+                facts[k] = f
+                continue
+            # the first source's facts stand (LawRefBook is read first); a later one fills gaps only
+            old.issuer = old.issuer or f.issuer
+            old.date = old.date or f.date
+            old.revised = old.revised or f.revised
+            old.sources |= f.sources
     return sorted(facts.values(), key=lambda f: (LEVEL_ORDER.index(f.level), f.name))
 
 
