@@ -39,6 +39,18 @@ def fold(name: str) -> str:
     return s
 
 
+class RegistryError(ValueError):
+    """The law registry's data files break the schema (a level, a date, an alias)."""
+
+
+# a draft or a revision named after the title: 《行政复议法（修订草案）》, 《…条例（2019年修订）》
+_VERSION_SUFFIX = re.compile(r"（(?:\d{4}年)?(?:修订|修正)?(?:草案)?(?:征求意见稿|送审稿|修订稿)?本?）$")
+# libyaml's loader reads the thousand-entry catalogue ten times faster than the pure-Python one
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NUMERALS = set("0123456789〇一二三四五六七八九十")
+
+
 @dataclass
 class LawEntry:
     name: str
@@ -46,6 +58,21 @@ class LawEntry:
     issuer: str = ""
     date: str = ""
     aliases: list[str] = field(default_factory=list)
+    revised: str = ""
+    repealed: bool = False
+
+    def names(self) -> list[str]:
+        """Canonical name, aliases, and the 中华人民共和国-less form of each (宪法 for 中华人民共和国宪法)."""
+        out = []
+        for n in (self.name, *self.aliases):
+            out.append(n)
+            if n.startswith(PRC) and len(n) > len(PRC) + 1:
+                out.append(n[len(PRC):])
+        return list(dict.fromkeys(out))
+
+
+def _deletions(key: str) -> set[str]:
+    return {key[:i] + key[i + 1:] for i in range(len(key))}
 
 
 @dataclass
@@ -55,43 +82,135 @@ class Registry:
     def __post_init__(self) -> None:
         self.index: dict[str, LawEntry] = {}
         for e in self.entries:
-            for n in (e.name, *e.aliases):
+            for n in e.names():
                 self.index.setdefault(fold(n), e)
-                if n.startswith(PRC):
-                    self.index.setdefault(fold(n[len(PRC):]), e)
-        self.by_length: dict[int, list[tuple[str, LawEntry]]] = {}
-        for key, e in self.index.items():
-            self.by_length.setdefault(len(key), []).append((key, e))
+
+    @functools.cached_property
+    def _near_index(self) -> dict[str, set[str]]:
+        """Every key of six characters or more under each of its one-character deletions (built once)."""
+        near: dict[str, set[str]] = {}
+        for key in self.index:
+            if len(key) >= 6:
+                for d in _deletions(key) | {key}:
+                    near.setdefault(d, set()).add(key)
+        return near
 
     def bare_names(self) -> dict[str, LawEntry]:
-        """Names safe to find without book-title marks: the short names of laws (传染病防治法)."""
+        """Names safe to find without book-title marks: the short names of laws (传染病防治法).
+
+        Names of three characters or more ending in 法 / 法典 / 条例; shorter ones (宪法, 刑法) only
+        when laws.yaml lists them as an alias, since 水法-like pairs are ordinary words in running text."""
         out = {}
         for e in self.entries:
-            for n in (e.name, *e.aliases):
-                if re.search(r"(?:法|法典|条例)$", n) and len(n) >= 2:
+            for n in e.names():
+                if re.search(r"(?:法|法典|条例)$", n) and (len(n) >= 3 or n in e.aliases):
                     out[n] = e
         return out
 
     def lookup(self, title: str) -> LawEntry | None:
+        """The entry a title names exactly, or names with a draft or revision suffix."""
         key = fold(title)
-        hit = self.index.get(key) or self.index.get(key.removeprefix(fold(PRC)))
-        if hit is not None or len(key) < 8:
-            return hit
-        # one wrong character in a long title is a misprint (移送步嫌犯罪 for 移送涉嫌犯罪)
-        for cand, e in self.by_length.get(len(key), []):
-            diff = [(a, b) for a, b in zip(cand, key) if a != b]
-            if len(diff) == 1 and not (diff[0][0].isdigit() or diff[0][1].isdigit()):
-                return e
+        for k in (key, _VERSION_SUFFIX.sub("", key)):
+            hit = self.index.get(k) or self.index.get(k.removeprefix(PRC))
+            if hit is not None:
+                return hit
         return None
+
+    def near(self, title: str) -> LawEntry | None:
+        """The one entry a title misquotes by a single character (突发事件应急法 for 突发事件应对法).
+
+        Only titles of six characters or more, only when one document is that close, never when the
+        difference is a numeral (规定（一） and 规定（二） are two documents), and the form the title
+        ends with (法, 条例, 办法 ...) must be the entry's."""
+        key = _VERSION_SUFFIX.sub("", fold(title)).removeprefix(PRC)
+        if len(key) < 6:
+            return None
+        near = self._near_index
+        found = set(near.get(key, ()))
+        for d in _deletions(key):
+            found |= near.get(d, set())
+        hits = {id(self.index[c]): self.index[c] for c in found if _one_edit(c, key) and _same_form(c, key)}
+        return next(iter(hits.values())) if len(hits) == 1 else None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Exactly one character substituted, inserted or dropped, and that character not a numeral."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        ok = a[i + 1:] == b[i + 1:]
+        changed = {a[i], b[i]}
+    else:
+        longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+        ok = longer[i + 1:] == shorter[i:]
+        changed = {longer[i]}
+    return ok and not changed & _NUMERALS
+
+
+def _same_form(a: str, b: str) -> bool:
+    def form(t: str) -> str:
+        return next((f for f in sorted(LAW_FORMS, key=len, reverse=True) if t.endswith(f)), "")
+    return form(a) == form(b) != ""
+
+
+def check_registry(entries: list[LawEntry], source: str = "law registry") -> None:
+    """Raise RegistryError unless every entry has a name and a valid level, dates are ISO and no
+    name or alias (with or without 中华人民共和国) belongs to two entries."""
+    owner: dict[str, str] = {}
+    for e in entries:
+        if not e.name or not e.level:
+            raise RegistryError(f"{source}: an entry lacks its name or level: {e}")
+        if e.level not in LEVELS:
+            raise RegistryError(f"{source}: {e.name}: level {e.level!r} is not one of {', '.join(LEVELS)}")
+        for what, d in (("date", e.date), ("revised", e.revised)):
+            if d and not _ISO_DATE.fullmatch(d):
+                raise RegistryError(f"{source}: {e.name}: {what} {d!r} is not an ISO date (yyyy-mm-dd)")
+        for n in e.names():
+            k = fold(n)
+            if owner.setdefault(k, e.name) != e.name:
+                raise RegistryError(f"{source}: {n!r} names both {owner[k]!r} and {e.name!r}")
+
+
+def _entry(e: dict) -> LawEntry:
+    return LawEntry(name=e.get("name") or "", level=e.get("level") or "", issuer=e.get("issuer") or "",
+                    date=str(e.get("date") or ""), aliases=list(e.get("aliases") or []),
+                    revised=str(e.get("revised") or ""), repealed=bool(e.get("repealed")))
+
+
+def _read(name: str) -> list[LawEntry]:
+    with resources.files("policykg.ontology").joinpath(f"data/{name}").open(encoding="utf-8") as f:
+        entries = [_entry(e) for e in yaml.load(f, Loader=_YAML_LOADER) or []]
+    check_registry(entries, name)
+    return entries
+
+
+def merge_entries(catalogue: list[LawEntry], curated: list[LawEntry]) -> list[LawEntry]:
+    """The catalogue with the curated entries laid over it: a curated entry takes the place of the
+    catalogue entry any of its names names, keeping the catalogue's dates where it gives none."""
+    by_key = {fold(n).removeprefix(PRC): e for e in catalogue for n in e.names()}
+    replaced: set[int] = set()
+    out = []
+    for c in curated:
+        matches = {id(m): m for n in c.names() if (m := by_key.get(fold(n).removeprefix(PRC)))}
+        for m in matches.values():
+            replaced.add(id(m))
+            c.date = c.date or m.date
+            c.revised = c.revised or m.revised
+            c.issuer = c.issuer or m.issuer
+            if m.name != c.name and m.name not in c.aliases:
+                c.aliases.append(m.name)
+        out.append(c)
+    return out + [e for e in catalogue if id(e) not in replaced]
 
 
 @functools.lru_cache(maxsize=1)
 def load_registry() -> Registry:
-    with resources.files("policykg.ontology").joinpath("data/laws.yaml").open(encoding="utf-8") as f:
-        data = yaml.safe_load(f)
-    return Registry([LawEntry(name=e["name"], level=e["level"], issuer=e.get("issuer", ""),
-                              date=str(e.get("date", "") or ""), aliases=list(e.get("aliases") or []))
-                     for e in data])
+    entries = merge_entries(_read("laws_catalogue.yaml"), _read("laws.yaml"))
+    check_registry(entries, "laws.yaml over laws_catalogue.yaml")
+    return Registry(entries)
 
 
 @functools.lru_cache(maxsize=1)
@@ -188,9 +307,29 @@ def describe(title: str, doc_number: str = "", gaz: Gazetteer | None = None,
     """Canonical name, level, issuer and jurisdiction of a cited title."""
     gaz = gaz or load_gazetteer()
     t = clean_title(title)
-    entry = load_registry().lookup(t)
+    registry = load_registry()
+    entry = registry.lookup(t)
     if entry is not None:
-        return LawInfo(entry.name, entry.level, entry.issuer, "", True, list(entry.aliases))
+        return _registered(entry)
+    info = _described_by_form(t, doc_number, gaz, context)
+    near = registry.near(t) if not info.jurisdiction else None
+    if near is not None and (near.level == info.level or _long_misprint(near, t)):
+        return _registered(near)  # a misquoted word: 《突发事件应急法》
+    return info
+
+
+def _registered(entry: LawEntry) -> LawInfo:
+    return LawInfo(entry.name, entry.level, entry.issuer, "", True, list(entry.aliases))
+
+
+def _long_misprint(entry: LawEntry, title: str) -> bool:
+    """One wrong character in a long title is a misprint whatever its form says (移送步嫌犯罪)."""
+    key = fold(title).removeprefix(PRC)
+    return len(key) >= 8 and any(len(fold(n)) == len(key) for n in entry.names())
+
+
+def _described_by_form(t: str, doc_number: str, gaz: Gazetteer, context: tuple[str, ...]) -> LawInfo:
+    """A title the registry lacks: level from its form, issuer from its prefix or document number."""
     canonical = t
     region = region_at_start(gaz, t)
     issuer, number_region = docnum_issuer(doc_number, gaz, context) if doc_number else ("", "")

@@ -17,10 +17,28 @@ from .regions import region_context
 
 _OPEN, _CLOSE = "《〈", "》〉"
 _PRC_LAW = re.compile(PRC + r"[\u4e00-\u9fff]{2,24}?(?:法|条例)(?![\u4e00-\u9fff]{0,2}(?:》|实施))")
-# a bare name directly followed by one of these is a longer word (宪法学, 民法典化 ...)
-_AFTER_BARE = set("学家律院系治制规")
+# a bare name directly followed by one of these is a longer word (宪法学, 公司法人, 公司法定代表人 ...)
+_AFTER_BARE = set("学家律院系治制规人定务")
+# a regulation's bare name right after one of these is a local one (重庆市物业管理条例), not the State Council's
+_REGION_END = set("省市县区州旗盟")
 # 弘扬宪法精神 speaks of the constitution's spirit, it does not cite it
 _NOT_CITATION = {"精神", "意识", "观念", "思维", "权威", "理念"}
+
+
+def orphan_closers(text: str) -> list[int]:
+    """Positions of the 》 / 〉 whose opening mark is missing in their paragraph (lost in a web copy)."""
+    out, depth = [], 0
+    for i, c in enumerate(text):
+        if c in _OPEN:
+            depth += 1
+        elif c in _CLOSE:
+            if depth:
+                depth -= 1
+            else:
+                out.append(i)
+        elif c == "\n":
+            depth = 0
+    return out
 
 
 def title_spans(text: str) -> list[tuple[int, int, int]]:
@@ -41,10 +59,12 @@ class LawFinder:
     def __init__(self):
         self.gaz = load_gazetteer()
         self.registry = load_registry()
+        self.bare_entries = self.registry.bare_names()
         self.bare = ahocorasick.Automaton()
-        for name, entry in self.registry.bare_names().items():
+        for name in self.bare_entries:
             self.bare.add_word(name, name)
         self.bare.make_automaton()
+        self.longest_name = max(len(k) for k in self.registry.index)
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
@@ -69,12 +89,19 @@ class LawFinder:
                     nested_in = canon
             outer_of[(s, e)] = info.canonical
             found.append((s - 1, e + 1, info, number, nested_in))
+        for close in orphan_closers(text):
+            start = self._registered_title_before(text, close, covered)
+            if start is not None:
+                found.append((start, close + 1, describe(text[start:close], "", self.gaz, ctx), None, ""))
         for end, name in self.bare.iter(text):
             s, e = end - len(name) + 1, end + 1
             if any(covered[s:e]) or (e < len(text) and text[e] in _AFTER_BARE) or text[e:e + 2] in _NOT_CITATION:
                 continue
             if s >= len(PRC) and text[s - len(PRC):s] == PRC:
                 continue  # handled by the full-name pattern below
+            entry = self.bare_entries[name]
+            if entry.level != "法律" and s and text[s - 1] in _REGION_END:
+                continue
             found.append((s, e, describe(name, "", self.gaz, ctx), None, ""))
         for m in _PRC_LAW.finditer(text):
             if any(covered[m.start():m.end()]):
@@ -97,6 +124,20 @@ class LawFinder:
                         doc_number=number.canonical if number else "", nested_in=nested_in,
                         aliases=info.aliases, role="其他", triggers=[])
         return doc
+
+    def _registered_title_before(self, text: str, close: int, covered: bytearray) -> int | None:
+        """Start of the longest registry title that ends right before an orphan 》 (学习行政处罚法》),
+        or None; a regulation's name after 省/市/县... is a local one and is left alone."""
+        for k in range(min(self.longest_name + 8, close), 3, -1):
+            start = close - k
+            if covered[start] or text[start] in "\n。；;，,、":
+                continue
+            entry = self.registry.lookup(text[start:close])
+            if entry is not None:
+                if entry.level != "法律" and start and text[start - 1] in _REGION_END:
+                    return None
+                return start
+        return None
 
     @staticmethod
     def _number_after(d, norm_pos: int, numbers):
