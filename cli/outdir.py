@@ -44,8 +44,9 @@ class Staging:
         self.path = out.parent / f".{out.name}.policykg-staging-{os.getpid()}"
 
     def __enter__(self) -> Path:
-        check_output(self.out)
         self.out.parent.mkdir(parents=True, exist_ok=True)
+        self._recover()
+        check_output(self.out)
         shutil.rmtree(self.path, ignore_errors=True)
         self.path.mkdir()
         return self.path
@@ -55,6 +56,18 @@ class Staging:
             shutil.rmtree(self.path, ignore_errors=True)
             return
         self._commit()
+
+    def _recover(self) -> None:
+        """Clear what a killed build left beside OUT: its staging folder, and, if it died between
+        the two renames of the swap, put the previous OUT back."""
+        for leftover in self.out.parent.glob(f".{self.out.name}.policykg-*-*"):
+            kind, _, pid = leftover.name.rpartition("-")
+            if not pid.isdigit() or _alive(int(pid)):
+                continue
+            if kind.endswith("-old") and not self.out.exists():
+                leftover.rename(self.out)
+            else:
+                shutil.rmtree(leftover, ignore_errors=True)
 
     def _commit(self) -> None:
         written = sorted(p.name for p in self.path.iterdir())
@@ -70,3 +83,13 @@ class Staging:
             self.out.rename(old)
         self.path.rename(self.out)
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True

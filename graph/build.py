@@ -122,6 +122,24 @@ class _Builder:
             self.add((node, PK.sentenceEnd, Literal(int(s["end"]))))
             self.add((node, PK.evidenceText, zh(s["text"])))
 
+    def provenance(self, rep: URIRef, r: dict[str, Any]) -> None:
+        """Where the report was published, how it was read, and the text its offsets index into."""
+        source = r.get("source") or {}
+        if source.get("url"):
+            self.add((rep, DCTERMS.source, URIRef(iris.safe_iri(source["url"]))))
+        if source.get("published"):
+            self.add((rep, DCTERMS.issued, Literal(source["published"], datatype=XSD.date)))
+        if source.get("format"):
+            self.add((rep, PK.sourceFormat, Literal(source["format"])))
+        if r.get("text_file"):
+            self.add((rep, PK.textFile, Literal(r["text_file"])))
+        for page in source.get("ocr_pages", []):
+            self.add((rep, PK.ocrPage, Literal(int(page))))
+        if source.get("ocr_confidence") is not None:
+            self.add((rep, PK.ocrConfidence, Literal(Decimal(str(source["ocr_confidence"])))))
+        for path in r.get("also_read_from", []):
+            self.add((rep, PK.alsoReadFrom, Literal(path)))
+
     # --- one report ------------------------------------------------------------------
     def record(self, r: dict[str, Any]) -> None:
         for reg in r.get("region_index", []):
@@ -141,6 +159,7 @@ class _Builder:
         self.add((rep, PK.sourceFile, Literal(r["doc"])))
         if r.get("sha256"):
             self.add((rep, PK.sha256, Literal(r["sha256"])))
+        self.provenance(rep, r)
         if r.get("year"):
             self.add((rep, PK.year, Literal(int(r["year"]))))
         if r.get("date"):

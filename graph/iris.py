@@ -33,6 +33,13 @@ def key(text: str) -> str:
     return "".join(quote(c, safe="") if c in _FORBIDDEN else c for c in text.strip())
 
 
+def safe_iri(url: str) -> str:
+    """A URL from a document (a manifest, a page's canonical link) as a valid IRI: characters
+    IRIs forbid anywhere are percent-encoded, the URL's own structure is kept."""
+    return "".join(quote(c, safe="") if (ord(c) <= 0x20 or c in '<>"{}|\\^`' or 0x7f <= ord(c) <= 0x9f) else c
+                   for c in url.strip())
+
+
 def region(code: str) -> URIRef:
     return URIRef(f"{ID}region/{code}")
 
