@@ -2,7 +2,6 @@
 queries from ``ontology/queries/*.rq``, and result formatting (table, CSV, SPARQL JSON)."""
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
@@ -16,6 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
+from . import safe_csv
 from .iris import ID, PK
 
 STORE_DIR = "store"
@@ -247,9 +247,11 @@ def to_table_rows(result: Result) -> tuple[list[str], list[list[str]]]:
     return result.variables, [[_display(t) for t in row] for row in result.rows]
 
 
-def to_csv(result: Result) -> str:
+def to_csv(result: Result, raw: bool = False) -> str:
+    """The result as CSV; text a spreadsheet would run as a formula gets a leading ' unless
+    ``raw`` (see graph.safe_csv)."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = safe_csv.writer(buf, raw=raw, lineterminator="\n")
     if result.boolean is not None:
         w.writerow(["boolean"])
         w.writerow([str(result.boolean).lower()])
