@@ -137,6 +137,23 @@ def test_a_hostile_title_in_the_text_goes_through_extraction_to_the_store(nlp, s
     assert len(list(store.query(f"SELECT ?s WHERE {{ ?s a <{PK.Report}> }}"))) == 6
 
 
+def test_policykg_build_keeps_a_batch_with_a_hostile_title(seed_paths, tmp_path):
+    """The reported symptom end to end: a report file whose 《》 title holds HOSTILE, built with
+    the seeds by `policykg build`, no longer loses the batch."""
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    for p in seed_paths:
+        (reports / p.name).write_bytes(p.read_bytes())
+    raw = seed_paths[0].read_text(encoding="utf-8-sig")
+    at = re.search(r"《([^》]{6,})》", raw).start(1) + 2
+    (reports / "hostile.txt").write_text(raw[:at] + HOSTILE + raw[at:], encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(reports), "-o", str(tmp_path / "out"), "--no-html"])
+    assert result.exit_code == 0, result.output
+    assert f"documents: {len(seed_paths) + 1} built, 0 failed" in result.output
+    store = open_store(tmp_path / "out")
+    assert len(list(store.query(f"SELECT ?s WHERE {{ ?s a <{PK.Report}> }}"))) == len(seed_paths) + 1
+
+
 def test_one_bad_report_is_a_failure_and_the_rest_is_built(seed_records):
     # a lone surrogate has no UTF-8: no store can take it; a record without a law name is a bug
     surrogate = _copy(seed_records[0], "surrogate")
