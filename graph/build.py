@@ -104,18 +104,19 @@ class _Builder:
         self._pending, self._seen_now = [], []
         try:
             self.record(r)
-            for triple in self._pending:
-                for term in triple:
-                    if term not in self._checked:
-                        _check_term(term)
-                        self._checked.add(term)
+            self._check_pending()
         except Exception:
             for seen, item in self._seen_now:
                 seen.discard(item)
             raise
-        finally:
-            pending, self._pending = self._pending, []
-        self.g.addN((s, p, o, self.g) for s, p, o in pending)
+        self.g.addN((s, p, o, self.g) for s, p, o in self._pending)
+
+    def _check_pending(self) -> None:
+        for triple in self._pending:
+            for term in triple:
+                if term not in self._checked:
+                    _check_term(term)
+                    self._checked.add(term)
 
     # --- entities --------------------------------------------------------------------
     def region(self, r: dict[str, Any]) -> URIRef:
