@@ -10,7 +10,7 @@ import click
 
 from . import __version__
 
-from .common import GRAPH, INPUTS, JOBS, MANIFEST, limit_options, load_rdf as _load_rdf, open_manifest
+from .common import GRAPH, INPUTS, JOBS, MANIFEST, RAW_CSV, limit_options, load_rdf as _load_rdf, open_manifest
 
 
 def _quiet_libraries() -> None:
@@ -228,7 +228,8 @@ def _read_jsonl(path: Path) -> list[dict]:
 @click.option("--user", help="User name for --endpoint, if it needs one.")
 @click.option("--password", help="Password for --endpoint.")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
-def query(args, query_file, name, params, fmt, endpoint, user, password, list_queries) -> None:
+@RAW_CSV
+def query(args, query_file, name, params, fmt, endpoint, user, password, list_queries, raw_csv) -> None:
     """Run a SPARQL query on GRAPH (a build OUT folder or an RDF file), or at --endpoint URL.
 
     \b
@@ -286,7 +287,7 @@ def query(args, query_file, name, params, fmt, endpoint, user, password, list_qu
     except (SyntaxError, ValueError, OSError) as e:
         raise click.ClickException(str(e))
     if fmt == "csv":
-        click.echo(st.to_csv(result), nl=False)
+        click.echo(st.to_csv(result, raw=raw_csv), nl=False)
     elif fmt == "json":
         click.echo(st.to_json(result))
     else:

@@ -44,6 +44,11 @@ def open_manifest(path: Path | None):
 
 
 GRAPH = click.argument("graph", type=click.Path(exists=True, path_type=Path))
+RAW_CSV = click.option("--raw-csv", is_flag=True,
+                       help="Write CSV cells exactly as they are. By default a text cell that begins with "
+                            "= + - @, tab or CR gets a leading ' so that a spreadsheet shows it instead of "
+                            "running it as a formula (numbers such as -3 are left alone); use --raw-csv "
+                            "when a program (pandas, R) reads the file.")
 
 
 def load_rdf(graph_path: Path):

@@ -1,13 +1,12 @@
 """`policykg stats` and `policykg export`: analytics tables and exports of a graph."""
 from __future__ import annotations
 
-import csv
 import os
 from pathlib import Path
 
 import click
 
-from .common import GRAPH, load_rdf
+from .common import GRAPH, RAW_CSV, load_rdf
 
 PIPE_WIDTH = 200  # console width when stdout is not a terminal (Rich would assume 80)
 
@@ -61,11 +60,13 @@ def _columns(name: str, rows: list[dict]) -> list[str]:
     return cols
 
 
-def _write_csv(path: Path, name: str, rows: list[dict]) -> None:
+def _write_csv(path: Path, name: str, rows: list[dict], raw: bool = False) -> None:
     # every column the function returns (ids included, for joins); lists as "a; b"; plain UTF-8
+    from policykg.graph import safe_csv
+
     cols = list(rows[0]) if rows else _columns(name, rows)
     with path.open("w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
+        w = safe_csv.writer(f, raw=raw)
         w.writerow(cols)
         for r in rows:
             w.writerow([("; ".join(map(str, r[c])) if isinstance(r[c], list) else r[c]) for c in cols])
@@ -99,7 +100,8 @@ def _print_table(console, table) -> None:
               help="Leave out reports whose agency has no region (by default their agency stands in "
                    "for the region, marked '(unplaced)').")
 @click.option("--seed", default=0, show_default=True, type=int, help="Random seed of the Louvain communities.")
-def stats(graph, tables, csv_dir, top, placed_only, seed) -> None:
+@RAW_CSV
+def stats(graph, tables, csv_dir, top, placed_only, seed, raw_csv) -> None:
     """Print analytics tables of GRAPH (a build OUT folder or an RDF file).
 
     A report's region is the region of the agency that issued it; citing regions, distinct
@@ -150,7 +152,7 @@ def stats(graph, tables, csv_dir, top, placed_only, seed) -> None:
             console.print(f"{len(rows) - len(shown)} more rows: --top 0 prints them, --csv writes them", style="dim")
         if csv_dir:
             path = csv_dir / f"{name}.csv"
-            _write_csv(path, name, rows)
+            _write_csv(path, name, rows, raw=raw_csv)
             console.print(f"wrote {path}", style="dim")
     if not placed_only:
         unplaced = sorted(r for r, regs in report_regions(G).items() if G.nodes[regs[0]].get("type") != "Region")
@@ -165,14 +167,16 @@ def stats(graph, tables, csv_dir, top, placed_only, seed) -> None:
               help="Folder to write into (created if needed).")
 @click.option("-f", "--format", "formats", multiple=True, default=("all",), show_default=True,
               type=click.Choice(["graphml", "gexf", "csv", "jsonld", "all"]), help="Format to write (repeatable).")
-def export(graph, out_dir, formats) -> None:
+@RAW_CSV
+def export(graph, out_dir, formats, raw_csv) -> None:
     """Export GRAPH (a build OUT folder or an RDF file) for other tools.
 
     \b
     graph.graphml  networkx projection as GraphML (Cytoscape, yEd, networkx)
     graph.gexf     the same as GEXF 1.2 (Gephi); edge type in the edge_type column
     nodes.csv      id, type, label, ... ; edges.csv: source, target, type, weight, key, ...
-                   (plain UTF-8 without BOM; lists and dicts as JSON)
+                   (plain UTF-8 without BOM; lists and dicts as JSON; text that
+                   begins with = + - @ gets a leading ', see --raw-csv)
     graph.jsonld   the whole RDF graph as JSON-LD, with a @context of its prefixes
 
     List and dict attributes (aliases, roles, evidence) are stored as JSON text in NAME.json
@@ -186,7 +190,7 @@ def export(graph, out_dir, formats) -> None:
     g = load_rdf(graph)
     G = to_networkx(g) if set(chosen) - {"jsonld"} else None
     try:
-        written = run_export(g, out_dir, chosen, G=G)
+        written = run_export(g, out_dir, chosen, G=G, raw_csv=raw_csv)
     except OSError as e:
         raise click.ClickException(f"{out_dir}: {e.strerror or e}")
     for path in written:

@@ -1,11 +1,17 @@
 """Extraction records → RDF under the policykg ontology. Deterministic: the same records give
-the same triples (IRIs from graph.iris, no blank nodes, no clock)."""
+the same triples (IRIs from graph.iris, no blank nodes, no clock).
+
+Each report is built on its own and checked term by term against what the store accepts before
+its triples join the graph, so one report that cannot be written (a bug, a malformed record, a
+lone surrogate in its text) is reported as a ReportFailure and the rest of the batch is kept."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
 from typing import Any, Iterable
 
+import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
@@ -34,19 +40,88 @@ def zh(text: str) -> Literal:
     return Literal(text, lang="zh")
 
 
+@dataclass(frozen=True)
+class ReportFailure:
+    """A report whose graph could not be built: its file and the problem (the shape of
+    cli.batch.Failure, so a build can list both kinds together)."""
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+class ReportGraphError(ValueError):
+    """Raised by build_graph, when it is given no failures list, for the first bad report."""
+
+    def __init__(self, failure: ReportFailure):
+        super().__init__(str(failure))
+        self.failure = failure
+
+
+def _check_term(term) -> None:
+    """Raise ValueError if pyoxigraph would refuse the term: an IRI that is not a valid IRI, text
+    with no UTF-8 form (a lone surrogate)."""
+    if isinstance(term, URIRef):
+        try:
+            ox.NamedNode(str(term))
+        except ValueError as e:
+            raise ValueError(f"invalid IRI {str(term)!r} ({e})") from None
+    elif isinstance(term, Literal):
+        try:
+            str(term).encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError(f"text that is not valid Unicode (a lone surrogate) in {str(term)!r}") from None
+        if term.datatype is not None:
+            _check_term(term.datatype)
+
+
 class _Builder:
     def __init__(self, g: Graph):
         self.g = g
-        self.add = g.add
         self.regions: set[str] = set()
         self.agencies: set[URIRef] = set()
         self.laws: set[URIRef] = set()
+        self._checked: set = set()  # terms known to be valid, checked once per build
+        self._pending: list[tuple] = []  # the current report's triples
+        self._seen_now: list[tuple[set, object]] = []  # entities first seen in the current report
+
+    def add(self, triple: tuple) -> None:
+        self._pending.append(triple)
+
+    def _first_time(self, seen: set, item) -> bool:
+        """True (and remembered) the first time ``item`` is met; undone if the report fails."""
+        if item in seen:
+            return False
+        seen.add(item)
+        self._seen_now.append((seen, item))
+        return True
+
+    def report(self, r: dict[str, Any]) -> None:
+        """Add one report's triples, all or none: if building or checking them fails, nothing of
+        the report stays (neither its triples nor the entities it introduced) and the error is
+        raised."""
+        self._pending, self._seen_now = [], []
+        try:
+            self.record(r)
+            self._check_pending()
+        except Exception:
+            for seen, item in self._seen_now:
+                seen.discard(item)
+            raise
+        self.g.addN((s, p, o, self.g) for s, p, o in self._pending)
+
+    def _check_pending(self) -> None:
+        for triple in self._pending:
+            for term in triple:
+                if term not in self._checked:
+                    _check_term(term)
+                    self._checked.add(term)
 
     # --- entities --------------------------------------------------------------------
     def region(self, r: dict[str, Any]) -> URIRef:
         node = iris.region(r["code"])
-        if r["code"] not in self.regions:
-            self.regions.add(r["code"])
+        if self._first_time(self.regions, r["code"]):
             self.add((node, RDF.type, PK.Region))
             self.add((node, SKOS.prefLabel, zh(r["name"])))
             if r.get("full_name") and r["full_name"] != r["name"]:
@@ -63,8 +138,7 @@ class _Builder:
     def agency(self, name: str, region_code: str = "", kind: str = "", parent: str = "",
                surface: str = "", candidates: Iterable[str] = ()) -> URIRef:
         node = iris.agency(name)
-        if node not in self.agencies:
-            self.agencies.add(node)
+        if self._first_time(self.agencies, node):
             self.add((node, RDF.type, PK.Agency))
             self.add((node, SKOS.prefLabel, zh(name)))
         if kind:
@@ -86,8 +160,7 @@ class _Builder:
 
     def law(self, m: dict[str, Any]) -> URIRef:
         node = iris.law(m["canonical"])
-        if node not in self.laws:
-            self.laws.add(node)
+        if self._first_time(self.laws, node):
             self.add((node, RDF.type, PK.Law))
             self.add((node, SKOS.prefLabel, zh(m["canonical"])))
             self.add((node, PK.level, iris.level(m.get("level", "其他"))))
@@ -232,14 +305,31 @@ class _Builder:
             self.evidence(node, {**o, "surface": o["surface"]}, sentences, rep)
 
 
-def build_graph(records: Iterable[dict[str, Any]], with_ontology: bool = True) -> Graph:
+def _describe(r) -> str:
+    if isinstance(r, dict):
+        return str(r.get("path") or r.get("doc") or "a record without a file name")
+    return f"a record that is not a JSON object ({type(r).__name__})"
+
+
+def build_graph(records: Iterable[dict[str, Any]], with_ontology: bool = True,
+                failures: list[ReportFailure] | None = None) -> Graph:
     """One RDF graph of all reports; the ontology's vocabularies (levels, roles) are included so
-    that queries can read their labels."""
+    that queries can read their labels.
+
+    Each report goes in whole or not at all. A report whose graph cannot be built or stored is
+    appended to ``failures`` as a ReportFailure (its file and the problem) and left out, and the
+    rest is built; without a ``failures`` list the first such report raises ReportGraphError."""
     g = new_graph()
     if with_ontology:
         for t in ontology_graph():
             g.add(t)
     b = _Builder(g)
     for r in records:
-        b.record(r)
+        try:
+            b.report(r)
+        except Exception as e:  # one report's bug or bad data must not lose the batch
+            failure = ReportFailure(_describe(r), f"graph not built ({type(e).__name__}: {e})")
+            if failures is None:
+                raise ReportGraphError(failure) from e
+            failures.append(failure)
     return g

@@ -12,15 +12,22 @@ GEXF reserves some names: an edge's ``type`` means directed/undirected there, it
 float, and ``id``/``label``/``start``/``end`` (nodes: ``start``/``end``/``pid``/``viz``) have
 meanings of their own. Such attributes are written as ``edge_type`` (a plain string, for Gephi's
 filters) or as ``NAME.json``; the weight is also written as GEXF's own weight so that Gephi uses it.
+
+XML 1.0 cannot hold most C0 control characters (\x01, \x0b, \x1b …), U+FFFE/FFFF or lone
+surrogates, and parsers turn a raw CR into LF. A text attribute holding one is written twice: as
+NAME with U+FFFD in place of each illegal character (what Gephi or Cytoscape show) and exactly as
+NAME.json, whose JSON escapes them (\u0001); the readers take NAME.json, so nothing is lost.
 """
 from __future__ import annotations
 
-import csv
 import json
+import re
 from pathlib import Path
 
 import networkx as nx
 from rdflib import Graph
+
+from . import safe_csv
 
 __all__ = ["FORMATS", "write_graphml", "read_graphml", "write_gexf", "read_gexf", "write_csv",
            "write_jsonld", "jsonld_context", "export"]
@@ -37,10 +44,15 @@ _GEXF_EDGE_TYPE = "edge_type"
 _GEXF_KEY = "networkx_key.json"  # a non-text edge key (GEXF reads every key back as text)
 # keys the readers add to G.graph that the projection never has
 _READER_GRAPH_KEYS = ("node_default", "edge_default", "mode")
+# what XML 1.0 cannot hold (json.dumps already escapes the C0 controls), and with CR what it
+# cannot give back unchanged
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\r\ud800-\udfff\ufffe\uffff]")
 
 
 def _dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    """JSON text that XML can hold: characters XML forbids are written as \\uXXXX escapes."""
+    return _XML_ILLEGAL.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
 
 
 def _encode_attrs(data: dict, reserved: set[str] = frozenset(), float_only: set[str] = frozenset()) -> dict:
@@ -57,6 +69,9 @@ def _encode_attrs(data: dict, reserved: set[str] = frozenset(), float_only: set[
                 out[k + JSON_SUFFIX] = _dumps(v)
         elif k in float_only or k in reserved or not isinstance(v, _SCALARS):
             out[k + JSON_SUFFIX] = _dumps(v)
+        elif isinstance(v, str) and _XML_UNSAFE.search(v):
+            out[k] = _XML_ILLEGAL.sub("\ufffd", v)  # readable in other tools
+            out[k + JSON_SUFFIX] = _dumps(v)  # exact; the readers prefer it
         else:
             out[k] = v
     return out
@@ -110,7 +125,7 @@ def write_gexf(G: nx.MultiDiGraph, path) -> Path:
         has_type, typ = "type" in d, d.pop("type", None)
         e = _encode_attrs(d, _GEXF_EDGE_RESERVED, float_only={"weight"})
         if has_type:
-            if isinstance(typ, str):
+            if isinstance(typ, str) and not _XML_UNSAFE.search(typ):
                 e[_GEXF_EDGE_TYPE] = typ
             else:
                 e["type" + JSON_SUFFIX] = _dumps(typ)
@@ -153,9 +168,10 @@ def _columns(first: list[str], rows: list[dict]) -> list[str]:
     return first + rest
 
 
-def write_csv(G: nx.MultiDiGraph, out_dir) -> tuple[Path, Path]:
+def write_csv(G: nx.MultiDiGraph, out_dir, raw: bool = False) -> tuple[Path, Path]:
     """nodes.csv (id, type, label, then every other attribute) and edges.csv (source, target, type,
-    weight, key, then the rest), UTF-8 without BOM; lists and dicts as JSON, None as empty."""
+    weight, key, then the rest), UTF-8 without BOM; lists and dicts as JSON, None as empty. Text a
+    spreadsheet would run as a formula gets a leading ' unless ``raw`` (see graph.safe_csv)."""
     out_dir = Path(out_dir)
     nodes = [{"id": n, **d} for n, d in sorted(G.nodes(data=True), key=lambda x: x[0])]
     edges = [{"source": u, "target": v, "key": k, **d}
@@ -166,10 +182,10 @@ def write_csv(G: nx.MultiDiGraph, out_dir) -> tuple[Path, Path]:
         path = out_dir / name
         cols = _columns(first, rows)
         with path.open("w", encoding="utf-8", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=cols)
-            w.writeheader()
+            w = safe_csv.writer(f, raw=raw)
+            w.writerow(cols)
             for r in rows:
-                w.writerow({c: _cell(r.get(c)) for c in cols})
+                w.writerow([_cell(r.get(c)) for c in cols])
         paths.append(path)
     return paths[0], paths[1]
 
@@ -211,9 +227,10 @@ def write_jsonld(g: Graph, path) -> Path:
 
 
 # --- all -------------------------------------------------------------------------------
-def export(g: Graph, out_dir, formats=FORMATS, G: nx.MultiDiGraph | None = None) -> list[Path]:
+def export(g: Graph, out_dir, formats=FORMATS, G: nx.MultiDiGraph | None = None, raw_csv: bool = False) -> list[Path]:
     """Write the chosen formats of RDF graph ``g`` into ``out_dir`` (created if needed); the
-    networkx projection ``G`` is made from ``g`` unless given. Returns the files written."""
+    networkx projection ``G`` is made from ``g`` unless given; ``raw_csv`` writes CSV cells
+    exactly, without the spreadsheet defence. Returns the files written."""
     from .project import to_networkx
 
     unknown = set(formats) - set(FORMATS)
@@ -232,7 +249,7 @@ def export(g: Graph, out_dir, formats=FORMATS, G: nx.MultiDiGraph | None = None)
         elif fmt == "gexf":
             written.append(write_gexf(G, out_dir / FILES[fmt][0]))
         elif fmt == "csv":
-            written.extend(write_csv(G, out_dir))
+            written.extend(write_csv(G, out_dir, raw=raw_csv))
         else:
             written.append(write_jsonld(g, out_dir / FILES[fmt][0]))
     return written

@@ -1,8 +1,10 @@
 """The only place that mints IRIs. Keys follow docs/ARCHITECTURE.md: the same input always
-gives the same IRI. RDF 1.1 IRIs are Unicode, so Chinese names stay readable; only characters
-IRIs forbid (and our separators) are percent-encoded."""
+gives the same IRI. RDF 1.1 IRIs are Unicode, so Chinese names stay readable; every character an
+RFC 3987 IRI path may not hold (and our separators) is percent-encoded as UTF-8, so that no text
+of a report, however odd, can mint an IRI the store rejects."""
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 from rdflib import Namespace, URIRef
@@ -15,7 +17,16 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
 
-_FORBIDDEN = set(' <>"{}|\\^`#?/%[]') | {chr(i) for i in range(0x21)} | {"\x7f"}
+# ASCII an IRI path segment may not hold, or that we use as separators (/, #, ?, %): what is left
+# is RFC 3987's iunreserved, sub-delims, ":" and "@"
+_FORBIDDEN_ASCII = ' <>"{}|\\^`#?/%[]' + "".join(map(chr, range(0x21))) + "\x7f"
+# non-ASCII outside RFC 3987's ucschar: C1 controls, surrogates, private use (U+E000–F8FF and the
+# planes 15–16), non-characters (U+FDD0–FDEF, U+xFFFE/xFFFF), specials U+FFF0–FFFD, tags U+E0000–E0FFF
+_FORBIDDEN_RANGES = [(0x80, 0x9F), (0xD800, 0xF8FF), (0xFDD0, 0xFDEF), (0xFFF0, 0xFFFF),
+                     *((plane + 0xFFFE, plane + 0xFFFF) for plane in range(0x10000, 0xE0000, 0x10000)),
+                     (0xE0000, 0xE0FFF), (0xEFFFE, 0x10FFFF)]
+_FORBIDDEN = re.compile("[" + re.escape(_FORBIDDEN_ASCII)
+                        + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in _FORBIDDEN_RANGES) + "]+")
 
 LEVEL_TERMS = {
     "法律": "NationalLaw", "行政法规": "AdministrativeRegulation", "部门规章": "DepartmentalRule",
@@ -28,9 +39,14 @@ ROLE_TERMS = {
 }
 
 
-def key(text: str) -> str:
-    """An IRI path segment: the text itself, with forbidden characters percent-encoded."""
-    return "".join(quote(c, safe="") if c in _FORBIDDEN else c for c in text.strip())
+def _percent_encode(match: re.Match) -> str:
+    # a lone surrogate has no UTF-8; surrogatepass still gives it a stable, valid escape
+    return quote(match.group(), safe="", errors="surrogatepass")
+
+
+def key(text) -> str:
+    """An IRI path segment: the text itself, with every character an IRI forbids percent-encoded."""
+    return _FORBIDDEN.sub(_percent_encode, str(text).strip())
 
 
 def safe_iri(url: str) -> str:
@@ -41,7 +57,7 @@ def safe_iri(url: str) -> str:
 
 
 def region(code: str) -> URIRef:
-    return URIRef(f"{ID}region/{code}")
+    return URIRef(f"{ID}region/{key(code)}")
 
 
 def agency(full_name: str) -> URIRef:
@@ -59,7 +75,7 @@ def program(canonical: str) -> URIRef:
 
 def adoption(agency_iri: URIRef, year, program_canonical: str) -> URIRef:
     """One agency's adoption of one program in one work year."""
-    return URIRef(f"{agency_iri}/adoption/{year or 'undated'}/{key(program_canonical)}")
+    return URIRef(f"{agency_iri}/adoption/{key(year or 'undated')}/{key(program_canonical)}")
 
 
 def doc_number(number: str) -> URIRef:
@@ -68,15 +84,16 @@ def doc_number(number: str) -> URIRef:
 
 def report(region_code: str, agency_name: str, year, sha256: str) -> URIRef:
     # the content hash keeps two reports of one agency and year apart
-    return URIRef(f"{ID}report/{region_code or 'unplaced'}/{key(agency_name) or 'unknown'}/{year or 'undated'}-{sha256[:8]}")
+    return URIRef(f"{ID}report/{key(region_code or 'unplaced')}/{key(agency_name) or 'unknown'}/"
+                  f"{key(year or 'undated')}-{key(sha256[:8])}")
 
 
 def citation(report_iri: URIRef, start: int, end: int) -> URIRef:
-    return URIRef(f"{report_iri}/citation/{start}-{end}")
+    return URIRef(f"{report_iri}/citation/{int(start)}-{int(end)}")
 
 
 def mention(report_iri: URIRef, kind: str, start: int, end: int) -> URIRef:
-    return URIRef(f"{report_iri}/{kind}/{start}-{end}")
+    return URIRef(f"{report_iri}/{key(kind)}/{int(start)}-{int(end)}")
 
 
 def level(label: str) -> URIRef:

@@ -70,6 +70,24 @@ def test_round_trip_keeps_awkward_values(tmp_path):
     assert_same(G, ex.read_gexf(ex.write_gexf(G, tmp_path / "g.gexf")))
 
 
+def test_round_trip_keeps_characters_xml_cannot_hold(G, tmp_path):
+    # the seeds' graph with C0 controls, CR, U+FFFE/FFFF and a lone surrogate in a label, an alias,
+    # an evidence sentence and an edge type: both files stay well-formed XML and read back exactly
+    import xml.etree.ElementTree as ET
+
+    H = G.copy()
+    law = next(n for n, d in H.nodes(data=True) if d["type"] == "Law")
+    H.nodes[law]["label"] = "传染病\x01防治\x0b法\x1b\r\ufffe\uffff\ud800\t"
+    H.nodes[law]["aliases"] = ["\x01别名\ufffe"]
+    u, v, k = next((u, v, k) for u, v, k in H.edges(keys=True) if k == "cites")
+    H.edges[u, v, k]["evidence"] = [{"text": "依据\x0b《法》\x1b", "start": 1}]
+    H.add_edge(u, v, key="odd", type="odd\x01type", weight=1)
+    for write, read, name in ((ex.write_graphml, ex.read_graphml, "g.graphml"), (ex.write_gexf, ex.read_gexf, "g.gexf")):
+        path = write(H, tmp_path / name)
+        ET.parse(path)
+        assert_same(H, read(path))
+
+
 def test_csv_loads_back_with_the_same_counts(G, out):
     with (out / "nodes.csv").open(encoding="utf-8", newline="") as f:
         nodes = list(csv.DictReader(f))
