@@ -56,10 +56,14 @@ def count_entities(records: Iterable[dict[str, Any]]) -> tuple[Counter, Counter]
     return Counter({k: len(v) for k, v in distinct.items()}), mentions
 
 
+# line separators JSON leaves raw but str.splitlines() (and many JSON Lines readers) split on
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def write_jsonl(records: Iterable[dict[str, Any]], path: Path) -> None:
     with path.open("w", encoding="utf-8") as f:
         for r in records:
-            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+            f.write(json.dumps(r, ensure_ascii=False).translate(_LINE_BREAKS) + "\n")
 
 
 def drop_duplicates(records: list[dict[str, Any]], texts_dir: Path | None = None) -> tuple[list[dict], dict[str, list[str]]]:
@@ -124,8 +128,13 @@ def build(inputs, out_dir: str | Path, jobs: int = 1, html: bool = True,
         records, duplicates = drop_duplicates(records, texts_dir)
         t_extract = time.perf_counter() - t0
 
+        graph_failures = []
+        graph = build_graph(records, failures=graph_failures)
+        if graph_failures:  # a report whose graph cannot be stored is left out whole, and named
+            failures += [Failure(f.path, f.reason) for f in graph_failures]
+            left_out = {f.path for f in graph_failures}
+            records = [r for r in records if r.get("path", r["doc"]) not in left_out]
         write_jsonl(records, tmp / "extraction.jsonl")
-        graph = build_graph(records)
         write_graph_outputs(graph, tmp, html=html)
 
     entities, mentions = count_entities(records)

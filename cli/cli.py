@@ -89,14 +89,17 @@ def build(inputs, out_dir, jobs, manifest, limits, html, progress) -> None:
     show = progress if progress is not None else (sys.stderr.isatty() and n_files >= 20)
     console = Console(stderr=True)
     options = dict(jobs=jobs, html=html, limits=limits, manifest=manifest)
-    if show:
-        with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                      TimeRemainingColumn(), console=console) as bar:
-            task = bar.add_task("extracting", total=n_files)
-            summary = run_build(inputs, out_dir, on_progress=lambda done, total: bar.update(task, completed=done),
-                                **options)
-    else:
-        summary = run_build(inputs, out_dir, **options)
+    try:
+        if show:
+            with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                          TimeRemainingColumn(), console=console) as bar:
+                task = bar.add_task("extracting", total=n_files)
+                summary = run_build(inputs, out_dir, on_progress=lambda done, total: bar.update(task, completed=done),
+                                    **options)
+        else:
+            summary = run_build(inputs, out_dir, **options)
+    except ValueError as e:  # the graph as a whole could not be stored: the previous OUT is kept
+        raise click.ClickException(f"{out_dir}: not written, the previous build is unchanged ({e})")
     _report_failures(summary.failures)
     for path, warnings in summary.warnings.items():
         for w in warnings:

@@ -199,7 +199,8 @@ class _Builder:
         """Where the report was published, how it was read, and the text its offsets index into."""
         source = r.get("source") or {}
         if source.get("url"):
-            self.add((rep, DCTERMS.source, URIRef(iris.safe_iri(source["url"]))))
+            url = iris.source_iri(source["url"])
+            self.add((rep, DCTERMS.source, url if url is not None else Literal(source["url"])))
         if source.get("published"):
             self.add((rep, DCTERMS.issued, Literal(source["published"], datatype=XSD.date)))
         if source.get("format"):

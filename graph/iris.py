@@ -25,8 +25,12 @@ _FORBIDDEN_ASCII = ' <>"{}|\\^`#?/%[]' + "".join(map(chr, range(0x21))) + "\x7f"
 _FORBIDDEN_RANGES = [(0x80, 0x9F), (0xD800, 0xF8FF), (0xFDD0, 0xFDEF), (0xFFF0, 0xFFFF),
                      *((plane + 0xFFFE, plane + 0xFFFF) for plane in range(0x10000, 0xE0000, 0x10000)),
                      (0xE0000, 0xE0FFF), (0xEFFFE, 0x10FFFF)]
-_FORBIDDEN = re.compile("[" + re.escape(_FORBIDDEN_ASCII)
-                        + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in _FORBIDDEN_RANGES) + "]+")
+_NON_ASCII_FORBIDDEN = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in _FORBIDDEN_RANGES)
+_FORBIDDEN = re.compile("[" + re.escape(_FORBIDDEN_ASCII) + _NON_ASCII_FORBIDDEN + "]+")
+# in a whole URL the separators are its own structure: only what an IRI forbids anywhere is encoded
+_FORBIDDEN_IN_URL = re.compile("[" + re.escape(' <>"{}|\\^`' + "".join(map(chr, range(0x21))) + "\x7f")
+                               + _NON_ASCII_FORBIDDEN + "]+")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 
 LEVEL_TERMS = {
     "法律": "NationalLaw", "行政法规": "AdministrativeRegulation", "部门规章": "DepartmentalRule",
@@ -49,11 +53,13 @@ def key(text) -> str:
     return _FORBIDDEN.sub(_percent_encode, str(text).strip())
 
 
-def safe_iri(url: str) -> str:
-    """A URL from a document (a manifest, a page's canonical link) as a valid IRI: characters
-    IRIs forbid anywhere are percent-encoded, the URL's own structure is kept."""
-    return "".join(quote(c, safe="") if (ord(c) <= 0x20 or c in '<>"{}|\\^`' or 0x7f <= ord(c) <= 0x9f) else c
-                   for c in url.strip())
+def source_iri(url: str) -> URIRef | None:
+    """A URL from a document (a manifest, a page's canonical link) as a valid absolute IRI, or
+    None when it is not absolute: characters IRIs forbid are percent-encoded, the rest is kept."""
+    url = url.strip()
+    if not _SCHEME.match(url):
+        return None
+    return URIRef(_FORBIDDEN_IN_URL.sub(_percent_encode, url))
 
 
 def region(code: str) -> URIRef:

@@ -149,7 +149,7 @@ def test_policykg_build_keeps_a_batch_with_a_hostile_title(seed_paths, tmp_path)
     (reports / "hostile.txt").write_text(raw[:at] + HOSTILE + raw[at:], encoding="utf-8")
     result = CliRunner().invoke(cli, ["build", str(reports), "-o", str(tmp_path / "out"), "--no-html"])
     assert result.exit_code == 0, result.output
-    assert f"documents: {len(seed_paths) + 1} built, 0 failed" in result.output
+    assert f"documents: {len(seed_paths) + 1} built ({len(seed_paths) + 1} txt), 0 failed" in result.output
     store = open_store(tmp_path / "out")
     assert len(list(store.query(f"SELECT ?s WHERE {{ ?s a <{PK.Report}> }}"))) == len(seed_paths) + 1
 

@@ -48,6 +48,7 @@ def hostile(seed_paths, tmp_path_factory) -> Path:
     (corpus / "utf16-nobom.txt").write_bytes(("\n" + _seed_text(seed_paths, 4)).encode("utf-16-le"))
     (corpus / "new\nline.txt").write_text(text0.replace("2021", "2019", 1), encoding="utf-8")
     (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "forged\ndocuments: 99 built.txt").write_bytes(b"")  # a name that tries to forge a summary line
     (corpus / "binary.pdf").write_bytes(bytes(range(256)) * 40)
     with (corpus / "huge.txt").open("wb") as f:  # 60 MB of text, never to be read
         block = text0.encode("utf-8")
@@ -97,12 +98,14 @@ def test_a_hostile_batch_builds_every_readable_report(hostile, tmp_path):
     assert f"{shown(hostile / 'pipe.txt')}: a named pipe" in out
     assert "loops back to a folder already read" in out
     assert f"{shown(hostile / 'notes.md')}: not a report format" in out
-    assert "new\\nline.txt" in out and "\nline.txt" not in out
+    assert "forged\\ndocuments: 99 built.txt\": the file is empty" in out
+    assert not any(line.startswith("documents: 99") for line in out.splitlines())
     # the stray byte: read with a warning that counts and places it
     assert "1 byte sequence not valid UTF-8 replaced by U+FFFD (first at byte" in out
-    # the private-use title: its law is in the graph, under an IRI the store accepted
-    ttl = (tmp_path / "out" / "graph.ttl").read_text(encoding="utf-8")
-    assert "%EE%80%80" in ttl  # U+E000, percent-encoded in the IRI
+    # the private-use title: its mention and evidence are in the graph the store accepted
+    poisoned = next(r for r in records if r["doc"] == "private use.txt")
+    assert any("\ue000" in m["surface"] for m in poisoned["law_mentions"])
+    assert "\ue000\ufdd0" in (tmp_path / "out" / "graph.ttl").read_text(encoding="utf-8")
     assert peak_mb < 2000, f"peak memory {peak_mb:.0f} MB"
 
 
