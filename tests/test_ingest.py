@@ -65,3 +65,50 @@ def test_bad_files_are_named_with_the_problem(tmp_path, content, reason):
 def test_missing_file_is_an_ingest_error(tmp_path):
     with pytest.raises(IngestError):
         read_document(tmp_path / "nope.txt")
+
+
+def test_a_missing_converter_is_named(tmp_path, monkeypatch):
+    from policykg.extract.readers import office
+
+    monkeypatch.setattr(office, "soffice", lambda: None)
+    f = tmp_path / "report.wps"
+    f.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 600)
+    with pytest.raises(IngestError) as e:
+        read_document(f)
+    assert "needs LibreOffice" in e.value.reason and "libreoffice-writer-nogui" in e.value.reason
+
+
+def test_a_scan_without_ocr_installed_says_what_to_install(tmp_path, monkeypatch):
+    from policykg.extract.readers import ocr
+
+    monkeypatch.setattr(ocr, "_tesseract", lambda: (None, "OCR needs Tesseract, which is not installed"))
+    f = tmp_path / "scan.png"
+    from PIL import Image
+
+    Image.new("L", (200, 100), 255).save(f)
+    with pytest.raises(IngestError) as e:
+        read_document(f)
+    assert "has no text layer" in e.value.reason and "Tesseract" in e.value.reason
+
+
+def test_a_file_over_the_size_limit_is_named_unread(tmp_path):
+    from policykg.extract.readers import Limits
+
+    f = tmp_path / "big.txt"
+    f.write_bytes("报告".encode() * 2000)
+    with pytest.raises(IngestError) as e:
+        read_document(f, Limits(max_file_bytes=1000))
+    assert "over the limit" in e.value.reason
+    with pytest.raises(IngestError) as e:
+        read_document(f, Limits(max_chars=100))
+    assert "characters" in e.value.reason
+
+
+def test_a_stray_byte_is_replaced_with_a_warning(seed_paths, tmp_path):
+    raw = seed_paths[0].read_bytes()
+    cut = raw.index("。".encode()) + 3  # a character boundary
+    f = tmp_path / "damaged.txt"
+    f.write_bytes(raw[:cut] + b"\xff" + raw[cut:])
+    d = read_document(f)
+    assert "\ufffd" in d.raw and d.source.warnings == [
+        f"1 byte sequence not valid UTF-8 replaced by U+FFFD (first at byte {cut})"]
