@@ -65,15 +65,34 @@ class OrganLexicon:
         self.automaton.make_automaton()
 
 
+def _read_yaml(name: str) -> dict:
+    with resources.files("policykg.ontology").joinpath(f"data/{name}").open(encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def catalogue_entries(catalogue: dict) -> tuple[list[dict], list[dict]]:
+    """National bodies and local organ entries (agencies.yaml's shape) of the department catalogue."""
+    national, organs = [], []
+    for dep in catalogue["departments"]:
+        if dep.get("national"):
+            national.append({"name": dep["national"]["name"], "kind": "government",
+                             "aliases": dep["national"].get("aliases", [])})
+        for canonical, short_forms in (dep.get("local") or {}).items():
+            for written in [canonical, *short_forms]:
+                organs.append({"name": written, "canonical": canonical, "kind": "government",
+                               "department": dep["department"], "prefix_only": len(written) <= 2})
+    return national, organs
+
+
 @functools.lru_cache(maxsize=1)
 def load_organs() -> OrganLexicon:
-    with resources.files("policykg.ontology").joinpath("data/agencies.yaml").open(encoding="utf-8") as f:
-        data = yaml.safe_load(f)
+    data = _read_yaml("agencies.yaml")
+    cat_national, cat_organs = catalogue_entries(_read_yaml("organ_catalogue.yaml"))
     national = {}
-    for e in data["national"]:
+    for e in [*cat_national, *data["national"]]:  # agencies.yaml's entries win
         for n in [e["name"], *e.get("aliases", [])]:
             national[n] = (e["name"], e["kind"], bool(e.get("generic")))
-    organs = {e["name"]: e for e in data["organs"]}
+    organs = {e["name"]: e for e in [*cat_organs, *data["organs"]]}
     return OrganLexicon(
         national=national,
         organs=organs,
