@@ -87,7 +87,9 @@ class MetadataReader:
             if len(levels) == 1 and len(names) == 1:
                 setattr(m, levels.pop(), names.pop())
 
-        years = [int(y) for y in _YEAR.findall(m.title)] or [int(y) for y in _YEAR.findall(heading[:300])]
+        # a cited plan's span (纲要(2021—2025年)) is not the work year
+        years = [int(y) for y in _YEAR.findall(_ASIDE.sub("", m.title))] or [
+            int(y) for y in _YEAR.findall(_ASIDE.sub("", heading[:300]))]
         m.year = years[0] if years else None
         m.date = parse_date(text[-SIGNATURE_CHARS:])
         self._apply_overrides(m, d.source.overrides)
