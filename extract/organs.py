@@ -12,14 +12,25 @@ from dataclasses import dataclass
 from importlib import resources
 
 import ahocorasick
+import jieba
 import yaml
 
 from .gazetteer import MUNICIPALITIES, Gazetteer, load_gazetteer
 
 RELATIVE = "省市区县州"
-# a relative prefix preceded by one of these is part of a word (全市, 城区, 社区, 各县 ...)
-_BLOCK_BEFORE = set("全我本城社超都景园辖片地专山牧老灾街各该两三四城郊矿县乡村镇")
+# a relative prefix preceded by one of these is part of a word (全市, 城区, 社区, 各县 ...) or of a
+# generic plural (区县司法局, 市州生态环境局, 省市两级政府)
+_BLOCK_BEFORE = set("全我本城社超都景园辖片地专山牧老灾街各该两三四城郊矿县乡村镇市区州省")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# a bare organ (司法厅、公安厅) stands after these, not glued to a word (各区县司法局)
+_BARE_BEFORE = set("和与及、向由经在对将于被为等同的并暨")
+_CONJUNCTIONS = set("和与及或并暨")
+# bodies written after an organ as part of its name: 县教育局党组, 省政府党组, 局党委会议
+_SUB_SUFFIXES = ("机关党委", "党组", "党委", "党工委")
+# an organ name directly followed by these is a fragment of a document number (川委发〔2021〕)
+_DOCNUM_AFTER = re.compile(r"(?:办)?(?:发|函|字|通|规)?\s*[〔\[［(（]\s*(?:19|20)\d\d")
+# leading groups: [region | 省/市/区/县] + purpose + 领导小组[办公室] (市法治政府建设工作领导小组)
+_LEADING_GROUP = re.compile(r"领导小组(?:办公室)?")
 
 
 @dataclass
@@ -45,6 +56,10 @@ class OrganLexicon:
     pronouns: list[str]
     sub_bodies: dict[str, dict]
 
+    @property
+    def unit_names(self) -> list[str]:
+        return [stem + suf for stem in self.unit_stems for suf in [*self.unit_suffixes, "司"]]
+
     def __post_init__(self) -> None:
         self.automaton = ahocorasick.Automaton()
         entries: dict[str, list[tuple[str, str]]] = {}
@@ -65,15 +80,34 @@ class OrganLexicon:
         self.automaton.make_automaton()
 
 
+def _read_yaml(name: str) -> dict:
+    with resources.files("policykg.ontology").joinpath(f"data/{name}").open(encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def catalogue_entries(catalogue: dict) -> tuple[list[dict], list[dict]]:
+    """National bodies and local organ entries (agencies.yaml's shape) of the department catalogue."""
+    national, organs = [], []
+    for dep in catalogue["departments"]:
+        if dep.get("national"):
+            national.append({"name": dep["national"]["name"], "kind": "government",
+                             "aliases": dep["national"].get("aliases", [])})
+        for canonical, short_forms in (dep.get("local") or {}).items():
+            for written in [canonical, *short_forms]:
+                organs.append({"name": written, "canonical": canonical, "kind": "government",
+                               "department": dep["department"], "prefix_only": len(written) <= 2})
+    return national, organs
+
+
 @functools.lru_cache(maxsize=1)
 def load_organs() -> OrganLexicon:
-    with resources.files("policykg.ontology").joinpath("data/agencies.yaml").open(encoding="utf-8") as f:
-        data = yaml.safe_load(f)
+    data = _read_yaml("agencies.yaml")
+    cat_national, cat_organs = catalogue_entries(_read_yaml("organ_catalogue.yaml"))
     national = {}
-    for e in data["national"]:
+    for e in [*cat_national, *data["national"]]:  # agencies.yaml's entries win
         for n in [e["name"], *e.get("aliases", [])]:
             national[n] = (e["name"], e["kind"], bool(e.get("generic")))
-    organs = {e["name"]: e for e in data["organs"]}
+    organs = {e["name"]: e for e in [*cat_organs, *data["organs"]]}
     return OrganLexicon(
         national=national,
         organs=organs,
@@ -119,13 +153,51 @@ def region_prefix(gaz: Gazetteer, text: str, end: int) -> tuple[int, str, tuple[
     for k in range(min(12, end), 1, -1):
         name = text[end - k:end]
         codes = gaz.by_name.get(name)
+        if not codes and name.endswith("州") and k >= 3:
+            codes = _prefecture_forms(gaz).get(name)
         if not codes:
             continue
         regions = [gaz.regions[c] for c in codes]
         # a short form (达州, 无锡) is trusted for cities and provinces, not for counties
-        if any(r.name == name for r in regions) or all(r.level != "county" for r in regions):
-            return end - k, name, tuple(codes)
+        if not (any(r.name == name for r in regions) or all(r.level != "county" for r in regions)
+                or name.endswith("州")):
+            continue
+        if k == 2 and _glued(text, end - 2):
+            continue  # 办理县人大 is not 理县, 领导和县司法局 not 和县
+        return end - k, name, tuple(codes)
     return None
+
+
+_PREFECTURE_FORMS: dict[int, dict[str, list[str]]] = {}
+
+
+def _prefecture_forms(gaz: Gazetteer) -> dict[str, list[str]]:
+    """伊犁州, 恩施州, 黔东南州: an autonomous prefecture written as its place name + 州."""
+    if id(gaz) in _PREFECTURE_FORMS:
+        return _PREFECTURE_FORMS[id(gaz)]
+    forms: dict[str, list[str]] = {}
+    for r in gaz.regions.values():
+        if r.name.endswith("自治州"):
+            for k in (2, 3):
+                forms.setdefault(r.name[:k] + "州", []).append(r.code)
+    found = {f: codes for f, codes in forms.items() if len(codes) == 1 and f not in gaz.by_name}
+    _PREFECTURE_FORMS[id(gaz)] = found
+    return found
+
+
+def _glued(text: str, start: int) -> bool:
+    """A two-character place name read into the word before it (管理|县, 和|县)."""
+    if start == 0 or not _CJK.match(text[start - 1]) or text[start - 2:start] == "中共":
+        return False
+    if text[start] in _CONJUNCTIONS:
+        return True
+    return bool(_word_freq().get(text[start - 1:start + 1]))
+
+
+@functools.lru_cache(maxsize=1)
+def _word_freq() -> dict[str, int]:
+    jieba.initialize()
+    return jieba.dt.FREQ
 
 
 def full_name(gaz: Gazetteer, code: str, organ_entry: dict) -> str:
@@ -148,11 +220,14 @@ def find_agencies(text: str, ctx: Context, gaz: Gazetteer | None = None, lex: Or
         raw.append((end - len(values[0][1]) + 1, end + 1, values))
     out: list[AgencyMatch] = []
     for s, e, values in raw:
+        if _DOCNUM_AFTER.match(text, e):
+            continue  # 川委发〔2021〕: a document number's issuer code names no agency
         for kind, name in values:
             m = _expand(text, s, e, kind, name, ctx, gaz, lex)
             if m is not None:
-                out.append(m)
+                out.append(_with_sub_body(text, m, lex))
                 break
+    out.extend(_leading_groups(text, ctx, gaz))
     out.sort(key=lambda m: (m.start, -(m.end - m.start)))
     chosen: list[AgencyMatch] = []
     last_end = -1
@@ -164,6 +239,54 @@ def find_agencies(text: str, ctx: Context, gaz: Gazetteer | None = None, lex: Or
             chosen[-1] = m  # a longer match starting at the same place
             last_end = m.end
     return chosen
+
+
+def _with_sub_body(text: str, m: AgencyMatch, lex: OrganLexicon) -> AgencyMatch:
+    """The longest span: an organ with the body or unit written after it (县教育局党组,
+    教育部政策法规司, 中共某县教育局委员会)."""
+    if m.pronoun:
+        return m
+    rest = text[m.end:m.end + 12]
+    if m.surface.startswith("中共") and rest.startswith("委员会") and m.kind == "government":
+        party = _extended(m, text, m.end + 3, "委员会", "party")
+        party.full_name = "中共" + party.full_name
+        return party
+    for suffix in _SUB_SUFFIXES:
+        if rest.startswith(suffix) and not rest.startswith(suffix + "书"):
+            return _extended(m, text, m.end + len(suffix), suffix, "party")
+    for unit in lex.unit_names:
+        if rest.startswith(unit) and (m.national or m.kind == "government"):
+            return _extended(m, text, m.end + len(unit), unit, m.kind)
+    return m
+
+
+def _extended(m: AgencyMatch, text: str, end: int, suffix: str, kind: str) -> AgencyMatch:
+    return AgencyMatch(m.start, end, text[m.start:end], m.full_name + suffix, suffix, kind, m.region_code,
+                       parent=m.full_name, national=m.national)
+
+
+def _leading_groups(text: str, ctx: Context, gaz: Gazetteer) -> list[AgencyMatch]:
+    """市法治政府建设工作领导小组: a leading group named after its place (a region, or 省/市/区/县
+    not glued to a word); a group named without its place is not an agency."""
+    out = []
+    for mm in _LEADING_GROUP.finditer(text):
+        s = mm.start()
+        while s > 0 and _CJK.match(text[s - 1]) and text[s - 1] not in _BARE_BEFORE and mm.start() - s < 24:
+            s -= 1
+        for p in range(s, mm.start() - 2):
+            region = next((n for n in gaz.find(text[p:mm.start()]) if n[0] == 0), None)
+            if region is not None:
+                code, _ = gaz.resolve(region[3], (ctx.region_code, *ctx.region_context))
+                full = (gaz.full_name(code) if code else region[2]) + text[p + region[1]:mm.end()]
+                out.append(AgencyMatch(p, mm.end(), text[p:mm.end()], full, mm.group(), "party", code))
+                break
+            if (text[p] in "省市区县" and text[p - 1:p] not in _BLOCK_BEFORE
+                    and not _word_freq().get(text[p:p + 2])):
+                code = relative_region(gaz, text[p], ctx.region_code) if ctx.region_code else ""
+                full = (gaz.full_name(code) if code else text[p]) + text[p + 1:mm.end()]
+                out.append(AgencyMatch(p, mm.end(), text[p:mm.end()], full, mm.group(), "party", code))
+                break
+    return out
 
 
 def _expand(text, s, e, kind, name, ctx: Context, gaz: Gazetteer, lex: OrganLexicon) -> AgencyMatch | None:
@@ -185,8 +308,11 @@ def _expand(text, s, e, kind, name, ctx: Context, gaz: Gazetteer, lex: OrganLexi
                            ctx.region_code, parent=ctx.agency)
     if kind == "sub":
         entry = lex.sub_bodies[name]
-        if (s > 0 and text[s - 1] in RELATIVE + "卫健生") or nxt in "书员" or (nxt == "会" and name.endswith("党委")):
-            return None  # 委党委会 is a meeting
+        if any(text[s + 1 - k:s + 1] in lex.organs for k in range(3, min(12, s + 1) + 1)):
+            return None  # 各市州生态环境局党委: the rest of a generic organ name
+        if (s > 0 and text[s - 1] in RELATIVE + "卫健生") or nxt in "书员" or (
+                nxt == "会" and name.endswith("党委") and not text.startswith("会议", e)):
+            return None  # 委党委会 is a meeting; 局党委会议 is the committee's meeting
         return AgencyMatch(s, e, name, (ctx.agency + entry["canonical"]) if ctx.agency else name,
                            entry["canonical"], entry["kind"], ctx.region_code, parent=ctx.agency)
     entry = lex.organs[name]
@@ -199,9 +325,9 @@ def _expand(text, s, e, kind, name, ctx: Context, gaz: Gazetteer, lex: OrganLexi
     if pre is not None:
         ps, pname, codes = pre
         start = ps
-        outer = region_prefix(gaz, text, ps) if len(codes) > 1 else None
-        if outer is not None:
-            # 杭州市西湖区: the written parent settles an ambiguous name
+        outer = region_prefix(gaz, text, ps)
+        if outer is not None and any(gaz.is_within(c, o) for c in codes for o in outer[2]):
+            # 杭州市西湖区: the written parent is part of the name and settles an ambiguous one
             start = outer[0]
             code, candidates = gaz.resolve(codes, outer[2])
         else:
@@ -214,6 +340,13 @@ def _expand(text, s, e, kind, name, ctx: Context, gaz: Gazetteer, lex: OrganLexi
             full = ("中共" if entry.get("party") else "") + pname + entry["canonical"]
         parent = gaz.full_name(code) + entry["parent"] if code and entry.get("parent") else ""
         return AgencyMatch(start, e, text[start:e], full, entry["canonical"], entry["kind"], code, parent=parent)
+    if entry.get("township"):
+        return _township(text, s, e, entry, ctx, gaz)
+    if text.endswith("自治区", 0, s) and entry.get("full_only") is not True:
+        # 自治区党委, 自治区政府: the autonomous region's own organs
+        code = relative_region(gaz, "省", ctx.region_code) if ctx.region_code else ""
+        full = full_name(gaz, code, entry) if code else text[s - 3:e]
+        return AgencyMatch(s - 3, e, text[s - 3:e], full, entry["canonical"], entry["kind"], code)
     if s > 0 and text[s - 1] in RELATIVE and entry.get("full_only") is not True:
         rel = text[s - 1]
         before = text[s - 2] if s >= 2 else ""
@@ -229,10 +362,29 @@ def _expand(text, s, e, kind, name, ctx: Context, gaz: Gazetteer, lex: OrganLexi
         return AgencyMatch(s - 1, e, surface, full, entry["canonical"], entry["kind"], code, parent=parent)
     if entry.get("prefix_only"):
         return None
+    if entry["kind"] == "government" and name == entry["canonical"] and (s == 0 or not _CJK.match(text[s - 1]) or text[s - 1] in _BARE_BEFORE):
+        # a department named bare (司法厅、公安厅); its place is not written
+        return AgencyMatch(s, e, name, entry["canonical"], entry["canonical"], entry["kind"], "")
     if entry["kind"] == "institution" and len(name) >= 5:
         if s > 0 and _CJK.match(text[s - 1]) and text[s - 1] not in "和与及、向由经在对将于被为等同的":
             return None
         code = ctx.region_code
         full = (gaz.full_name(code) + entry["canonical"]) if code else name
         return AgencyMatch(s, e, name, full, entry["canonical"], entry["kind"], code)
+    return None
+
+
+def _township(text, s, e, entry, ctx: Context, gaz: Gazetteer) -> AgencyMatch | None:
+    """长沙市天心区坡子街街道办事处: a 街道 (or 乡/镇) named after its county; the township itself is
+    not in the gazetteer, so its name is what stands between the county and the organ."""
+    for k in range(2, 6):
+        pre = region_prefix(gaz, text, s - k) if s - k > 0 else None
+        if pre is None or not all(_CJK.match(c) for c in text[s - k:s]):
+            continue
+        ps, _name, codes = pre
+        outer = region_prefix(gaz, text, ps)
+        start = outer[0] if outer is not None and any(gaz.is_within(c, o) for c in codes for o in outer[2]) else ps
+        code, _ = gaz.resolve(codes, (*(outer[2] if outer else ()), ctx.region_code, *ctx.region_context))
+        full = (gaz.full_name(code) if code else text[start:ps + len(_name)]) + text[s - k:e]
+        return AgencyMatch(start, e, text[start:e], full, entry["canonical"], entry["kind"], code)
     return None

@@ -7,8 +7,8 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..gazetteer import load_gazetteer
-from ..organs import AgencyMatch, Context, find_agencies, load_organs
+from ..gazetteer import MUNICIPALITIES, load_gazetteer
+from ..organs import AgencyMatch, Context, find_agencies, load_organs, relative_region
 from .base import document, meta
 from .regions import region_context
 
@@ -17,6 +17,11 @@ _YEAR = re.compile(r"(20\d\d)\s*年")
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _DATE = re.compile(r"((?:19|20)\d\d|[二〇○零O一三四五六七八九]{4})\s*年\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*日")
 HEADING_CHARS = 700
+# asides that name other bodies before the subject: 在市委、市政府的坚强领导下, cited titles, quotes
+_ASIDE = re.compile(r"在[^，,。；]{0,60}?(?:领导|指导|监督|支持)[^，,。；]{0,4}下[，,]?|《[^》]*》|“[^”]*”|[（(][^）)]*[）)]")
+_LEAD = re.compile(r"\s*(?:(?:19|20)\d\d\s*年(?:度|以来)?[，,]?\s*)?")
+_SUBJECT_PRONOUN = re.compile(r"(?:我|本|全)(省|市|区|县|州)")
+_REPORT_INTRO = re.compile(r"现将(.{2,30}?)(?:(?:19|20)\d\d|关于|法治)")
 SIGNATURE_CHARS = 300
 
 
@@ -82,7 +87,9 @@ class MetadataReader:
             if len(levels) == 1 and len(names) == 1:
                 setattr(m, levels.pop(), names.pop())
 
-        years = [int(y) for y in _YEAR.findall(m.title)] or [int(y) for y in _YEAR.findall(heading[:300])]
+        # a cited plan's span (纲要(2021—2025年)) is not the work year
+        years = [int(y) for y in _YEAR.findall(_ASIDE.sub("", m.title))] or [
+            int(y) for y in _YEAR.findall(_ASIDE.sub("", heading[:300]))]
         m.year = years[0] if years else None
         m.date = parse_date(text[-SIGNATURE_CHARS:])
         self._apply_overrides(m, d.source.overrides)
@@ -124,30 +131,100 @@ class MetadataReader:
             m.year = overrides["year"]
 
     def _issuer(self, text: str, lines, ctx_regions) -> AgencyMatch | None:
-        candidates: list[tuple[tuple, AgencyMatch]] = []
-        probe = Context(region_context=())
-        zones = [(s, l, True) for s, l in lines[:12]]
-        tail_start = max(0, len(text) - SIGNATURE_CHARS)
-        zones += [(tail_start + mm.start(), mm.group(), False) for mm in re.finditer(r"[^\n]+", text[tail_start:])]
-        for order, (s, line, in_heading) in enumerate(zones):
-            stripped = line.rstrip()
-            if stripped.endswith(("：", ":")):
-                continue  # an addressee line
-            for a in find_agencies(line, probe, self.gaz):
-                if a.organ not in HEALTH_ORGANS or a.national:
-                    continue
-                has_region = a.region_code or not (a.surface[:1] in "省市区县州" and a.surface[1:] in self.lex.organs)
-                full_form = a.surface.endswith(a.organ)
-                title_like = bool(re.search(r"报告|总结", line)) and not line.lstrip().startswith("附件")
-                score = (bool(has_region), in_heading, full_form or title_like, title_like, -order)
-                candidates.append((score, a))
-        if not candidates:
-            return None
-        best = max(candidates, key=lambda c: c[0])[1]
-        if not best.region_code and best.surface[:1] in "省市区县州" and best.surface[1:] in self.lex.organs and ctx_regions:
-            # 市卫生健康委 in the title: the report's region is the one the text names first
-            best = find_agencies(self.gaz.get(ctx_regions[0]).name + best.surface[1:], probe, self.gaz)[0]
-        return best
+        """The issuer from, in this order: the title lines, the opening sentence's subject, a
+        "现将…报告如下" sentence, the signature; a short or relative name is completed from the
+        place the report names."""
+        body = next((i for i, (_s, l) in enumerate(lines[:12]) if len(l) > 60 or re.search(r"[，,]", l)), 0)
+        title = [l for i, (_s, l) in enumerate(lines[:12]) if not l.rstrip().endswith(("：", ":")) and (
+            i < body or (len(l) <= 60 and not re.search(r"[，,。]", l) and re.search(r"报告|总结|^\s*\S{2,20}\s*$", l)))]
+        opening = _ASIDE.sub("", re.split(r"[。；]", lines[body][1])[0]) if lines else ""
+        intro = [m.group(1) for m in _REPORT_INTRO.finditer(text[:600])]
+        tail = text[max(0, len(text) - SIGNATURE_CHARS):]
+        signature = [l for l in re.findall(r"[^\n]+", tail) if len(l.strip()) <= 30][::-1]
+        for zone in ([*title], [opening], intro, signature):
+            for line in zone:
+                found = self._subject(line.strip(), ctx_regions, leading_only=zone is not title and zone is not signature)
+                if found is not None:
+                    return self._completed(found, ctx_regions)
+        return None
+
+    def _subject(self, line: str, ctx_regions, leading_only: bool) -> AgencyMatch | None:
+        """The first issuing body named in ``line``: a government organ, or a place (or 我县, 全市)
+        standing as the subject, which is the place's government."""
+        probe = Context(region_context=tuple(ctx_regions))
+        organs = [a for a in find_agencies(line, probe, self.gaz)
+                  if a.kind == "government" and not (a.national or a.pronoun) and a.surface not in self.lex.unit_names]
+        lead = _LEAD.match(line).end()
+        place = next(iter(self.gaz.find(line[lead:lead + 14])), None)
+        subject: AgencyMatch | None = None
+        if place is not None and place[0] == 0 and not any(a.start == lead for a in organs):
+            after = line[lead + place[1]:]
+            if not re.match(r"[\u4e00-\u9fff]{0,8}系统", after):
+                name = line[lead:lead + place[1]]
+                subject = next(iter(find_agencies(name + "人民政府", probe, self.gaz)), None)
+                if subject is not None:
+                    subject.start = lead
+        pronoun = _SUBJECT_PRONOUN.match(line, lead)
+        if subject is None and pronoun:
+            rel = pronoun.group(1)
+            system = re.match(r"([\u4e00-\u9fff]{2,8})系统", line[pronoun.end():])
+            organ = self._organ_of_system(system.group(1), rel) if system else "人民政府"
+            if organ:
+                subject = AgencyMatch(lead, pronoun.end(), pronoun.group(), rel + organ, organ, "government", "")
+        if leading_only and organs and organs[0].start > lead + 2 and subject is None:
+            organs = organs[:1]
+        candidates = sorted([*organs, *([subject] if subject else [])], key=lambda a: a.start)
+        return candidates[0] if candidates else None
+
+    def _organ_of_system(self, domain: str, rel: str) -> str:
+        """全市司法行政系统 → 司法局, 全省教育系统 → 教育厅: the department heading a sector."""
+        suffix = "厅" if rel == "省" else "局"
+        names = sorted({e["canonical"] for e in self.lex.organs.values() if e["kind"] == "government"})
+        return next((n for n in names if n.endswith(suffix) and n.startswith(domain[:2])
+                     and len(n) <= len(domain) + 3), "")
+
+    def _completed(self, a: AgencyMatch, ctx_regions) -> AgencyMatch:
+        """A relative or bare issuer (市应急管理局, 我县, 教育局) placed in the report's own region,
+        and a county's name given its city only where the report names the city."""
+        code = a.region_code
+        if not code and not self._has_own_place(a):
+            rel = "省" if a.surface.startswith("自治区") else a.surface[:1] if a.surface[:1] in "省市区县州" else ""
+            if not rel and a.organ.endswith("厅"):
+                rel = "省"
+            code = self._place(rel, ctx_regions)
+        if not code:
+            return a
+        r = self.gaz.get(code)
+        parent = self.gaz.get(r.parent) if r.level == "county" else None
+        named = parent is not None and (parent.code[:2] + "0000" in MUNICIPALITIES or parent.code in ctx_regions
+                                         or parent.name in a.surface)
+        place = (parent.name + r.name) if named else r.name
+        full = a.full_name if a.region_code and a.full_name.startswith(self.gaz.full_name(code)) else ""
+        organ_part = full[len(self.gaz.full_name(code)):] if full else a.organ
+        return AgencyMatch(a.start, a.end, a.surface, place + organ_part, a.organ, a.kind, code, parent=a.parent)
+
+    def _has_own_place(self, a: AgencyMatch) -> bool:
+        """A name that carries a place the gazetteer could not settle (市中区卫生健康局)."""
+        pre = a.surface.removeprefix("中共")
+        return any(pre.startswith(n) for n, cs in self.gaz.by_name.items() if len(n) >= 2 and any(
+            self.gaz.regions[c].name == n for c in cs))
+
+    def _place(self, rel: str, ctx_regions) -> str:
+        """The report's own region at the level 省/市/区/县 names (the first one the text names),
+        or, with no level, the most specific of the first places named."""
+        regions = [self.gaz.get(c) for c in ctx_regions if self.gaz.get(c)]
+        if not regions:
+            return ""
+        if not rel:
+            return max(regions[:3], key=lambda r: ("province", "city", "county").index(r.level)).code
+        for r in regions:
+            if relative_region(self.gaz, rel, r.code) == r.code:
+                return r.code
+        for r in regions:
+            code = relative_region(self.gaz, rel, r.code)
+            if code:
+                return code
+        return ""
 
 
 @Language.factory("pk_metadata")

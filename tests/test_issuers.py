@@ -1,0 +1,118 @@
+"""Issuer metadata and the organ lexicon, one rule per test, on single invented sentences."""
+from __future__ import annotations
+
+import pytest
+
+from policykg.extract.organs import Context, find_agencies
+
+
+def surfaces(text: str) -> list[str]:
+    return [a.surface for a in find_agencies(text, Context())]
+
+
+def meta_of(nlp, text: str):
+    from policykg.extract.ingest import document_from_text
+    from policykg.extract.pipeline import run
+
+    doc = run(nlp, document_from_text(text, "t.txt"))
+    return doc._.meta
+
+
+@pytest.mark.parametrize("text, organ", [
+    ("市人社局开展专项检查。", "人力资源和社会保障局"),
+    ("县住建局牵头整治。", "住房和城乡建设局"),
+    ("区自然资源局落实审批。", "自然资源局"),
+    ("市医保局加强基金监管。", "医疗保障局"),
+    ("省发改委印发方案。", "发展和改革委员会"),
+    ("县文广旅局开展执法。", "文化广播电视和旅游局"),
+])
+def test_catalogue_short_forms_resolve_to_the_official_organ(text, organ):
+    assert [a.organ for a in find_agencies(text, Context())] == [organ]
+
+
+def test_national_bodies_of_the_catalogue():
+    assert surfaces("按照应急管理部和国家数据局的部署。") == ["应急管理部", "国家数据局"]
+
+
+def test_the_longest_span_takes_the_party_group_and_the_unit():
+    assert surfaces("县教育局党组研究部署。") == ["县教育局党组"]
+    assert surfaces("会同教育部政策法规司调研。") == ["教育部政策法规司"]
+
+
+def test_party_offices_after_their_committee():
+    assert surfaces("报市委编办审核,省委网信办备案。") == ["市委编办", "省委网信办"]
+
+
+def test_a_party_committee_of_a_department():
+    found = find_agencies("中共茶陵县财政局委员会研究。", Context())
+    assert found[0].surface == "中共茶陵县财政局委员会" and found[0].kind == "party"
+
+
+def test_bare_department_names_in_a_list():
+    assert surfaces("会同司法厅、公安厅开展检查。") == ["司法厅", "公安厅"]
+
+
+def test_generic_words_make_no_agency():
+    assert surfaces("各区县司法局要加强卫生健康部门协作。") == []
+    assert surfaces("指导各市州生态环境局党委学法。") == []
+    assert surfaces("做好政府领导、卫健委牵头的工作。") == []
+
+
+def test_document_number_fragments_make_no_agency():
+    assert surfaces("印发(湘委发〔2022〕5号)文件。") == []
+
+
+def test_a_two_character_county_glued_to_a_word_is_not_a_place():
+    assert surfaces("牵头办理县人大代表建议。") == ["县人大"]
+    assert surfaces("县委的领导和县财政局的支持。") == ["县委", "县财政局"]
+
+
+def test_autonomous_regions_and_prefectures():
+    assert surfaces("在自治区党委领导下。") == ["自治区党委"]
+    found = find_agencies("恩施州司法局开展普法。", Context())
+    assert found[0].surface == "恩施州司法局" and found[0].full_name == "恩施土家族苗族自治州司法局"
+
+
+def test_a_street_office_after_its_county():
+    found = find_agencies("株洲市荷塘区月塘街道办事处开展普法。", Context())
+    assert found[0].surface == "株洲市荷塘区月塘街道办事处"
+
+
+def test_a_leading_group_after_its_place():
+    assert surfaces("召开市依法行政工作领导小组会议。") == ["市依法行政工作领导小组"]
+    assert surfaces("成立由局长任组长的普法工作领导小组。") == []
+
+
+def test_issuer_from_the_title_of_a_department(nlp):
+    m = meta_of(nlp, "南京市交通运输局2023年法治政府建设情况报告\n2023年,市交通运输局坚持依法行政,全面推进法治建设。")
+    assert (m.agency, m.province, m.city, m.year) == ("南京市交通运输局", "江苏省", "南京市", 2023)
+
+
+def test_a_place_as_the_subject_is_its_government(nlp):
+    m = meta_of(nlp, "2022年,株洲市坚持以法治思想为指导,全面推进依法行政。")
+    assert m.agency == "株洲市人民政府" and m.province == "湖南省"
+
+
+def test_a_relative_issuer_is_completed_from_the_place_named(nlp):
+    m = meta_of(nlp, "2023年,省民政厅坚持依法行政。全年在湖南省各地开展检查。")
+    assert m.agency == "湖南省民政厅"
+
+
+def test_our_county_is_the_county_government(nlp):
+    m = meta_of(nlp, "2022年,我县坚持依法行政,在茶陵县各乡镇开展普法。")
+    assert m.agency.endswith("茶陵县人民政府") and m.county == "茶陵县"
+
+
+def test_a_sector_names_its_department(nlp):
+    m = meta_of(nlp, "2022年,全市司法行政系统在市委的领导下依法履职。株洲市各区共同推进。")
+    assert m.agency == "株洲市司法局"
+
+
+def test_the_government_report_of_a_party_committee_and_government(nlp):
+    m = meta_of(nlp, "中共株洲市委 株洲市人民政府\n关于2022年法治政府建设情况的报告\n2022年,全市坚持依法行政。")
+    assert m.agency == "株洲市人民政府"
+
+
+def test_the_work_year_is_not_a_cited_plan_span(nlp):
+    m = meta_of(nlp, "株洲市人民政府法治政府建设情况报告\n根据《法治政府建设实施纲要(2021—2025年)》,2023年,市政府坚持依法行政。")
+    assert m.year == 2023
