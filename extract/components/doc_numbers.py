@@ -18,7 +18,7 @@ DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,12}?)\s*[〔\[［【(（]\s*((?:19|
 # the same with one bracket lost (川市监发〔202041号, 川市监发2020〕41号): the four digits of the year
 # and the bracket left make the reading certain
 LOST_BRACKET = re.compile(r"([\u4e00-\u9fff]{1,12}?)\s*(?:[〔\[［【]\s*((?:19|20)\d{2})(\d{1,4})"
-                          r"|((?:19|20)\d{2})\s*[〕\]］】])\s*(\d{1,4})\s*号")
+                          r"|((?:19|20)\d{2})\s*[〕\]］】]\s*(\d{1,4}))\s*号")
 ORDER_NUMBER = re.compile(r"((?:[\u4e00-\u9fff]{2,12}?(?:人民政府|政府|部|委员会|局|厅))令)\s*(第\s*\d{1,5}\s*号)")
 # words that end a sentence fragment before a number and are not part of its prefix
 _LEAD = re.compile(r"^.*?(?:文件|印发|转发|下发|发布|根据|依据|按照|的|和|及|与|、)")
