@@ -159,7 +159,10 @@ def extract(inputs, jobs, manifest, limits, full) -> None:
               help="TSV of doc, law, level: also score law levels (e.g. tests/gold/seeds_law_levels.tsv).")
 @click.option("--roles", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="TSV of doc, law, occurrence, role: also score citation roles (tests/gold/seeds_citation_roles.tsv).")
-def evaluate_cmd(gold_file, inputs, jobs, errors, as_json, levels, roles) -> None:
+@click.option("--by", "group_key", default="department", show_default=True, metavar="KEY",
+              help="Also score each group of reports sharing this gold key (reports without it form the group "
+                   "'all'): metadata accuracy and field F1 per group. 'none' turns it off.")
+def evaluate_cmd(gold_file, inputs, jobs, errors, as_json, levels, roles, group_key) -> None:
     """Score extraction on INPUTS against GOLD.jsonl: precision, recall, F1 per field.
 
     Scores are micro-averaged over the documents; strings are compared normalised (NFKC,
@@ -167,11 +170,13 @@ def evaluate_cmd(gold_file, inputs, jobs, errors, as_json, levels, roles) -> Non
     neither rewarded nor penalised. INPUTS may also be an extraction.jsonl file.
     region_code is always scored (from the gold's province, city and county names); law
     levels and citation roles when --levels / --roles give their annotations.
+    With --by (the gold's department type by default), a second table gives each group's
+    metadata accuracy (agency, province, city, year: share of its reports right) and field F1.
     """
     from rich.console import Console
     from rich.table import Table
 
-    from policykg.extract.evaluate import evaluate_all
+    from policykg.extract.evaluate import LIST_FIELDS, METADATA_FIELDS, evaluate_all, evaluate_by
 
     from .batch import Failure, collect_inputs, extract_files
 
@@ -186,9 +191,13 @@ def evaluate_cmd(gold_file, inputs, jobs, errors, as_json, levels, roles) -> Non
         (failures if isinstance(result, Failure) else predicted).append(result)
     _report_failures(failures)
     result = evaluate_all(gold, predicted, levels=levels, roles=roles)
+    groups = evaluate_by(gold, predicted, key=group_key) if group_key != "none" else []
     if as_json:
-        click.echo(json.dumps({"documents": result.documents, "missing": result.missing,
-                               "fields": [s.as_dict() for s in result.fields.values()]}, ensure_ascii=False, indent=1))
+        out = {"documents": result.documents, "missing": result.missing,
+               "fields": [s.as_dict() for s in result.fields.values()]}
+        if groups:
+            out["by"] = {"key": group_key, "groups": [g.as_dict() for g in groups]}
+        click.echo(json.dumps(out, ensure_ascii=False, indent=1))
         return
     table = Table(title=f"policykg eval — {result.documents} documents (micro-averaged)")
     for col in ("field", "gold", "predicted", "correct", "precision", "recall", "F1"):
@@ -198,12 +207,26 @@ def evaluate_cmd(gold_file, inputs, jobs, errors, as_json, levels, roles) -> Non
                       f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}")
     console = Console()
     console.print(table)
+    if groups:
+        scored = [f for f in LIST_FIELDS if any(g.evaluation.fields[f].tp + g.evaluation.fields[f].fn for g in groups)]
+        by_table = Table(title=f"by {group_key}: metadata accuracy, field F1")
+        for col in (group_key, "reports", *METADATA_FIELDS, *scored):
+            by_table.add_column(col, justify="left" if col == group_key else "right")
+        for g in groups:
+            by_table.add_row(g.group, str(g.documents), *(f"{g.accuracy[f]:.3f}" for f in METADATA_FIELDS),
+                             *(_f1_cell(g.evaluation.fields[f]) for f in scored))
+        console.print(by_table)
     if result.missing:
         _err(f"no prediction for: {', '.join(result.missing)}")
     if errors:
         for s in result.fields.values():
             for doc, missed, spurious in s.errors:
                 click.echo(f"{s.name}\t{doc}\tmissed: {'; '.join(missed) or '-'}\tspurious: {'; '.join(spurious) or '-'}")
+
+
+def _f1_cell(score) -> str:
+    """F1, or "-" where the group has nothing to find and nothing was found."""
+    return f"{score.f1:.3f}" if score.tp + score.fp + score.fn else "-"
 
 
 def _read_jsonl(path: Path) -> list[dict]:

@@ -208,3 +208,47 @@ def evaluate_all(gold: list[dict], predicted: list[dict], levels: str | Path | N
     if roles:
         result.fields["citation_roles"] = score_citation_roles(read_tsv(roles), predicted)
     return result
+
+
+# --- scores per group of reports (department type) -----------------------------------------
+
+# The report's own metadata, scored as accuracy: the share of reports whose value matches.
+METADATA_FIELDS = ("agency", "province", "city", "year")
+# The group of a report whose gold has no value for the grouping key.
+ALL = "all"
+
+
+def metadata_accuracy(gold: list[dict], predicted: Iterable[dict]) -> dict[str, float]:
+    """Share of the reports whose value of each metadata field matches the gold, compared as
+    the fields are (an empty gold value is right when nothing is predicted)."""
+    if not gold:
+        return {name: 0.0 for name in METADATA_FIELDS}
+    scores = evaluate(gold, predicted, fields=METADATA_FIELDS)
+    return {name: 1 - len(scores.fields[name].errors) / len(gold) for name in METADATA_FIELDS}
+
+
+@dataclass
+class GroupScore:
+    group: str
+    evaluation: Evaluation
+    accuracy: dict[str, float]
+
+    @property
+    def documents(self) -> int:
+        return self.evaluation.documents
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"group": self.group, "documents": self.documents,
+                "accuracy": {k: round(v, 4) for k, v in self.accuracy.items()},
+                "fields": [s.as_dict() for s in self.evaluation.fields.values()]}
+
+
+def evaluate_by(gold: list[dict], predicted: list[dict], key: str = "department") -> list[GroupScore]:
+    """Field scores and metadata accuracy per value of the gold's ``key`` (the department type),
+    groups in order of size; reports whose gold has no such value form the group "all"."""
+    groups: dict[str, list[dict]] = {}
+    for g in gold:
+        groups.setdefault(str(g.get(key) or ALL), []).append(g)
+    out = [GroupScore(name, evaluate_all(members, predicted), metadata_accuracy(members, predicted))
+           for name, members in groups.items()]
+    return sorted(out, key=lambda s: (-s.documents, s.group))

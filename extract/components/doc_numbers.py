@@ -15,6 +15,10 @@ from .regions import region_context
 
 # prefix 〔year〕 number 号, with the bracket variants word processors produce
 DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,12}?)\s*[〔\[［【(（]\s*((?:19|20)\d{2})\s*[〕\]］】)）]\s*(第?\s*\d{1,5})\s*号")
+# the same with one bracket lost (川市监发〔202041号, 川市监发2020〕41号): the four digits of the year
+# and the bracket left make the reading certain
+LOST_BRACKET = re.compile(r"([\u4e00-\u9fff]{1,12}?)\s*(?:[〔\[［【]\s*((?:19|20)\d{2})(\d{1,4})"
+                          r"|((?:19|20)\d{2})\s*[〕\]］】]\s*(\d{1,4}))\s*号")
 ORDER_NUMBER = re.compile(r"((?:[\u4e00-\u9fff]{2,12}?(?:人民政府|政府|部|委员会|局|厅))令)\s*(第\s*\d{1,5}\s*号)")
 # words that end a sentence fragment before a number and are not part of its prefix
 _LEAD = re.compile(r"^.*?(?:文件|印发|转发|下发|发布|根据|依据|按照|的|和|及|与|、)")
@@ -32,15 +36,23 @@ class DocNumberFinder:
         text = doc.text
         ctx = region_context(doc)
         for m in DOC_NUMBER.finditer(text):
-            prefix = m.group(1)
-            lead = _LEAD.match(prefix)
-            start = m.start(1) + (lead.end() if lead else 0)
-            prefix = text[start:m.end(1)]
-            if not prefix:
+            start = self._start(text, m)
+            if start is None:
                 continue
+            prefix = text[start:m.end(1)]
             canonical = canonical_number(prefix, m.group(2), m.group(3))
             issuer, region = docnum_issuer(canonical, self.gaz, ctx)
             add_mention(doc, DOCNUM, start, m.end(), canonical, law="", issuer=issuer, jurisdiction=region)
+        for m in LOST_BRACKET.finditer(text):
+            start = self._start(text, m)
+            if start is None:
+                continue
+            year, number = (m.group(2), m.group(3)) if m.group(2) else (m.group(4), m.group(5))
+            # the number keeps its written form (the gold's convention); the restored one names the issuer
+            restored = canonical_number(text[start:m.end(1)], year, number)
+            issuer, region = docnum_issuer(restored, self.gaz, ctx)
+            add_mention(doc, DOCNUM, start, m.end(), re.sub(r"\s+", "", text[start:m.end()]), law="",
+                        issuer=issuer, jurisdiction=region, restored=restored)
         for m in ORDER_NUMBER.finditer(text):
             head = m.group(1)
             lead = _LEAD.match(head)
@@ -49,6 +61,13 @@ class DocNumberFinder:
             issuer, region = docnum_issuer(canonical, self.gaz, ctx)
             add_mention(doc, DOCNUM, start, m.end(), canonical, law="", issuer=issuer, jurisdiction=region)
         return doc
+
+    @staticmethod
+    def _start(text: str, m: re.Match) -> int | None:
+        """Where the number's prefix begins, after any lead-in words (印发, 的 ...); None if none is left."""
+        lead = _LEAD.match(m.group(1))
+        start = m.start(1) + (lead.end() if lead else 0)
+        return start if start < m.end(1) else None
 
 
 @Language.factory("pk_doc_numbers")

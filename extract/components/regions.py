@@ -7,6 +7,8 @@ ambiguous with its candidate codes — never guessed.
 """
 from __future__ import annotations
 
+import functools
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -20,6 +22,50 @@ _NOT_AFTER_SHORT = set("河江湖山路街桥站港")
 # word of cooperation or area follows it; otherwise 川, 达, 开 are ordinary characters
 _COMPOUND_NEXT = ("毗邻", "地区", "统筹", "合作", "一体化", "协同", "两地", "三地", "四地", "经济圈", "示范区",
                   "区域", "联动", "共建", "联合", "交界", "协作", "片区", "城市群", "都市圈", "双城")
+
+
+# jieba dictionary tags of ordinary words (verbs, adjectives, adverbs, common nouns, places
+# words): a short form with such a tag (振兴, 城区) is that word unless a list or suffix says otherwise
+_ORDINARY_TAGS = ("v", "vn", "vd", "a", "ad", "an", "d", "n", "f", "s", "t", "l", "i")
+# what after a short form shows it is a place: a level word, a list mark, "等"
+_PLACE_NEXT = tuple("区县市州旗镇乡、等和及与")
+
+
+@functools.lru_cache(maxsize=1)
+def _word_tags() -> dict[str, str]:
+    import jieba.posseg
+
+    jieba.posseg.dt.initialize()
+    return jieba.posseg.dt.word_tag_tab
+
+
+def cuts_a_word(doc: Doc, start: int, end: int, *, short: bool) -> bool:
+    """Does the match begin inside a jieba token (范县 in 示范县, 通化 in 沟通化解) or, for a short
+    form, end inside one (文山 in 文山会海)? A full name may begin a longer token (北京市民)."""
+    first = doc.char_span(start, start, alignment_mode="expand")
+    if first is not None and len(first) and first[0].idx < start:
+        return True
+    if short:
+        last = doc.char_span(end - 1, end, alignment_mode="expand")
+        tok = last[-1] if last is not None and len(last) else None
+        return tok is not None and tok.idx + len(tok.text) > end
+    return False
+
+
+def ordinary_word(text: str, start: int, end: int) -> bool:
+    """A short form that is also an ordinary word (振兴 v, 城区 n) and stands alone, not in a list
+    or before a level word."""
+    tag = _word_tags().get(text[start:end], "")
+    if not tag or tag.startswith(("ns", "nr", "nz", "j")) or tag not in _ORDINARY_TAGS:
+        return False
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    return not (after in _PLACE_NEXT or before == "、")
+
+
+def function_stem(name: str) -> bool:
+    """Is the first character of a two-character name a conjunction, preposition or particle (和, 与, 在)?"""
+    return _word_tags().get(name[0], "")[:1] in ("c", "p", "u")
 
 
 def region_context(doc: Doc) -> tuple[str, ...]:
@@ -39,7 +85,7 @@ class RegionFinder:
         for s, e, name, codes in matches:
             regions = [self.gaz.regions[c] for c in codes]
             full = [r for r in regions if r.name == name]
-            if len(full) == 1:
+            if len(full) == 1 and len(name) > 2 and not cuts_a_word(doc, s, e, short=False):
                 context.setdefault(full[0].code, None)
         ctx = tuple(context)
         provinces = {c[:2] for c in ctx}
@@ -47,9 +93,21 @@ class RegionFinder:
         for s, e, name, codes in matches:
             regions = [self.gaz.regions[c] for c in codes]
             full = [r for r in regions if r.name == name]
-            if full:
+            if cuts_a_word(doc, s, e, short=not full):
+                continue
+            if full and len(name) == 2:
+                # a one-character stem and its level (和县 in 领导和县司法局, 城区) may be an ordinary
+                # word, or a conjunction and the next word's first character: such a name is taken
+                # only inside a province already named
+                candidates = [r.code for r in full]
+                if ordinary_word(text, s, e) or function_stem(name) and not any(
+                        c[:2] in provinces for c in candidates):
+                    continue
+            elif full:
                 candidates = [r.code for r in full]
             else:
+                if ordinary_word(text, s, e):
+                    continue
                 nxt = text[e] if e < len(text) else ""
                 if nxt in _NOT_AFTER_SHORT:
                     continue
