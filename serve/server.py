@@ -85,28 +85,35 @@ def serving_app(graph: Path, options: ServeOptions | None = None, host: str = "1
             app.executor.close()
 
 
+def make_server(app: App, host: str = "127.0.0.1", port: int = 0):
+    """A waitress server for ``app``, with enough threads for every worker, the waiting room and
+    a few pages (a request beyond them would wait inside waitress, where no limit applies) and
+    waitress's own cap on request bodies."""
+    from waitress import create_server
+
+    threads = app.executor.capacity + app.executor.max_waiting + 4
+    return create_server(app, host=host, port=port, threads=threads, ident="policykg",
+                         max_request_body_size=app.max_request_bytes)
+
+
 def _stop_on_sigterm(signum, frame):
     raise KeyboardInterrupt  # leave server.run() the way Ctrl+C does, through every finally
 
 
 def serve(graph: Path, host: str = "127.0.0.1", port: int = 8000, options: ServeOptions | None = None,
           announce=print) -> None:
-    from waitress import create_server
-
-    options = options or ServeOptions()
-    with serving_app(graph, options, host) as app:
-        executor = app.executor
-        # enough threads for every worker, the waiting room and a few pages: a request beyond
-        # them would wait inside waitress, where no time limit applies
-        threads = executor.capacity + executor.max_waiting + 4
-        server = create_server(app, host=host, port=port, threads=threads, ident="policykg",
-                               max_request_body_size=app.max_request_bytes)
-        announce(f"serving {graph} at http://{host}:{server.effective_port}/  (SPARQL endpoint: /sparql; Ctrl+C stops)")
-        previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
-        try:
-            server.run()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            signal.signal(signal.SIGTERM, previous)
-            server.close()
+    # from the start, so that a SIGTERM while the temporary store loads also removes it
+    previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    try:
+        with serving_app(graph, options, host) as app:
+            server = make_server(app, host, port)
+            announce(f"serving {graph} at http://{host}:{server.effective_port}/  "
+                     f"(SPARQL endpoint: /sparql; Ctrl+C stops)")
+            try:
+                server.run()
+            finally:
+                server.close()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -31,12 +31,10 @@ LAW = "https://w3id.org/policykg/id/law/中华人民共和国传染病防治法"
 def serving(graph, **options):
     """A policykg server for GRAPH on a free loopback port; yields its App and base URL, and
     stops it, its workers and any temporary store on leaving."""
-    from waitress import create_server
-
-    from policykg.serve.server import ServeOptions, serving_app
+    from policykg.serve.server import ServeOptions, make_server, serving_app
 
     with serving_app(graph, ServeOptions(**options)) as app:
-        server = create_server(app, host="127.0.0.1", port=0, threads=16)
+        server = make_server(app)
         threading.Thread(target=server.run, daemon=True).start()
         try:
             yield app, f"http://127.0.0.1:{server.effective_port}"
