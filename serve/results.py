@@ -94,9 +94,11 @@ def serialize(result, solution_type: str, graph_type: str, limit: int, max_bytes
 
 
 def _take(result, limit: int, max_bytes: float) -> tuple[list, bool]:
-    """The first solutions or triples, up to ``limit`` of them and about ``max_bytes`` of text
-    (their terms written as N-Triples): whether more were left behind."""
+    """The first solutions or triples, up to ``limit`` of them and twice ``max_bytes`` of text
+    (their terms written as N-Triples, a rough measure: Turtle is shorter, JSON longer; _fit
+    makes it exact); and whether more were left behind."""
     taken, size = [], 0
+    max_bytes *= 2
     for item in result:
         if len(taken) >= limit:
             return taken, True
