@@ -147,7 +147,7 @@ class App:
         solution_type, graph_type = negotiate(request)
         answer = self.executor.run(text, solution_type, graph_type,
                                    default_graphs=_graph_iris(request, "default-graph-uri"),
-                                   named_graphs=_graph_iris(request, "named-graph-uri"))
+                                   named_graphs=_graph_iris(request, "named-graph-uri"), base_iri=request.base_url)
         headers = {"X-Result-Rows": str(answer.rows), "X-Policykg-Store": answer.store, "Cache-Control": "no-store"}
         if answer.truncated:
             headers["X-Result-Truncated"] = (f"true; limited to {self.executor.limit} rows and "

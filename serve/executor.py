@@ -66,6 +66,27 @@ def _limit_memory(max_bytes: int) -> None:
 
 
 @dataclass(frozen=True)
+class Job:
+    """One query as a worker receives it."""
+    text: str
+    solution_type: str
+    graph_type: str
+    limit: int
+    max_bytes: int
+    default_graphs: list[str] | None = None  # the protocol dataset, when either is given
+    named_graphs: list[str] | None = None
+    base_iri: str | None = None              # relative IRIs resolve against the endpoint
+
+    def dataset(self, ox) -> dict:
+        """pyoxigraph's query arguments for the protocol dataset: it replaces the store's, so
+        graphs not named in it are not queried (named graphs only: an empty default graph)."""
+        if self.default_graphs is None and self.named_graphs is None:
+            return {}
+        return {"default_graph": [ox.NamedNode(g) for g in self.default_graphs or []],
+                "named_graphs": [ox.NamedNode(g) for g in self.named_graphs or []]}
+
+
+@dataclass(frozen=True)
 class WorkerSettings:
     memory: bool = True                 # copy the store into memory in the background
     max_memory: int = 2048 * MB         # address space of the worker process; 0: unbounded
@@ -94,22 +115,17 @@ def _worker(store_path: str, conn, settings: WorkerSettings) -> None:
     conn.send(("ready",))
     while True:
         try:
-            msg = conn.recv()
+            job: Job = conn.recv()
         except EOFError:
             return
-        text, solution_type, graph_type, limit, max_bytes, default_graphs, named_graphs = msg
-        refused = refusal(text, settings.services)
+        refused = refusal(job.text, settings.services)
         if refused:
             conn.send(("error", *refused))
             continue
         try:
             store, kind = active[0]
-            dataset = {}
-            if default_graphs is not None or named_graphs is not None:
-                # a protocol dataset replaces the store's: graphs not named in it are not queried
-                dataset = {"default_graph": [ox.NamedNode(g) for g in default_graphs or []],
-                           "named_graphs": [ox.NamedNode(g) for g in named_graphs or []]}
-            answer = serialize(store.query(text, **dataset), solution_type, graph_type, limit, max_bytes)
+            result = store.query(job.text, base_iri=job.base_iri, **job.dataset(ox))
+            answer = serialize(result, job.solution_type, job.graph_type, job.limit, job.max_bytes)
             answer.store = kind
             conn.send(("ok", answer))
         except SyntaxError as e:
@@ -252,7 +268,8 @@ class QueryExecutor:
 
     def run(self, text: str, solution_type: str = "application/sparql-results+json",
             graph_type: str = "text/turtle", limit: int | None = None, timeout: float | None = None,
-            default_graphs: list[str] | None = None, named_graphs: list[str] | None = None) -> Answer:
+            default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+            base_iri: str | None = None) -> Answer:
         """Run one query (over the protocol dataset ``default_graphs`` and ``named_graphs`` when
         either is given); raises QueryError with an HTTP status on refusal, bad syntax or a limit."""
         limit = self.limit if limit is None else limit
@@ -263,7 +280,8 @@ class QueryExecutor:
         if w.lane == "short":
             timeout = min(timeout, self.short_timeout)
         try:
-            w.conn.send((text, solution_type, graph_type, limit, self.max_response_bytes, default_graphs, named_graphs))
+            w.conn.send(Job(text, solution_type, graph_type, limit, self.max_response_bytes,
+                            default_graphs, named_graphs, base_iri))
             if not w.conn.poll(timeout):
                 self._replace(w)
                 busy = " (the server was busy, so it ran in the lane kept for short queries)" if w.lane == "short" else ""

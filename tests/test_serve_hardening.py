@@ -377,3 +377,169 @@ def test_sigterm_removes_the_temporary_store(seeds_build, tmp_path):
             proc.kill()
             proc.wait(10)
     assert list(tmp.glob("policykg-store-*")) == []
+
+
+# --- 14. the SPARQL 1.1 Protocol, as the W3C protocol test cases for a read-only endpoint --------
+
+EX = "http://example.org/"
+DATASET = f"""@prefix ex: <{EX}> .
+ex:d ex:p "in the default graph" .
+GRAPH <{EX}data0.rdf> {{ <{EX}data0.rdf> ex:title "data0" . }}
+GRAPH <{EX}data1.rdf> {{ <{EX}data1.rdf> ex:title "data1" . ex:s1 ex:p "shared-1" . }}
+GRAPH <{EX}data2.rdf> {{ <{EX}data2.rdf> ex:title "data2" . ex:s2 ex:p "shared-2" . }}
+GRAPH <{EX}data3.rdf> {{ ex:x3 ex:y "shared-1" . }}
+"""
+RESULTS_JSON = "application/sparql-results+json"
+
+
+@pytest.fixture(scope="module")
+def protocol(tmp_path_factory):
+    """An endpoint over four named graphs, like the W3C protocol tests' data0-3.rdf."""
+    path = tmp_path_factory.mktemp("protocol") / "dataset.trig"
+    path.write_text(DATASET, encoding="utf-8")
+    with serving(path, workers=1, timeout=10) as (_, base):
+        yield base + "/sparql"
+
+
+def _direct(url, query, params=None, ctype="application/sparql-query", accept=RESULTS_JSON, encoding="utf-8"):
+    headers = {"Accept": accept} if accept else {}
+    if ctype:
+        headers["Content-Type"] = ctype
+    return requests.post(url, params=params, data=query.encode(encoding), headers=headers, timeout=30)
+
+
+def _boolean(r) -> bool:
+    assert r.status_code == 200, r.text
+    return r.json()["boolean"]
+
+
+def _solutions(r) -> list[dict]:
+    assert r.status_code == 200, r.text
+    return [{k: v["value"] for k, v in b.items()} for b in r.json()["results"]["bindings"]]
+
+
+def test_query_get_post_form_and_post_direct(protocol):
+    # query_get, query_post_form, query_post_direct
+    assert _boolean(requests.get(protocol, params={"query": "ASK {}"})) is True
+    assert _boolean(requests.post(protocol, data={"query": "ASK {}"})) is True
+    assert _boolean(_direct(protocol, "ASK {}")) is True
+
+
+def test_query_dataset_default_graph(protocol):
+    ask = f"ASK {{ <{EX}data1.rdf> ?p ?o }}"
+    assert _boolean(_direct(protocol, ask)) is False  # not in the store's default graph
+    assert _boolean(_direct(protocol, ask, {"default-graph-uri": EX + "data1.rdf"})) is True
+
+
+def test_query_dataset_default_graphs_get_and_post(protocol):
+    ask = f"ASK {{ <{EX}data1.rdf> ?p ?o1 . <{EX}data2.rdf> ?p ?o2 }}"
+    graphs = {"default-graph-uri": [EX + "data1.rdf", EX + "data2.rdf"]}
+    assert _boolean(requests.get(protocol, params={"query": ask, **graphs})) is True
+    assert _boolean(_direct(protocol, ask, graphs)) is True
+    assert _boolean(requests.post(protocol, data={"query": ask, **graphs})) is True
+    assert _boolean(_direct(protocol, ask, {"default-graph-uri": EX + "data1.rdf"})) is False
+
+
+def test_query_dataset_named_graphs_get_and_post(protocol):
+    select = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
+    graphs = {"named-graph-uri": [EX + "data1.rdf", EX + "data2.rdf"]}
+    want = [{"g": EX + "data1.rdf"}, {"g": EX + "data2.rdf"}]
+    assert _solutions(requests.get(protocol, params={"query": select, **graphs})) == want
+    assert _solutions(_direct(protocol, select, graphs)) == want
+    assert len(_solutions(_direct(protocol, select))) == 4  # without a protocol dataset: every graph
+    # named graphs only: the default graph is empty
+    assert _boolean(_direct(protocol, "ASK { ?s ?p ?o }", graphs)) is False
+
+
+def test_query_dataset_full(protocol):
+    select = "SELECT ?g ?x ?s WHERE { ?x ?y ?o GRAPH ?g { ?s ?p ?o } }"
+    graphs = {"default-graph-uri": EX + "data3.rdf", "named-graph-uri": [EX + "data1.rdf", EX + "data2.rdf"]}
+    assert _solutions(_direct(protocol, select, graphs)) == [{"g": EX + "data1.rdf", "x": EX + "x3", "s": EX + "s1"}]
+
+
+def test_query_multiple_dataset_uses_the_protocol_dataset(protocol):
+    ask = f"ASK FROM <{EX}data1.rdf> {{ <{EX}data1.rdf> ?p ?o }}"
+    assert _boolean(_direct(protocol, ask)) is True
+    assert _boolean(_direct(protocol, ask, {"default-graph-uri": EX + "data2.rdf"})) is False
+
+
+def test_default_graph_uri_is_kept_on_the_seeds(endpoint):
+    # the issue's case: an unknown default graph is an empty one
+    r = requests.get(endpoint + "/sparql", params={"query": "ASK { ?s ?p ?o }", "default-graph-uri": "urn:nothing"})
+    assert _boolean(r) is False
+    assert _boolean(requests.get(endpoint + "/sparql", params={"query": "ASK { ?s ?p ?o }"})) is True
+    bad = requests.get(endpoint + "/sparql", params={"query": "ASK {}", "default-graph-uri": "not an iri"})
+    assert bad.status_code == 400
+
+
+@pytest.mark.parametrize("accept, query, media_type", [
+    # query_content_type_select: one of XML, JSON, CSV, TSV
+    (None, "SELECT (1 AS ?value) {}", RESULTS_JSON),
+    ("application/sparql-results+xml", "SELECT (1 AS ?value) {}", "application/sparql-results+xml"),
+    ("text/csv", "SELECT (1 AS ?value) {}", "text/csv"),
+    ("text/tab-separated-values", "SELECT (1 AS ?value) {}", "text/tab-separated-values"),
+    # query_content_type_ask: XML or JSON
+    (None, "ASK {}", RESULTS_JSON),
+    ("application/sparql-results+xml", "ASK {}", "application/sparql-results+xml"),
+    # query_content_type_describe and _construct: RDF/XML, Turtle, N-Triples
+    (None, f"DESCRIBE <{EX}d>", "text/turtle"),
+    ("application/rdf+xml", f"DESCRIBE <{EX}d>", "application/rdf+xml"),
+    ("application/n-triples", "CONSTRUCT { <s> <p> 1 } WHERE {}", "application/n-triples"),
+    (None, "CONSTRUCT { <http://example.org/s> <http://example.org/p> 1 } WHERE {}", "text/turtle"),
+])
+def test_query_content_types(protocol, accept, query, media_type):
+    r = _direct(protocol, query, accept=accept)
+    assert r.status_code == 200, r.text
+    assert r.headers["Content-Type"].split(";")[0] == media_type
+
+
+@pytest.mark.parametrize("case, send, status", [
+    ("bad_query_method", lambda u: requests.put(u, params={"query": "ASK {}"}), 405),
+    ("bad_multiple_queries", lambda u: requests.get(u, params={"query": ["ASK {}", "SELECT * {}"]}), 400),
+    ("bad_multiple_queries_post", lambda u: requests.post(u, data={"query": ["ASK {}", "SELECT * {}"]}), 400),
+    ("bad_query_in_url_and_body", lambda u: _direct(u, "ASK {}", {"query": "ASK {}"}), 400),
+    ("bad_query_wrong_media_type", lambda u: _direct(u, "ASK {}", ctype="text/plain"), 415),
+    ("bad_query_missing_form_type", lambda u: _direct(u, "query=ASK%20%7B%7D", ctype=None), 415),
+    ("bad_query_missing_direct_type", lambda u: _direct(u, "ASK {}", ctype=None), 415),
+    ("bad_query_non_utf8", lambda u: _direct(u, "ASK {}", ctype="application/sparql-query; charset=UTF-16",
+                                            encoding="utf-16"), 415),
+    ("bad_query_syntax", lambda u: requests.get(u, params={"query": "ASK {"}), 400),
+    ("bad_update_get", lambda u: requests.get(u, params={"update": "CLEAR ALL"}), 403),
+    ("bad_multiple_updates", lambda u: requests.post(u, data={"update": ["CLEAR NAMED", "CLEAR DEFAULT"]}), 403),
+    ("bad_update_wrong_media_type", lambda u: _direct(u, "CLEAR NAMED", ctype="text/plain"), 415),
+    ("bad_update_missing_form_type", lambda u: _direct(u, "update=CLEAR%20NAMED", ctype=None), 415),
+    ("bad_update_non_utf8", lambda u: _direct(u, "CLEAR NAMED", ctype="application/sparql-update; charset=UTF-16",
+                                             encoding="utf-16"), 403),
+    ("bad_update_syntax", lambda u: requests.post(u, data={"update": "CLEAR XYZ"}), 403),
+    ("bad_update_dataset_conflict", lambda u: requests.post(u, data={
+        "using-named-graph-uri": "http://example/people",
+        "update": "WITH <http://example/addresses> DELETE { ?p <urn:n> 'Bill' } WHERE { ?p <urn:n> 'Bill' }"}), 403),
+    # a read-only endpoint refuses the update cases however they come
+    ("update_post_form", lambda u: requests.post(u, data={"update": "CLEAR ALL"}), 403),
+    ("update_post_direct", lambda u: _direct(u, "CLEAR ALL", ctype="application/sparql-update"), 403),
+    ("update_as_query", lambda u: requests.post(u, data={"query": "CLEAR ALL"}), 403),
+])
+def test_refused_requests(protocol, case, send, status):
+    r = send(protocol)
+    assert r.status_code == status, (case, r.status_code, r.text)
+    assert _boolean(_direct(protocol, f"ASK {{ GRAPH <{EX}data1.rdf> {{ ?s ?p ?o }} }}")) is True  # nothing changed
+
+
+def test_service_description(protocol):
+    import rdflib
+
+    SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    r = requests.get(protocol)
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/turtle")
+    g = rdflib.Graph().parse(data=r.text, format="turtle")
+    service = g.value(predicate=rdflib.RDF.type, object=SD.Service)
+    assert g.value(service, SD.endpoint) == rdflib.URIRef(protocol)
+    assert (service, SD.supportedLanguage, SD.SPARQL11Query) in g
+    assert (service, SD.resultFormat, rdflib.URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON")) in g
+    assert (service, SD.feature, SD.BasicFederatedQuery) not in g
+    dataset = g.value(service, SD.defaultDataset)
+    names = {str(g.value(n, SD.name)) for n in g.objects(dataset, SD.namedGraph)}
+    assert names == {f"{EX}data{i}.rdf" for i in range(4)}
+    xml = requests.get(protocol, headers={"Accept": "application/rdf+xml"})
+    assert xml.headers["Content-Type"].startswith("application/rdf+xml")
+    assert len(rdflib.Graph().parse(data=xml.content, format="xml")) == len(g)
