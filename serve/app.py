@@ -93,8 +93,7 @@ class App:
         request.max_content_length = self.max_request_bytes
         request.max_form_memory_size = self.max_request_bytes
         response = self.guard.refusal(request) or self.guard.preflight(request) or self._dispatch(request)
-        csp = getattr(response, "csp", None)
-        return self.guard.decorate(request, response, **({"csp": csp} if csp else {}))(environ, start_response)
+        return self.guard.decorate(request, response)(environ, start_response)
 
     def _dispatch(self, request: Request) -> Response:
         adapter = self.url_map.bind_to_environ(request.environ)
@@ -240,9 +239,9 @@ class App:
         if path is None:
             raise NotFound("this graph has no HTML page (build with --html, or serve a build folder)")
         html = Path(path).read_text(encoding="utf-8")
-        response = Response(html, content_type="text/html; charset=utf-8")
-        response.csp = csp_allowing_inline_scripts(html)  # the page is one self-contained file
-        return response
+        # the page is one self-contained file: its own inline scripts may run, by hash
+        return Response(html, content_type="text/html; charset=utf-8",
+                        headers={"Content-Security-Policy": csp_allowing_inline_scripts(html)})
 
     def on_favicon(self, request: Request) -> Response:
         return self.on_static(request, "favicon.svg")

@@ -88,11 +88,12 @@ class Guard:
                                              "Access-Control-Allow-Headers": "Accept, Content-Type",
                                              "Access-Control-Max-Age": "600"})
 
-    def decorate(self, request: Request, response: Response, csp: str = CSP) -> Response:
-        """The security headers every answer carries, and CORS headers for a configured origin."""
+    def decorate(self, request: Request, response: Response) -> Response:
+        """The security headers every answer carries (a page may have set its own CSP), and CORS
+        headers for a configured origin."""
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
-        response.headers.setdefault("Content-Security-Policy", csp)
+        response.headers.setdefault("Content-Security-Policy", CSP)
         origin = request.headers.get("Origin")
         if self._cors_allows(origin):
             response.headers["Access-Control-Allow-Origin"] = origin
