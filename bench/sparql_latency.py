@@ -9,6 +9,7 @@ synthetic reports.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import sys
 import tempfile
@@ -47,12 +48,13 @@ def measure(out: Path, runs: int) -> tuple[dict[str, tuple[float, float, float, 
     from waitress import create_server
 
     from policykg.serve.executor import in_memory_copy
-    from policykg.serve.server import make_app
+    from policykg.serve.server import ServeOptions, serving_app
 
     disk = st.open_store(out)
     memory = in_memory_copy(disk)
     t0 = time.perf_counter()
-    app = make_app(out, workers=1, timeout=120, limit=1_000_000)
+    stack = contextlib.ExitStack()
+    app = stack.enter_context(serving_app(out, ServeOptions(workers=1, timeout=120, limit=1_000_000)))
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
     threading.Thread(target=server.run, daemon=True).start()
     url = f"http://127.0.0.1:{server.effective_port}/sparql"
@@ -80,7 +82,7 @@ def measure(out: Path, runs: int) -> tuple[dict[str, tuple[float, float, float, 
     finally:
         server.task_dispatcher.shutdown(timeout=10)  # let answers in flight finish before closing
         server.close()
-        app.executor.close()
+        stack.close()
     return rows, warm
 
 

@@ -31,6 +31,28 @@ def _report_failures(failures) -> None:
             _err(f"error: {f}")
 
 
+def _endpoint_credentials(default_auth: str):
+    """--user, --password and --auth, shared by the commands that talk to an endpoint."""
+    def decorate(f):
+        f = click.option("--auth", type=click.Choice(["digest", "basic"]), default=default_auth, show_default=True,
+                         help="HTTP authentication scheme for the credentials.")(f)
+        f = click.option("--password", help="Password for the endpoint; else user:password@ in the URL, else "
+                                            "$POLICYKG_ENDPOINT_PASSWORD. Never printed.")(f)
+        f = click.option("--user", help="User name for the endpoint; else user:password@ in the URL, else "
+                                        "$POLICYKG_ENDPOINT_USER.")(f)
+        return f
+    return decorate
+
+
+def _endpoint(url: str, user, password, auth):
+    from policykg.serve.remote import Endpoint, RemoteError
+
+    try:
+        return Endpoint.parse(url, user, password, auth)
+    except RemoteError as e:
+        raise click.UsageError(str(e))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="policykg")
 def cli() -> None:
@@ -251,11 +273,12 @@ def _read_jsonl(path: Path) -> list[dict]:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--endpoint", metavar="URL",
               help="Query a SPARQL endpoint (another policykg, Virtuoso, …) instead of a local GRAPH.")
-@click.option("--user", help="User name for --endpoint, if it needs one.")
-@click.option("--password", help="Password for --endpoint.")
+@_endpoint_credentials(default_auth="basic")
+@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(0.1),
+              help="Seconds to wait for --endpoint's answer.")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
 @RAW_CSV
-def query(args, query_file, name, params, fmt, endpoint, user, password, list_queries, raw_csv) -> None:
+def query(args, query_file, name, params, fmt, endpoint, user, password, auth, timeout, list_queries, raw_csv) -> None:
     """Run a SPARQL query on GRAPH (a build OUT folder or an RDF file), or at --endpoint URL.
 
     \b
@@ -305,7 +328,7 @@ def query(args, query_file, name, params, fmt, endpoint, user, password, list_qu
             from policykg.serve.remote import RemoteError, run_remote
 
             try:
-                result = run_remote(endpoint, text, bindings or None, user=user, password=password)
+                result = run_remote(_endpoint(endpoint, user, password, auth), text, bindings or None, timeout=timeout)
             except RemoteError as e:
                 raise click.ClickException(str(e))
         else:
@@ -335,25 +358,52 @@ def query(args, query_file, name, params, fmt, endpoint, user, password, list_qu
               help="Copy the store into each worker's memory in the background (answers come from disk "
                    "until then): grouped queries on large graphs run 2-5x faster, for about 0.5 GB of RAM "
                    "per million triples per worker. --no-memory answers from disk only.")
-def serve(graph, host, port, timeout, limit, workers, memory) -> None:
+@click.option("--worker-memory-mb", default=2048, show_default=True, type=click.IntRange(0),
+              help="Address space a worker process may use (MiB); a query going past it is stopped with 503 "
+                   "and the worker replaced. 0: unbounded.")
+@click.option("--max-response-mb", default=64.0, show_default=True, type=click.FloatRange(0.001),
+              help="Largest answer (MiB); longer answers are cut at a whole row and flagged.")
+@click.option("--max-request-mb", default=1.0, show_default=True, type=click.FloatRange(0.001),
+              help="Largest request body or query (MiB); larger ones get 413.")
+@click.option("--short-workers", default=1, show_default=True, type=click.IntRange(0, 16),
+              help="Extra workers kept for short queries while the others are busy.")
+@click.option("--short-timeout", default=2.0, show_default=True, type=click.FloatRange(0.1),
+              help="Seconds a query may run on a worker kept for short queries.")
+@click.option("--queue-wait", default=1.0, show_default=True, type=click.FloatRange(0),
+              help="Seconds a query waits for a free worker before it gets 503.")
+@click.option("--allow-service", "allow_services", multiple=True, metavar="IRI",
+              help="A SERVICE endpoint that queries may call (repeatable); any other SERVICE is refused "
+                   "with 403, so by default the server makes no outbound request.")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="A Host name to answer to besides those of --host (repeatable; '*' for any).")
+@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
+              help="An origin (https://site.example) whose pages may query the endpoint (repeatable; '*' for any).")
+def serve(graph, host, port, timeout, limit, workers, memory, worker_memory_mb, max_response_mb, max_request_mb,
+          short_workers, short_timeout, queue_wait, allow_services, allow_hosts, cors_origins) -> None:
     """Serve GRAPH over the SPARQL 1.1 Protocol, with a query page for people.
 
     \b
     http://HOST:PORT/          query page: named queries, results table, entity links
     http://HOST:PORT/sparql    the endpoint: GET or POST, SELECT/ASK/CONSTRUCT/DESCRIBE;
                                JSON, XML, CSV, TSV, Turtle, N-Triples, RDF/XML, JSON-LD by the
-                               Accept header or ?format=json|xml|csv|tsv|turtle|ntriples|rdfxml|jsonld
+                               Accept header or ?format=json|xml|csv|tsv|turtle|ntriples|rdfxml|jsonld;
+                               without a query, its SPARQL 1.1 Service Description
     http://HOST:PORT/entity?iri=IRI   an entity: labels, relations, evidence sentences
     http://HOST:PORT/graph     the build's interactive graph page
 
-    The endpoint is read-only: SPARQL Update is refused with 403. A build folder's store/ is
-    opened directly; an RDF file is loaded into a temporary store first.
+    The endpoint is read-only: SPARQL Update is refused with 403, and so is SERVICE unless
+    --allow-service names it. A build folder's store/ is opened directly; an RDF file is loaded
+    into a temporary store first, removed when the server stops (Ctrl+C or SIGTERM).
     """
-    from policykg.serve.server import serve as run_server
+    from policykg.serve.server import ServeOptions, serve as run_server
 
+    options = ServeOptions(workers=workers, timeout=timeout, limit=limit, memory=memory,
+                           worker_memory_mb=worker_memory_mb, max_response_mb=max_response_mb,
+                           max_request_mb=max_request_mb, short_workers=short_workers, short_timeout=short_timeout,
+                           queue_wait=queue_wait, allow_services=allow_services, allow_hosts=allow_hosts,
+                           cors_origins=cors_origins)
     try:
-        run_server(graph, host=host, port=port, workers=workers, timeout=timeout, limit=limit, memory=memory,
-                   announce=lambda m: click.echo(m, err=True))
+        run_server(graph, host=host, port=port, options=options, announce=lambda m: click.echo(m, err=True))
     except (OSError, ValueError, RuntimeError) as e:
         raise click.ClickException(str(e))
 
@@ -364,12 +414,12 @@ def serve(graph, host, port, timeout, limit, workers, memory) -> None:
               help="Graph Store Protocol endpoint, e.g. Virtuoso's http://HOST:8890/sparql-graph-crud-auth.")
 @click.option("--graph", "graph_iri", default="https://w3id.org/policykg/graph", show_default=True,
               help="Named graph to write into.")
-@click.option("--user", help="User name (Virtuoso: dba or a user with SPARQL_UPDATE).")
-@click.option("--password", help="Password (or set POLICYKG_ENDPOINT_PASSWORD).", envvar="POLICYKG_ENDPOINT_PASSWORD")
-@click.option("--auth", type=click.Choice(["digest", "basic"]), default="digest", show_default=True)
+@_endpoint_credentials(default_auth="digest")
 @click.option("--replace/--append", default=True, show_default=True,
               help="Replace the named graph's content, or add to it.")
-def load(graph, endpoint, graph_iri, user, password, auth, replace) -> None:
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(0.1),
+              help="Seconds to wait for the endpoint to answer each upload request.")
+def load(graph, endpoint, graph_iri, user, password, auth, replace, timeout) -> None:
     """Push GRAPH into an existing SPARQL store (SPARQL 1.1 Graph Store Protocol), so that the
     same named queries run there: policykg query --endpoint URL --name NAME.
 
@@ -380,11 +430,12 @@ def load(graph, endpoint, graph_iri, user, password, auth, replace) -> None:
     """
     from policykg.serve.remote import RemoteError, load_graph
 
+    target = _endpoint(endpoint, user, password, auth)
     try:
-        n = load_graph(graph, endpoint, graph_iri, user=user, password=password, auth=auth, replace=replace)
+        n = load_graph(graph, target, graph_iri, replace=replace, timeout=timeout)
     except (RemoteError, OSError, ValueError) as e:
-        raise click.ClickException(str(e))
-    click.echo(f"loaded {n} triples into <{graph_iri}> at {endpoint}")
+        raise click.ClickException(target.scrub(str(e)))
+    click.echo(f"loaded {n} triples into <{graph_iri}> at {target}")
 
 
 def _print_table(st, result) -> None:

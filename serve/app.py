@@ -12,19 +12,23 @@ from typing import Callable
 from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from policykg.graph.store import bind_parameters, list_named_queries, load_named_query, query_parameters
 
-from .executor import QueryError, QueryExecutor
+from .description import describe, serialize_description
+from .executor import MB, QueryError, QueryExecutor
+from .guard import Guard, csp_allowing_inline_scripts
 from .results import FORMAT_ALIASES, GRAPH_FORMATS, SOLUTION_FORMATS
 
 JSON_TYPE = "application/sparql-results+json"
 TEXT_TYPES = ("text/csv", "text/tab-separated-values", "text/turtle", "application/n-triples")
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 PK = "https://w3id.org/policykg/ontology#"
+QUERY_TYPES = ("application/x-www-form-urlencoded", "application/sparql-query")
+_BAD_IRI_CHARS = frozenset('<>"{}|\\^` \n\t\r')
 
 
 def _content_type(mime: str) -> str:
@@ -48,16 +52,28 @@ def negotiate(request: Request) -> tuple[str, str]:
     return (JSON_TYPE if solutions == "application/json" else solutions), graph
 
 
-def _error(status: int, message: str) -> Response:
-    return Response(message + "\n", status=status, content_type="text/plain; charset=utf-8")
+def _error(status: int, message: str, retry_after: int | None = None) -> Response:
+    headers = {"Retry-After": str(retry_after)} if retry_after else {}
+    return Response(message + "\n", status=status, content_type="text/plain; charset=utf-8", headers=headers)
+
+
+def _graph_iris(request: Request, name: str) -> list[str] | None:
+    """The IRIs of a protocol dataset parameter (default-graph-uri, named-graph-uri), or None."""
+    values = request.values.getlist(name)
+    for iri in values:
+        if not iri or ":" not in iri or _BAD_IRI_CHARS & set(iri):
+            raise QueryError(400, f"{name} takes an absolute IRI, not {iri!r}")
+    return values or None
 
 
 class App:
     def __init__(self, executor: QueryExecutor, graph_page: Callable[[], Path | None] | None = None,
-                 title: str = "policykg"):
+                 title: str = "policykg", guard: Guard | None = None, max_request_bytes: int = 1 * MB):
         self.executor = executor
         self.graph_page = graph_page or (lambda: None)
         self.title = title
+        self.guard = guard or Guard()
+        self.max_request_bytes = max_request_bytes
         self.env = Environment(loader=PackageLoader("policykg.serve", "templates"),
                                autoescape=select_autoescape(default=True, default_for_string=True))
         self.env.filters["entity_url"] = lambda iri: "/entity?iri=" + quote(iri, safe="")
@@ -74,15 +90,22 @@ class App:
     # --- WSGI ---------------------------------------------------------------------------
     def __call__(self, environ, start_response):
         request = Request(environ)
-        adapter = self.url_map.bind_to_environ(environ)
+        request.max_content_length = self.max_request_bytes
+        request.max_form_memory_size = self.max_request_bytes
+        response = self.guard.refusal(request) or self.guard.preflight(request) or self._dispatch(request)
+        return self.guard.decorate(request, response)(environ, start_response)
+
+    def _dispatch(self, request: Request) -> Response:
+        adapter = self.url_map.bind_to_environ(request.environ)
         try:
             endpoint, args = adapter.match()
-            response = getattr(self, "on_" + endpoint)(request, **args)
+            return getattr(self, "on_" + endpoint)(request, **args)
         except QueryError as e:
-            response = _error(e.status, e.message)
+            return _error(e.status, e.message, e.retry_after)
+        except RequestEntityTooLarge:
+            return _error(413, f"request larger than the limit of {self.max_request_bytes:,} bytes")
         except HTTPException as e:
-            response = e
-        return response(environ, start_response)
+            return e.get_response(request.environ)
 
     # --- the SPARQL 1.1 Protocol ----------------------------------------------------------
     def on_sparql(self, request: Request) -> Response:
@@ -91,11 +114,26 @@ class App:
         ctype = request.mimetype
         if ctype == "application/sparql-update" or "update" in request.values:
             raise QueryError(403, "this endpoint is read-only: SPARQL Update is refused")
+        if request.method == "POST" and ctype not in QUERY_TYPES:
+            raise QueryError(415, "POST a query as application/x-www-form-urlencoded (query=…) "
+                                  "or as an application/sparql-query body")
+        if request.content_length and request.content_length > self.max_request_bytes:
+            raise RequestEntityTooLarge()
+        queries = request.values.getlist("query")
         if request.method == "POST" and ctype == "application/sparql-query":
-            text = request.get_data(as_text=True)
-        else:
-            text = request.values.get("query", "")
+            if (request.mimetype_params.get("charset") or "utf-8").lower() not in ("utf-8", "utf8"):
+                raise QueryError(415, "a query body must be UTF-8 (charset=utf-8)")
+            if queries:
+                raise QueryError(400, "give the query once: as the body or as the query parameter, not both")
+            queries = [request.get_data(as_text=True)]
+        if len(queries) > 1:
+            raise QueryError(400, f"{len(queries)} query parameters in one request; give exactly one")
+        text = queries[0] if queries else ""
+        if len(text.encode("utf-8")) > self.max_request_bytes:
+            raise RequestEntityTooLarge()
         if not text.strip():
+            if request.method in ("GET", "HEAD") and not request.args:
+                return self._service_description(request)
             return _error(400, "no query: send ?query=… (GET), a form field query=… or an "
                                "application/sparql-query body (POST)")
         # policykg extension: param.NAME=VALUE binds a named query's declared parameter
@@ -106,11 +144,25 @@ class App:
             except ValueError as e:
                 raise QueryError(400, str(e))
         solution_type, graph_type = negotiate(request)
-        answer = self.executor.run(text, solution_type, graph_type)
+        answer = self.executor.run(text, solution_type, graph_type,
+                                   default_graphs=_graph_iris(request, "default-graph-uri"),
+                                   named_graphs=_graph_iris(request, "named-graph-uri"), base_iri=request.base_url)
         headers = {"X-Result-Rows": str(answer.rows), "X-Policykg-Store": answer.store, "Cache-Control": "no-store"}
         if answer.truncated:
-            headers["X-Result-Truncated"] = f"true; limited to {self.executor.limit} rows"
+            headers["X-Result-Truncated"] = (f"true; limited to {self.executor.limit} rows and "
+                                             f"{self.executor.max_response_bytes:,} bytes")
         return Response(answer.body, content_type=_content_type(answer.content_type), headers=headers)
+
+    def _service_description(self, request: Request) -> Response:
+        """The SPARQL 1.1 Service Description, for a GET of the endpoint without a query."""
+        media_type = request.accept_mimetypes.best_match(list(GRAPH_FORMATS), default="text/turtle")
+        try:
+            graphs = [b["g"]["value"] for b in self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } } LIMIT 1000")]
+        except QueryError:  # busy: describe the service without its list of graphs
+            graphs = []
+        triples = describe(request.base_url, self.title, graphs, federated=bool(self.executor.services))
+        return Response(serialize_description(triples, media_type), content_type=_content_type(media_type),
+                        headers={"Vary": "Accept"})
 
     def _select(self, text: str) -> list[dict]:
         answer = self.executor.run(text, JSON_TYPE, "text/turtle")
@@ -186,7 +238,10 @@ class App:
         path = self.graph_page()
         if path is None:
             raise NotFound("this graph has no HTML page (build with --html, or serve a build folder)")
-        return Response(Path(path).read_bytes(), content_type="text/html; charset=utf-8")
+        html = Path(path).read_text(encoding="utf-8")
+        # the page is one self-contained file: its own inline scripts may run, by hash
+        return Response(html, content_type="text/html; charset=utf-8",
+                        headers={"Content-Security-Policy": csp_allowing_inline_scripts(html)})
 
     def on_favicon(self, request: Request) -> Response:
         return self.on_static(request, "favicon.svg")

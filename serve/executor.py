@@ -11,32 +11,40 @@ graph of 1,000 reports (agency-citations-by-year 2.5 s on disk, 0.5 s in memory)
 from __future__ import annotations
 
 import multiprocessing as mp
-import queue
-import re
 import threading
 import time
 from dataclasses import dataclass
 
 from .results import Answer
+from .sparql_text import inspect
 
 _CTX = mp.get_context("spawn")  # no fork of a threaded server
-UPDATE_RE = re.compile(r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*"
-                       r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.I)
+MB = 1 << 20
+COPY_BYTES_PER_QUAD = 1000  # peak memory of the in-memory copy: the N-Quads dump and the store
 
 
 class QueryError(Exception):
-    """A query the endpoint answers with an error status and a plain message."""
+    """A query the endpoint answers with an error status and a plain message (and, for a busy
+    server, the seconds after which to try again)."""
 
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, retry_after: int | None = None):
         super().__init__(message)
         self.status = status
         self.message = message
+        self.retry_after = retry_after
 
 
-def is_update(text: str) -> bool:
-    """Whether ``text`` is a SPARQL Update request (which a read-only endpoint refuses)."""
-    body = re.sub(r"#[^\n]*", "", text)  # comments may precede the operation
-    return bool(UPDATE_RE.match(body))
+def refusal(text: str, services: frozenset[str] = frozenset()) -> tuple[int, str] | None:
+    """(status, message) when ``text`` is an update or calls a SERVICE not in ``services``."""
+    request = inspect(text)
+    if request.operation == "update":
+        return 403, "this endpoint is read-only: SPARQL Update is refused"
+    for iri in request.services:
+        if iri is None or iri not in services:
+            target = f"<{iri}>" if iri else "a variable or relative IRI"
+            return 403, (f"SERVICE {target} refused: this endpoint makes no outbound requests unless "
+                         f"the service is allowed (policykg serve --allow-service IRI)")
+    return None
 
 
 def in_memory_copy(store):
@@ -48,17 +56,58 @@ def in_memory_copy(store):
     return copy
 
 
-def _worker(store_path: str, conn, memory: bool = True) -> None:
+def _limit_memory(max_bytes: int) -> None:
+    """Cap this process's address space: an allocation past it fails, and pyoxigraph (Rust)
+    aborts the worker, which the executor sees and replaces."""
+    if max_bytes:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (max_bytes, max_bytes))
+
+
+@dataclass(frozen=True)
+class Job:
+    """One query as a worker receives it."""
+    text: str
+    solution_type: str
+    graph_type: str
+    limit: int
+    max_bytes: int
+    default_graphs: list[str] | None = None  # the protocol dataset, when either is given
+    named_graphs: list[str] | None = None
+    base_iri: str | None = None              # relative IRIs resolve against the endpoint
+
+    def dataset(self, ox) -> dict:
+        """pyoxigraph's query arguments for the protocol dataset: it replaces the store's, so
+        graphs not named in it are not queried (named graphs only: an empty default graph)."""
+        if self.default_graphs is None and self.named_graphs is None:
+            return {}
+        return {"default_graph": [ox.NamedNode(g) for g in self.default_graphs or []],
+                "named_graphs": [ox.NamedNode(g) for g in self.named_graphs or []]}
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    memory: bool = True                 # copy the store into memory in the background
+    max_memory: int = 2048 * MB         # address space of the worker process; 0: unbounded
+    services: frozenset[str] = frozenset()  # SERVICE IRIs a query may call
+
+
+def _worker(store_path: str, conn, settings: WorkerSettings) -> None:
+    _limit_memory(settings.max_memory)
     import pyoxigraph as ox
 
-    from .results import serialize
+    from .results import ResponseTooLarge, serialize
 
     active = [(ox.Store.read_only(store_path), "disk")]  # (store, which); swapped whole, never half
-    if memory:
+    if settings.memory:
         def warm() -> None:
+            store = active[0][0]
+            if settings.max_memory and len(store) * COPY_BYTES_PER_QUAD > settings.max_memory // 2:
+                return  # the copy would not fit beside the queries: keep answering from disk
             try:
-                copy = in_memory_copy(active[0][0])
-            except (OSError, MemoryError):  # too big for memory: keep answering from disk
+                copy = in_memory_copy(store)
+            except (OSError, MemoryError):
                 return
             active[0] = (copy, "memory")
 
@@ -66,48 +115,117 @@ def _worker(store_path: str, conn, memory: bool = True) -> None:
     conn.send(("ready",))
     while True:
         try:
-            msg = conn.recv()
+            job: Job = conn.recv()
         except EOFError:
             return
-        text, solution_type, graph_type, limit = msg
+        refused = refusal(job.text, settings.services)
+        if refused:
+            conn.send(("error", *refused))
+            continue
         try:
             store, kind = active[0]
-            answer = serialize(store.query(text), solution_type, graph_type, limit)
+            result = store.query(job.text, base_iri=job.base_iri, **job.dataset(ox))
+            answer = serialize(result, job.solution_type, job.graph_type, job.limit, job.max_bytes)
             answer.store = kind
             conn.send(("ok", answer))
         except SyntaxError as e:
             conn.send(("error", 400, f"SPARQL syntax error: {e}"))
+        except ResponseTooLarge as e:
+            conn.send(("error", 507, str(e)))
+        except MemoryError:
+            conn.send(("error", 503, f"query stopped: it needed more than the {settings.max_memory // MB} MB "
+                                     f"a query worker may use"))
         except Exception as e:  # an evaluation error must not take the worker down
             conn.send(("error", 400, f"query failed: {e}"))
 
 
-@dataclass
+@dataclass(eq=False)
 class _Worker:
     process: mp.Process
     conn: object
+    lane: str  # "main", or "short": kept free for short queries while the main workers are busy
+
+
+class _Lanes:
+    """Idle workers by lane, and a bounded waiting room in front of them."""
+
+    def __init__(self, max_waiting: int):
+        self.max_waiting = max_waiting
+        self._idle: dict[str, list[_Worker]] = {"main": [], "short": []}
+        self._waiting = 0
+        self._cond = threading.Condition()
+
+    def put(self, w: _Worker) -> None:
+        with self._cond:
+            self._idle[w.lane].append(w)
+            self._cond.notify()
+
+    def _pop(self) -> _Worker | None:
+        for lane in ("main", "short"):
+            if self._idle[lane]:
+                return self._idle[lane].pop()
+        return None
+
+    def take(self, wait: float) -> _Worker | None:
+        """An idle worker (a main one first), waiting at most ``wait`` seconds, and not at all
+        when the waiting room is full; None when there is none."""
+        with self._cond:
+            w = self._pop()
+            if w is not None or self._waiting >= self.max_waiting:
+                return w
+            self._waiting += 1
+            try:
+                deadline = time.monotonic() + wait
+                while (w := self._pop()) is None:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        return None
+                    self._cond.wait(left)
+                return w
+            finally:
+                self._waiting -= 1
 
 
 class QueryExecutor:
     """A pool of worker processes over a read-only pyoxigraph store on disk (copied into each
-    worker's memory in the background when ``memory`` is true)."""
+    main worker's memory in the background when ``memory`` is true).
+
+    Each query is bounded in time (``timeout``), rows (``limit``), response bytes
+    (``max_response_bytes``) and memory (``max_memory`` of address space per worker, which
+    is killed and replaced past it). ``short_workers`` more workers, on disk, are kept for when
+    every main worker is busy, with the shorter ``short_timeout``: a long query cannot take the
+    capacity that answers a short one. A query that finds no free worker waits at most
+    ``queue_wait`` seconds, in a room of at most ``max_waiting``, then gets 503 at once."""
 
     def __init__(self, store_path: str, workers: int = 2, timeout: float = 30.0, limit: int = 10000,
-                 start_timeout: float = 60.0, memory: bool = True):
+                 start_timeout: float = 60.0, memory: bool = True, max_memory: int = 2048 * MB,
+                 max_response_bytes: int = 64 * MB, services=(), short_workers: int = 1,
+                 short_timeout: float = 2.0, queue_wait: float = 1.0, max_waiting: int | None = None):
         self.store_path = str(store_path)
-        self.memory = memory
         self.timeout = timeout
         self.limit = limit
+        self.max_response_bytes = max_response_bytes
+        self.short_timeout = min(short_timeout, timeout)
+        self.queue_wait = queue_wait
         self.start_timeout = start_timeout
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self.services = frozenset(services)
+        self._settings = {"main": WorkerSettings(memory, max_memory, self.services),
+                          "short": WorkerSettings(False, max_memory, self.services)}
+        self.max_waiting = 2 * workers + 2 if max_waiting is None else max_waiting
+        self._lanes = _Lanes(self.max_waiting)
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
+        self._closed = False
         self.restarts = 0
-        for _ in range(max(1, workers)):
-            self._idle.put(self._spawn())
+        self.capacity = max(1, workers) + max(0, short_workers)
+        for lane, n in (("main", max(1, workers)), ("short", max(0, short_workers))):
+            for _ in range(n):
+                self._lanes.put(self._spawn(lane))
 
-    def _spawn(self) -> _Worker:
+    def _spawn(self, lane: str) -> _Worker:
         parent, child = _CTX.Pipe()
-        p = _CTX.Process(target=_worker, args=(self.store_path, child, self.memory), daemon=True, name="policykg-query")
+        p = _CTX.Process(target=_worker, args=(self.store_path, child, self._settings[lane]), daemon=True,
+                         name=f"policykg-query-{lane}")
         p.start()
         child.close()
         if not parent.poll(self.start_timeout):
@@ -116,7 +234,7 @@ class QueryExecutor:
         msg = parent.recv() if p.is_alive() or parent.poll(0) else ("dead",)
         if msg[0] != "ready":
             raise RuntimeError(f"{self.store_path}: query worker could not open the store")
-        w = _Worker(p, parent)
+        w = _Worker(p, parent, lane)
         with self._lock:
             self._all.append(w)
         return w
@@ -128,39 +246,65 @@ class QueryExecutor:
             if w in self._all:
                 self._all.remove(w)
 
+    def _replace(self, w: _Worker) -> None:
+        """Kill ``w`` and start its successor in the background: the client that ran over a
+        limit gets its answer now, not after a new process has started."""
+        self._retire(w)
+        self.restarts += 1
+
+        def respawn() -> None:
+            if self._closed:
+                return
+            try:
+                fresh = self._spawn(w.lane)
+            except (RuntimeError, OSError):
+                return
+            if self._closed:
+                self._retire(fresh)
+            else:
+                self._lanes.put(fresh)
+
+        threading.Thread(target=respawn, name="policykg-respawn", daemon=True).start()
+
     def run(self, text: str, solution_type: str = "application/sparql-results+json",
-            graph_type: str = "text/turtle", limit: int | None = None, timeout: float | None = None) -> Answer:
-        """Run one query; raises QueryError with an HTTP status on refusal, bad syntax or timeout."""
-        if is_update(text):
-            raise QueryError(403, "this endpoint is read-only: SPARQL Update is refused")
-        timeout = self.timeout if timeout is None else timeout
+            graph_type: str = "text/turtle", limit: int | None = None, timeout: float | None = None,
+            default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+            base_iri: str | None = None) -> Answer:
+        """Run one query (over the protocol dataset ``default_graphs`` and ``named_graphs`` when
+        either is given); raises QueryError with an HTTP status on refusal, bad syntax or a limit."""
         limit = self.limit if limit is None else limit
-        started = time.monotonic()
+        w = self._lanes.take(self.queue_wait)
+        if w is None:
+            raise QueryError(503, "every query worker is busy; try again in a few seconds", retry_after=2)
+        timeout = self.timeout if timeout is None else timeout
+        if w.lane == "short":
+            timeout = min(timeout, self.short_timeout)
         try:
-            w = self._idle.get(timeout=timeout)
-        except queue.Empty:
-            raise QueryError(503, f"all query workers stayed busy for {timeout:g} s; try again later")
-        try:
-            w.conn.send((text, solution_type, graph_type, limit))
-            left = max(0.0, timeout - (time.monotonic() - started))
-            if not w.conn.poll(left):
-                # over time: stop the worker for real and start a fresh one for the next client
-                self._retire(w)
-                self.restarts += 1
-                w = self._spawn()
-                raise QueryError(503, f"query cancelled: it ran over the time limit of {timeout:g} s")
+            w.conn.send(Job(text, solution_type, graph_type, limit, self.max_response_bytes,
+                            default_graphs, named_graphs, base_iri))
+            if not w.conn.poll(timeout):
+                self._replace(w)
+                busy = " (the server was busy, so it ran in the lane kept for short queries)" if w.lane == "short" else ""
+                raise QueryError(503, f"query cancelled: it ran over the time limit of {timeout:g} s{busy}")
             msg = w.conn.recv()
-        except (EOFError, OSError, BrokenPipeError):
-            self._retire(w)
-            w = self._spawn()
-            raise QueryError(500, "the query worker stopped unexpectedly; the query was not answered")
-        finally:
-            self._idle.put(w)
+        except (EOFError, OSError):
+            w.process.join(2)  # its exit status tells why it stopped
+            message = self._death_message(w)
+            self._replace(w)
+            raise QueryError(503, message)
+        self._lanes.put(w)
         if msg[0] == "error":
             raise QueryError(msg[1], msg[2])
         return msg[1]
 
+    def _death_message(self, w: _Worker) -> str:
+        limit = self._settings[w.lane].max_memory
+        if limit and w.process.exitcode == -6:  # Rust aborts when an allocation fails
+            return f"query stopped: it needed more than the {limit // MB} MB a query worker may use"
+        return "the query worker stopped unexpectedly; the query was not answered"
+
     def close(self) -> None:
+        self._closed = True
         with self._lock:
             workers = list(self._all)
         for w in workers:

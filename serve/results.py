@@ -59,32 +59,70 @@ def term_json(term) -> dict:
     return out
 
 
-def serialize(result, solution_type: str, graph_type: str, limit: int) -> Answer:
-    """Serialise a pyoxigraph query result, at most ``limit`` solutions or triples."""
+class ResponseTooLarge(Exception):
+    """Even one solution or triple is larger than the response size limit."""
+
+
+def serialize(result, solution_type: str, graph_type: str, limit: int, max_bytes: int | None = None) -> Answer:
+    """Serialise a pyoxigraph query result, at most ``limit`` solutions or triples and at most
+    ``max_bytes`` bytes: a longer answer is cut at a whole solution or triple and flagged."""
+    max_bytes = max_bytes or float("inf")
     if isinstance(result, ox.QueryBoolean):
         doc = json.dumps({"head": {}, "boolean": bool(result)}).encode()
         return Answer("boolean", solution_type, _convert(doc, solution_type), 1, False)
     if isinstance(result, ox.QuerySolutions):
         variables = [v.value for v in result.variables]
-        bindings, truncated = [], False
-        for i, sol in enumerate(result):
-            if i >= limit:
-                truncated = True
-                break
-            bindings.append({v: term_json(sol[v]) for v in variables if sol[v] is not None})
-        doc = json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
-                         ensure_ascii=False).encode("utf-8")
-        return Answer("solutions", solution_type, _convert(doc, solution_type), len(bindings), truncated)
-    triples, truncated = [], False
-    for i, t in enumerate(result):
-        if i >= limit:
-            truncated = True
-            break
-        triples.append(t)
+        solutions, truncated = _take(result, limit, max_bytes)
+
+        def write(rows) -> bytes:
+            bindings = [{v: term_json(sol[v]) for v in variables if sol[v] is not None} for sol in rows]
+            doc = json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
+                             ensure_ascii=False).encode("utf-8")
+            return _convert(doc, solution_type)
+
+        body, n, truncated = _fit(solutions, write, max_bytes, truncated)
+        return Answer("solutions", solution_type, body, n, truncated)
+    triples, truncated = _take(result, limit, max_bytes)
     fmt = GRAPH_FORMATS[graph_type][1]
     prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-    body = ox.serialize(triples, format=fmt, prefixes=prefixes) if prefixes else ox.serialize(triples, format=fmt)
-    return Answer("graph", graph_type, body, len(triples), truncated)
+
+    def write_graph(rows) -> bytes:
+        return ox.serialize(rows, format=fmt, prefixes=prefixes) if prefixes else ox.serialize(rows, format=fmt)
+
+    body, n, truncated = _fit(triples, write_graph, max_bytes, truncated)
+    return Answer("graph", graph_type, body, n, truncated)
+
+
+def _take(result, limit: int, max_bytes: float) -> tuple[list, bool]:
+    """The first solutions or triples, up to ``limit`` of them and twice ``max_bytes`` of text
+    (their terms written as N-Triples, a rough measure: Turtle is shorter, JSON longer; _fit
+    makes it exact); and whether more were left behind."""
+    taken, size = [], 0
+    max_bytes *= 2
+    for item in result:
+        if len(taken) >= limit:
+            return taken, True
+        size += sum(len(str(term)) for term in item if term is not None)
+        if size > max_bytes and taken:
+            return taken, True
+        taken.append(item)
+        if size > max_bytes:  # the first one alone is too large: _fit refuses it
+            return taken, True
+    return taken, False
+
+
+def _fit(items: list, write, max_bytes: float, truncated: bool) -> tuple[bytes, int, bool]:
+    """``write(items)``, dropping items from the end until the body fits in ``max_bytes``
+    (formats differ in size, so the estimate of _take may still be over)."""
+    body = write(items)
+    while len(body) > max_bytes:
+        if len(items) <= 1:
+            raise ResponseTooLarge(f"the answer is larger than the response limit of {max_bytes:,.0f} bytes, "
+                                   f"even with a single {'row' if items else 'header'}")
+        items = items[:max(1, int(len(items) * max_bytes / len(body) * 0.9))]
+        truncated = True
+        body = write(items)
+    return body, len(items), truncated
 
 
 def _convert(json_doc: bytes, content_type: str) -> bytes:

@@ -2,6 +2,7 @@
 SPARQLWrapper, plain HTTP, and headless Chromium."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -26,24 +27,25 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 LAW = "https://w3id.org/policykg/id/law/中华人民共和国传染病防治法"
 
 
-def _start(graph, **kw):
-    from waitress import create_server
+@contextlib.contextmanager
+def serving(graph, **options):
+    """A policykg server for GRAPH on a free loopback port; yields its App and base URL, and
+    stops it, its workers and any temporary store on leaving."""
+    from policykg.serve.server import ServeOptions, make_server, serving_app
 
-    from policykg.serve.server import make_app
-
-    app = make_app(graph, **kw)
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    return app, server, f"http://127.0.0.1:{server.effective_port}"
+    with serving_app(graph, ServeOptions(**options)) as app:
+        server = make_server(app)
+        threading.Thread(target=server.run, daemon=True).start()
+        try:
+            yield app, f"http://127.0.0.1:{server.effective_port}"
+        finally:
+            server.close()
 
 
 @pytest.fixture(scope="module")
 def endpoint(seeds_build):
-    app, server, base = _start(seeds_build, workers=2, timeout=TIMEOUT, limit=LIMIT)
-    yield base
-    server.close()
-    app.executor.close()
+    with serving(seeds_build, workers=2, timeout=TIMEOUT, limit=LIMIT) as (_app, base):
+        yield base
 
 
 def _wrapper(base, query, fmt=JSON):
@@ -154,9 +156,8 @@ def test_workers_move_to_an_in_memory_copy_with_the_same_answers(seeds_build):
     """With --memory (the default) a worker answers from the disk store at once and from its
     in-memory copy once that is loaded; --no-memory stays on disk. The answers are the same."""
     query = load_named_query("laws-by-region")
-    disk_app, disk_server, disk = _start(seeds_build, workers=1, timeout=10, limit=LIMIT, memory=False)
-    mem_app, mem_server, mem = _start(seeds_build, workers=1, timeout=10, limit=LIMIT)
-    try:
+    with serving(seeds_build, workers=1, timeout=10, limit=LIMIT, memory=False) as (_, disk), \
+            serving(seeds_build, workers=1, timeout=10, limit=LIMIT) as (_, mem):
         answer = requests.post(disk + "/sparql", data={"query": query, "format": "csv"})
         assert answer.headers["X-Policykg-Store"] == "disk"
         deadline = time.monotonic() + 30
@@ -170,10 +171,6 @@ def test_workers_move_to_an_in_memory_copy_with_the_same_answers(seeds_build):
         assert r.text == answer.text and r.headers["X-Result-Rows"] == answer.headers["X-Result-Rows"] != "0"
         time.sleep(0.2)
         assert requests.post(disk + "/sparql", data={"query": query}).headers["X-Policykg-Store"] == "disk"
-    finally:
-        for server, app in ((disk_server, disk_app), (mem_server, mem_app)):
-            server.close()
-            app.executor.close()
 
 
 def test_long_results_are_cut_at_the_limit_and_flagged(endpoint):
@@ -187,7 +184,7 @@ def test_long_results_are_cut_at_the_limit_and_flagged(endpoint):
 def test_bad_requests_get_clear_messages(endpoint):
     r = requests.get(endpoint + "/sparql", params={"query": "SELEC ?x WHERE {"})
     assert r.status_code == 400 and "syntax error" in r.text
-    assert requests.get(endpoint + "/sparql").status_code == 400
+    assert requests.post(endpoint + "/sparql", data={"format": "json"}).status_code == 400  # no query
     r = requests.get(endpoint + "/sparql", params={"query": "ASK {}", "format": "yaml"})
     assert r.status_code == 406 and "unknown format" in r.text
     assert requests.delete(endpoint + "/sparql").status_code == 405
@@ -219,6 +216,15 @@ def test_pages_use_no_outside_assets(endpoint):
             assert src.startswith("https://w3id.org/policykg/"), src
 
 
+def _wait_until(page, expression, timeout=10.0):
+    """Poll ``expression`` from outside the page: wait_for_function evaluates its predicate with
+    eval() inside the page, which the served pages' Content-Security-Policy rightly refuses."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {timeout} s: {expression}"
+        time.sleep(0.05)
+
+
 def test_query_page_in_a_browser(endpoint, page):
     page.goto(endpoint + "/")
     page.click("button.named[data-name='laws-by-region']")
@@ -240,7 +246,7 @@ def test_query_page_in_a_browser(endpoint, page):
     page.click("button.named[data-name='regions-citing']")
     page.fill("input[name='param.law']", "中华人民共和国传染病防治法")
     page.click("#run")
-    page.wait_for_function("document.querySelector('#status').textContent.includes('rows')")
+    _wait_until(page, "document.querySelector('#status').textContent.includes('rows')")
     assert "北碚区" in page.inner_text("#results-table")
     page.locator("#results-table a.entity-link", has_text="report/500109").first.click()
     page.wait_for_selector("#entity-name")
@@ -251,7 +257,7 @@ def test_query_page_in_a_browser(endpoint, page):
     page.click("#graph-link")
     page.wait_for_load_state("load")
     assert page.url.split("#")[0].endswith("/graph")
-    page.wait_for_function("window.policykg && window.policykg.ready === true", timeout=20000)
+    _wait_until(page, "window.policykg && window.policykg.ready === true", timeout=20)
     assert page.evaluate(SELECTED_IRIS) == [report_iri]
     assert page.inner_text("#panel-title").startswith("重庆市北碚区卫生健康委员会")
     # an error is shown, not thrown
@@ -264,11 +270,7 @@ def test_query_page_in_a_browser(endpoint, page):
 
 
 def test_an_rdf_file_is_served_too(seeds_build):
-    app, server, base = _start(seeds_build / "graph.ttl", workers=1, timeout=10, limit=10)
-    try:
+    with serving(seeds_build / "graph.ttl", workers=1, timeout=10, limit=10) as (_, base):
         r = requests.get(base + "/sparql", params={"query": f"ASK {{ <{LAW}> ?p ?o }}"})
         assert r.json()["boolean"] is True
         assert requests.get(base + "/graph").status_code == 404  # no page beside a bare file
-    finally:
-        server.close()
-        app.executor.close()

@@ -3,6 +3,8 @@
 (function () {
   "use strict";
   var named = JSON.parse(document.getElementById("named-data").textContent);
+  // page settings come as JSON data, not an inline script, which the page's CSP refuses
+  var settings = JSON.parse(document.getElementById("page-data").textContent);
   var byName = {};
   named.forEach(function (q) { byName[q.name] = q; });
   var editor = document.getElementById("query");
@@ -75,7 +77,7 @@
     if (!term) return td;
     if (term.type === "uri") {
       td.appendChild(entityLink(term.value));
-      if (window.POLICYKG.hasGraph && term.value.indexOf("https://w3id.org/policykg/id/") === 0) {
+      if (settings.hasGraph && term.value.indexOf("https://w3id.org/policykg/id/") === 0) {
         var g = document.createElement("a");
         g.href = "/graph#" + encodeURIComponent(term.value);
         g.className = "graph-link";
