@@ -86,3 +86,22 @@ def test_year_and_agency_overrides(seed_paths, tmp_path):
     assert result.exit_code == 0, result.output
     record = json.loads(result.output)
     assert record["year"] == 2019 and record["agency"] == "某市卫生健康委员会"
+
+
+def test_the_entity_page_of_a_report_shows_its_provenance(seed_paths, tmp_path):
+    import requests
+
+    from test_serve import serving
+
+    manifest = _write_manifest(tmp_path / "m.csv", [
+        {"file": seed_paths[0].name, "url": "https://www.example.gov.cn/a?b=1&c=<2>", "published": "2022-03-04"}])
+    out = tmp_path / "out"
+    assert CliRunner().invoke(cli, ["build", str(seed_paths[0]), "-o", str(out), "--manifest", str(manifest),
+                                    "--no-html"]).exit_code == 0
+    report = json.loads(CliRunner().invoke(cli, ["query", str(out), "SELECT ?r WHERE { ?r a "
+                                                 "<https://w3id.org/policykg/ontology#Report> }",
+                                                 "--format", "json"]).output)["results"]["bindings"][0]["r"]["value"]
+    with serving(out, workers=1) as (_app, base):
+        page = requests.get(f"{base}/entity", params={"iri": report}, timeout=30).text
+    assert 'href="https://www.example.gov.cn/a?b=1&amp;c=%3C2%3E"' in page and "2022-03-04" in page
+    assert "texts/" in page
