@@ -7,15 +7,9 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from rdflib import Namespace, URIRef
+from rdflib import URIRef
 
-BASE = "https://w3id.org/policykg/"
-PK = Namespace(BASE + "ontology#")
-ID = BASE + "id/"
-ELI = Namespace("http://data.europa.eu/eli/ontology#")
-ORG = Namespace("http://www.w3.org/ns/org#")
-PROV = Namespace("http://www.w3.org/ns/prov#")
-GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
+from .vocab import BASE, ELI, GEO, ID, LEVEL_TERMS, ORG, PK, PROV, ROLE_TERMS  # noqa: F401 (re-exported)
 
 # ASCII an IRI path segment may not hold, or that we use as separators (/, #, ?, %): what is left
 # is RFC 3987's iunreserved, sub-delims, ":" and "@"
@@ -31,16 +25,6 @@ _FORBIDDEN = re.compile("[" + re.escape(_FORBIDDEN_ASCII) + _NON_ASCII_FORBIDDEN
 _FORBIDDEN_IN_URL = re.compile("[" + re.escape(' <>"{}|\\^`' + "".join(map(chr, range(0x21))) + "\x7f")
                                + _NON_ASCII_FORBIDDEN + "]+")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
-
-LEVEL_TERMS = {
-    "法律": "NationalLaw", "行政法规": "AdministrativeRegulation", "部门规章": "DepartmentalRule",
-    "地方性法规": "LocalRegulation", "地方政府规章": "LocalGovernmentRule", "党内法规": "PartyRegulation",
-    "规范性文件": "NormativeDocument", "国家规划": "NationalPlan", "其他": "OtherLevel",
-}
-ROLE_TERMS = {
-    "学习培训": "RoleStudied", "普法宣传": "RolePublicised", "执法依据": "RoleEnforced",
-    "制定修订": "RoleDrafted", "合法性审查": "RoleReviewed", "其他": "RoleOther",
-}
 
 
 def _percent_encode(match: re.Match) -> str:
