@@ -23,7 +23,7 @@ from .vocab import PREFIXES
 def new_graph() -> Graph:
     g = Graph()
     for prefix, ns in PREFIXES.items():
-        g.bind(prefix, ns)
+        g.bind(prefix, ns, replace=True)  # rdflib binds geo: to GeoSPARQL by default
     return g
 
 

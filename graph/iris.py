@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from rdflib import URIRef
 
-from .vocab import BASE, ELI, GEO, ID, LEVEL_TERMS, ORG, PK, PROV, ROLE_TERMS  # noqa: F401 (re-exported)
+from .vocab import ELI, GEO, ID, LEVEL_TERMS, ORG, PK, PROV, ROLE_TERMS  # noqa: F401 (ELI, GEO, ORG, PROV: re-exported)
 
 # ASCII an IRI path segment may not hold, or that we use as separators (/, #, ?, %): what is left
 # is RFC 3987's iunreserved, sub-delims, ":" and "@"

@@ -314,8 +314,8 @@ def law_focus(G: nx.MultiDiGraph, law: Any = None) -> View:
     law = top_law(G) if law is None else law
     H = nx.MultiDiGraph()
     _copy_node(H, G, law, _years=[], _roles=[], _size=32)
-    cites = sorted(((u, d) for u, v, d in cites(G) if v == law), key=lambda x: str(x[0]))
-    for report, d in cites:
+    citing = sorted(((u, d) for u, v, d in cites(G) if v == law), key=lambda x: str(x[0]))
+    for report, d in citing:
         _copy_node(H, G, report)
         roles = sorted(set(d.get("roles") or ["其他"]))
         evidence = [ev for ev in d.get("evidence") or [] if isinstance(ev, dict)]
@@ -339,10 +339,10 @@ def law_focus(G: nx.MultiDiGraph, law: Any = None) -> View:
     _add_jurisdiction(H, G)
     name = _label(G, law)
     n_regions = sum(1 for _, t in H.nodes(data="type") if t == "Region")
-    total = sum(citation_count(d) for _, d in cites)
+    total = sum(citation_count(d) for _, d in citing)
     level = G.nodes[law].get("level")
-    return View("law", f"{name} — law focus: {total} citation{'s' if total != 1 else ''} in {len(cites)} "
-                       f"report{'s' if len(cites) != 1 else ''} from {n_regions} region{'s' if n_regions != 1 else ''}",
+    return View("law", f"{name} — law focus: {total} citation{'s' if total != 1 else ''} in {len(citing)} "
+                       f"report{'s' if len(citing) != 1 else ''} from {n_regions} region{'s' if n_regions != 1 else ''}",
                 f"{name}{f'（{level}）' if level else ''}: every report that cites it, one edge per citation role "
                 "(coloured by role; hover for the evidence sentences), and the agencies and regions of those reports.",
                 H, color_by=("role",), focus=law)
@@ -422,9 +422,9 @@ def map_view(G: nx.MultiDiGraph) -> View:
         if place not in H:
             _copy_node(H, G, place, _x=pos[place][0], _y=pos[place][1], _size=14, _unplaced=True,
                        _note="no region: the report's agency stands in")
-        ring = ring(pos[place], sorted(reps, key=str), 55.0, 60.0)
+        spots = ring(pos[place], sorted(reps, key=str), 55.0, 60.0)
         for rep in reps:
-            _copy_node(H, G, rep, _x=ring[rep][0], _y=ring[rep][1])
+            _copy_node(H, G, rep, _x=spots[rep][0], _y=spots[rep][1])
             H.add_edge(rep, place, type="in_region", weight=1)
     for place, laws in sorted(own.items(), key=lambda x: str(x[0])):
         laws = sorted(laws, key=lambda n: (-sum(1 for _ in G.predecessors(n)), _label(G, n), str(n)))
