@@ -7,7 +7,9 @@ from typing import Iterable, Sequence
 
 import pyoxigraph as ox
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+from .vocab import PREFIXES
+
+XSD_STRING = PREFIXES["xsd"] + "string"
 
 
 def term_json(term) -> dict:

@@ -185,7 +185,7 @@ class App:
     def on_index(self, request: Request) -> Response:
         page = self.env.get_template("index.html").render(
             title=self.title, queries=self._named_queries(), has_graph=self.graph_page() is not None,
-            prefixes=PREFIXES,
+            prefixes=PREFIXES, query_prefixes=sparql_prefixes("skos", "pk"),
             limit=self.executor.limit, timeout=self.executor.timeout)
         return Response(page, content_type="text/html; charset=utf-8")
 

@@ -13,8 +13,9 @@ import requests
 
 from policykg.graph.sparql_json import term_from_json
 from policykg.graph.store import Result, bind_parameters, open_store
+from policykg.graph.vocab import BASE
 
-DEFAULT_GRAPH = "https://w3id.org/policykg/graph"
+DEFAULT_GRAPH = BASE + "graph"
 CHUNK_TRIPLES = 50_000  # one request per chunk keeps each upload well under server body limits
 
 
