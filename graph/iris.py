@@ -7,9 +7,18 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from rdflib import URIRef
+from rdflib import Namespace, URIRef
 
-from .vocab import ELI, GEO, ID, LEVEL_TERMS, ORG, PK, PROV, ROLE_TERMS  # noqa: F401 (ELI, GEO, ORG, PROV: re-exported)
+from .vocab import LEVEL_TERMS, PREFIXES, ROLE_TERMS
+
+# the namespaces of graph.vocab's prefix table, as rdflib namespaces
+PK = Namespace(PREFIXES["pk"])
+ID = PREFIXES["id"]
+ELI = Namespace(PREFIXES["eli"])
+ORG = Namespace(PREFIXES["org"])
+PROV = Namespace(PREFIXES["prov"])
+GEO = Namespace(PREFIXES["geo"])
+SH = Namespace(PREFIXES["sh"])
 
 # ASCII an IRI path segment may not hold, or that we use as separators (/, #, ?, %): what is left
 # is RFC 3987's iunreserved, sub-delims, ":" and "@"

@@ -7,7 +7,7 @@ import networkx as nx
 from rdflib import RDF, RDFS, Graph
 from rdflib.namespace import DCTERMS, ORG, SKOS
 
-from .vocab import GEO, PK
+from .iris import GEO, PK
 
 NODE_TYPES = {PK.Report: "Report", PK.Agency: "Agency", PK.Law: "Law", PK.Program: "Program", PK.Region: "Region"}
 EDGES = {

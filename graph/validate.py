@@ -6,7 +6,7 @@ from importlib import resources
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from .vocab import SH
+from .iris import SH
 
 
 def shapes_graph() -> Graph:

@@ -1,5 +1,6 @@
 """The project's vocabulary, each piece written once: the namespaces and their prefixes, and the
-law levels and citation roles in their order.
+law levels and citation roles in their order. No rdflib here (see PREFIXES); graph.iris makes
+the rdflib namespaces.
 
 The levels and roles are the concepts of the ontology's ``pk:LawLevels`` and ``pk:CitationRoles``
 schemes (``ontology/policykg.ttl``, keyed here by their ``skos:prefLabel``@zh); a test checks that
@@ -7,24 +8,26 @@ the two agree. The ontology has no order of its own, so the order lives here: le
 force (法律 first), roles from studying a law to applying it, 其他 last in both."""
 from __future__ import annotations
 
-from rdflib import Namespace
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
-
 BASE = "https://w3id.org/policykg/"
-PK = Namespace(BASE + "ontology#")
-ID = BASE + "id/"
-ELI = Namespace("http://data.europa.eu/eli/ontology#")
-ORG = Namespace("http://www.w3.org/ns/org#")
-PROV = Namespace("http://www.w3.org/ns/prov#")
-GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
-SH = Namespace("http://www.w3.org/ns/shacl#")
 
 #: prefix → namespace, for every place that writes or shortens IRIs (Turtle, JSON-LD, tables,
-#: pages); the project's own first
+#: pages); the project's own first. Plain strings: the endpoint's query workers import this
+#: module, and rdflib would add most of a second to each worker's start (graph.iris makes the
+#: rdflib namespaces from it).
 PREFIXES: dict[str, str] = {
-    "pk": str(PK), "id": ID, "eli": str(ELI), "org": str(ORG), "prov": str(PROV), "skos": str(SKOS),
-    "dcterms": str(DCTERMS), "geo": str(GEO), "rdf": str(RDF), "rdfs": str(RDFS), "owl": str(OWL),
-    "xsd": str(XSD), "sh": str(SH),
+    "pk": BASE + "ontology#",
+    "id": BASE + "id/",
+    "eli": "http://data.europa.eu/eli/ontology#",
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "sh": "http://www.w3.org/ns/shacl#",
 }
 
 LEVEL_TERMS = {

@@ -14,16 +14,16 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import SKOS
 
-from policykg.graph import analytics, sparql_json, store, vocab
+from policykg.graph import analytics, iris, sparql_json, store, vocab
 from policykg.graph.build import new_graph
 from policykg.graph.export import jsonld_context
 from policykg.viz import layout, style
 from policykg.viz.network import facets
 
-PK = vocab.PK
+PK = iris.PK
 TTL = f"""@prefix pk: <{PK}> . @prefix skos: <{SKOS}> .
-<{vocab.ID}law/a> a pk:Law ; skos:prefLabel "甲法"@zh ; pk:level pk:NationalLaw .
-<{vocab.ID}law/b> a pk:Law ; skos:prefLabel "乙法" ; pk:year 2021 ; pk:note _:n .
+<{iris.ID}law/a> a pk:Law ; skos:prefLabel "甲法"@zh ; pk:level pk:NationalLaw .
+<{iris.ID}law/b> a pk:Law ; skos:prefLabel "乙法" ; pk:year 2021 ; pk:note _:n .
 _:n skos:prefLabel "注"@en .
 """
 
@@ -71,7 +71,7 @@ def test_new_graphs_bind_every_prefix():
 def test_tables_shorten_with_the_one_table():
     s = ox.Store()
     s.load(TTL.encode(), ox.RdfFormat.TURTLE)
-    result = store.run_query(s, f"SELECT ?p WHERE {{ <{vocab.ID}law/a> ?p ?o }} ORDER BY ?p")
+    result = store.run_query(s, f"SELECT ?p WHERE {{ <{iris.ID}law/a> ?p ?o }} ORDER BY ?p")
     assert sorted(store.to_table_rows(result)[1]) == [["pk:level"], ["rdf:type"], ["skos:prefLabel"]]
     assert vocab.short_iri(str(PK.Law)) == "pk:Law" and vocab.short_iri("urn:x:y") == "urn:x:y"
 
@@ -97,7 +97,7 @@ def test_the_endpoint_and_its_pages_use_the_one_table(tmp_path):
         page = client.get("/", headers={"Host": "127.0.0.1"}).get_data(as_text=True)
         data = json.loads(re.search(r'id="page-data">(.*?)</script>', page).group(1))
         assert data["prefixes"] == vocab.PREFIXES
-        entity = client.get("/entity", query_string={"iri": f"{vocab.ID}law/a"},
+        entity = client.get("/entity", query_string={"iri": f"{iris.ID}law/a"},
                             headers={"Host": "127.0.0.1"}).get_data(as_text=True)
         assert "pk:level" in entity and "pk:Law" in entity and "甲法" in entity
         turtle = client.get("/sparql", query_string={"query": "CONSTRUCT WHERE { ?s ?p ?o }", "format": "turtle"},
@@ -105,9 +105,20 @@ def test_the_endpoint_and_its_pages_use_the_one_table(tmp_path):
         assert set(re.findall(r"@prefix (\w+):", turtle)) == set(vocab.PREFIXES)
 
 
+def test_the_query_workers_start_without_rdflib():
+    """The endpoint's workers import the prefix table and the encoder; rdflib would slow every
+    replacement of a killed worker by most of a second."""
+    import subprocess
+    import sys
+
+    code = "import sys, policykg.serve.executor, policykg.serve.results; print('rdflib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.strip() == "False"
+
+
 # --- the SPARQL JSON term encoder ---------------------------------------------------------------
 
-TERMS = [ox.NamedNode(f"{vocab.ID}law/甲"), ox.BlankNode("b0"), ox.Literal("甲", language="zh"),
+TERMS = [ox.NamedNode(f"{iris.ID}law/甲"), ox.BlankNode("b0"), ox.Literal("甲", language="zh"),
          ox.Literal("2021", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")), ox.Literal("plain")]
 
 
