@@ -14,25 +14,21 @@ look local to one region. Pass ``unplaced=False`` to leave such reports out.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from itertools import combinations
 
 import networkx as nx
 
-from .iris import LEVEL_TERMS
+from .vocab import LEVEL_ORDER, level_key
 
 __all__ = [
     "LEVEL_ORDER", "report_regions", "region_laws", "region_name", "law_citations",
     "most_cited_laws_by_level", "regions_by_distinct_laws", "jaccard", "region_similarity",
-    "region_communities", "laws_cited_by_one_region",
+    "region_communities", "laws_cited_by_one_region", "cites", "citation_count", "region_citations",
+    "law_citation_counts", "agency_citations", "pagerank",
 ]
 
-LEVEL_ORDER = list(LEVEL_TERMS)  # 法律, 行政法规, … , 其他: the hierarchy of legal force
 UNPLACED = " (unplaced)"
-
-
-def _level_key(level: str) -> tuple[int, str]:
-    return (LEVEL_ORDER.index(level), "") if level in LEVEL_ORDER else (len(LEVEL_ORDER), level)
 
 
 def _nodes_of_type(G: nx.MultiDiGraph, typ: str) -> list[str]:
@@ -94,7 +90,7 @@ def most_cited_laws_by_level(G: nx.MultiDiGraph, top: int | None = None, unplace
     for row in law_citations(G, unplaced):
         by_level[row["level"]].append(row)
     rows = []
-    for level in sorted(by_level, key=_level_key):
+    for level in sorted(by_level, key=level_key):
         for rank, row in enumerate(by_level[level][:top], 1):
             rows.append({"level": level, "rank": rank, **{k: v for k, v in row.items() if k != "level"}})
     return rows
@@ -125,7 +121,7 @@ def regions_by_distinct_laws(G: nx.MultiDiGraph, unplaced: bool = True) -> list[
         for r in regs:
             reports[r] += 1
     laws = region_laws(G, unplaced)
-    levels = sorted({G.nodes[law].get("level", "其他") for s in laws.values() for law in s}, key=_level_key)
+    levels = sorted({G.nodes[law].get("level", "其他") for s in laws.values() for law in s}, key=level_key)
     rows = []
     for region, cited in laws.items():
         counts = dict.fromkeys(levels, 0)
@@ -211,5 +207,69 @@ def laws_cited_by_one_region(G: nx.MultiDiGraph, unplaced: bool = True) -> list[
         rows.append({"region": region_name(G, region), "code": G.nodes[region].get("code", ""),
                      "law": c["law"], "level": c["level"], "reports": c["reports"], "citations": c["citations"],
                      "region_id": region, "law_id": law})
-    rows.sort(key=lambda r: (r["region"], r["region_id"], _level_key(r["level"]), r["law"], r["law_id"]))
+    rows.sort(key=lambda r: (r["region"], r["region_id"], level_key(r["level"]), r["law"], r["law_id"]))
     return rows
+
+
+# --- counts and importance, for sizing and choosing what the views show --------------------
+
+def cites(G: nx.MultiDiGraph) -> list[tuple[str, str, dict]]:
+    """The ``cites`` edges (report, law, data)."""
+    return [(u, v, d) for u, v, d in G.edges(data=True) if d.get("type") == "cites"]
+
+
+def citation_count(d: dict) -> int:
+    """The citations an edge stands for (a projected ``cites`` edge aggregates several)."""
+    return int(d.get("citations") or d.get("weight") or 1)
+
+
+def region_citations(G: nx.MultiDiGraph) -> Counter:
+    """Citations made by each region's reports (an unplaced report counts for its agency)."""
+    rr = report_regions(G)
+    c: Counter = Counter()
+    for u, _, d in cites(G):
+        for r in rr.get(u, ()):
+            c[r] += citation_count(d)
+    return c
+
+
+def law_citation_counts(G: nx.MultiDiGraph) -> Counter:
+    """Citations of each law, by all reports (placed or not)."""
+    c: Counter = Counter()
+    for _, v, d in cites(G):
+        c[v] += citation_count(d)
+    return c
+
+
+def agency_citations(G: nx.MultiDiGraph) -> Counter:
+    """Citations made by the reports each agency issued."""
+    by_report: Counter = Counter()
+    for u, _, d in cites(G):
+        by_report[u] += citation_count(d)
+    c: Counter = Counter()
+    for u, v, t in G.edges(data="type"):
+        if t == "issued_by":
+            c[v] += by_report.get(u, 0)
+    return c
+
+
+def pagerank(G: nx.MultiDiGraph) -> dict:
+    """PageRank of the projection (edges collapsed, weighted by their counts); deterministic."""
+    D = nx.DiGraph()
+    D.add_nodes_from(sorted(G.nodes(), key=str))
+    for u, v, d in sorted(G.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
+        if u == v:
+            continue
+        w = float(d.get("citations") or d.get("weight") or 1)
+        if D.has_edge(u, v):
+            D[u][v]["weight"] += w
+        else:
+            D.add_edge(u, v, weight=w)
+    if D.number_of_nodes() == 0:
+        return {}
+    try:
+        return nx.pagerank(D, alpha=0.85, weight="weight", tol=1e-10, max_iter=500)
+    except nx.PowerIterationFailedConvergence:  # pragma: no cover - not seen on real graphs
+        deg = dict(D.degree())
+        total = sum(deg.values()) or 1
+        return {n: deg[n] / total for n in D}

@@ -17,14 +17,13 @@ from rdflib.namespace import DCTERMS, SKOS
 
 from . import iris
 from .iris import ELI, GEO, ORG, PK, PROV
+from .vocab import PREFIXES
 
 
 def new_graph() -> Graph:
     g = Graph()
-    for prefix, ns in (("pk", PK), ("eli", ELI), ("org", ORG), ("prov", PROV), ("skos", SKOS),
-                       ("dcterms", DCTERMS), ("geo", GEO), ("xsd", XSD)):
-        g.bind(prefix, ns)
-    g.bind("id", iris.ID)
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns, replace=True)  # rdflib binds geo: to GeoSPARQL by default
     return g
 
 

@@ -197,9 +197,8 @@ def jsonld_context(g: Graph) -> dict[str, str]:
     in ``g`` and in use. (rdflib binds dozens of prefixes by default, brick, schema, …, and geo to
     GeoSPARQL rather than WGS84, which would only confuse readers.)"""
     from rdflib import Literal, URIRef
-    from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
-    from .iris import ELI, GEO, ID, ORG, PK, PROV
+    from .vocab import PREFIXES
 
     iris: set[str] = set()
     for triple in g:
@@ -208,10 +207,8 @@ def jsonld_context(g: Graph) -> dict[str, str]:
                 iris.add(str(term))
             elif isinstance(term, Literal) and term.datatype is not None:
                 iris.add(str(term.datatype))
-    own = {"pk": PK, "id": ID, "eli": ELI, "org": ORG, "prov": PROV, "skos": SKOS, "dcterms": DCTERMS,
-           "geo": GEO, "xsd": XSD, "rdf": RDF, "rdfs": RDFS, "owl": OWL}
     context: dict[str, str] = {}
-    for prefix, ns in [*own.items(), *sorted(g.namespaces())]:
+    for prefix, ns in [*PREFIXES.items(), *sorted(g.namespaces())]:
         ns = str(ns)
         if prefix and prefix not in context and ns not in context.values() and any(i.startswith(ns) for i in iris):
             context[prefix] = ns

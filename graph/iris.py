@@ -9,13 +9,16 @@ from urllib.parse import quote
 
 from rdflib import Namespace, URIRef
 
-BASE = "https://w3id.org/policykg/"
-PK = Namespace(BASE + "ontology#")
-ID = BASE + "id/"
-ELI = Namespace("http://data.europa.eu/eli/ontology#")
-ORG = Namespace("http://www.w3.org/ns/org#")
-PROV = Namespace("http://www.w3.org/ns/prov#")
-GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
+from .vocab import LEVEL_TERMS, PREFIXES, ROLE_TERMS
+
+# the namespaces of graph.vocab's prefix table, as rdflib namespaces
+PK = Namespace(PREFIXES["pk"])
+ID = PREFIXES["id"]
+ELI = Namespace(PREFIXES["eli"])
+ORG = Namespace(PREFIXES["org"])
+PROV = Namespace(PREFIXES["prov"])
+GEO = Namespace(PREFIXES["geo"])
+SH = Namespace(PREFIXES["sh"])
 
 # ASCII an IRI path segment may not hold, or that we use as separators (/, #, ?, %): what is left
 # is RFC 3987's iunreserved, sub-delims, ":" and "@"
@@ -31,16 +34,6 @@ _FORBIDDEN = re.compile("[" + re.escape(_FORBIDDEN_ASCII) + _NON_ASCII_FORBIDDEN
 _FORBIDDEN_IN_URL = re.compile("[" + re.escape(' <>"{}|\\^`' + "".join(map(chr, range(0x21))) + "\x7f")
                                + _NON_ASCII_FORBIDDEN + "]+")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
-
-LEVEL_TERMS = {
-    "法律": "NationalLaw", "行政法规": "AdministrativeRegulation", "部门规章": "DepartmentalRule",
-    "地方性法规": "LocalRegulation", "地方政府规章": "LocalGovernmentRule", "党内法规": "PartyRegulation",
-    "规范性文件": "NormativeDocument", "国家规划": "NationalPlan", "其他": "OtherLevel",
-}
-ROLE_TERMS = {
-    "学习培训": "RoleStudied", "普法宣传": "RolePublicised", "执法依据": "RoleEnforced",
-    "制定修订": "RoleDrafted", "合法性审查": "RoleReviewed", "其他": "RoleOther",
-}
 
 
 def _percent_encode(match: re.Match) -> str:

@@ -16,24 +16,13 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from . import safe_csv
-from .iris import ID, PK
+from .sparql_json import XSD_STRING, boolean_doc, solutions_doc
+from .vocab import PREFIXES, short_iri
 
 STORE_DIR = "store"
 _FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
             ".trig": ox.RdfFormat.TRIG, ".rdf": ox.RdfFormat.RDF_XML, ".xml": ox.RdfFormat.RDF_XML,
             ".jsonld": ox.RdfFormat.JSON_LD, ".n3": ox.RdfFormat.N3}
-SHORT = [("pk:", str(PK)), ("id:", ID), ("skos:", "http://www.w3.org/2004/02/skos/core#"),
-         ("xsd:", "http://www.w3.org/2001/XMLSchema#")]
-
-
-TURTLE_PREFIXES = {
-    "pk": str(PK), "id": ID, "eli": "http://data.europa.eu/eli/ontology#", "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#", "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/", "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#", "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "sh": "http://www.w3.org/ns/shacl#",
-}
 
 
 def write_store(graph: Graph, out_dir: Path, turtle: Path | None = None) -> Path:
@@ -57,7 +46,7 @@ def write_store(graph: Graph, out_dir: Path, turtle: Path | None = None) -> Path
         store.flush()
         if new_turtle is not None:
             store.dump(str(new_turtle), ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(),
-                       prefixes=dict(TURTLE_PREFIXES))
+                       prefixes=dict(PREFIXES))
         del store  # closes the database before its folder is moved
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)
@@ -74,9 +63,6 @@ def write_store(graph: Graph, out_dir: Path, turtle: Path | None = None) -> Path
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
     return path
-
-
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def rdf_format(path: Path) -> ox.RdfFormat:
@@ -116,7 +102,7 @@ def read_rdf(path) -> Graph:
                 t = BNode(x.value)
             elif x.language:
                 t = Literal(x.value, lang=x.language)
-            elif x.datatype.value == _XSD_STRING:
+            elif x.datatype.value == XSD_STRING:
                 t = Literal(x.value)
             else:
                 t = Literal(x.value, datatype=URIRef(x.datatype.value))
@@ -236,10 +222,7 @@ def _display(term) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        for short, long in SHORT:
-            if term.value.startswith(long):
-                return short + term.value[len(long):]
-        return term.value
+        return short_iri(term.value)
     return term.value
 
 
@@ -262,22 +245,8 @@ def to_csv(result: Result, raw: bool = False) -> str:
     return buf.getvalue()
 
 
-def _json_term(term) -> dict:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    out = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype and term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-        out["datatype"] = term.datatype.value
-    return out
-
-
 def to_json(result: Result) -> str:
     """SPARQL 1.1 Query Results JSON."""
     if result.boolean is not None:
-        return json.dumps({"head": {}, "boolean": result.boolean})
-    bindings = [{v: _json_term(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
-    return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, ensure_ascii=False, indent=1)
+        return json.dumps(boolean_doc(result.boolean))
+    return json.dumps(solutions_doc(result.variables, result.rows), ensure_ascii=False, indent=1)

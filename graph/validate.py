@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from importlib import resources
 
-from rdflib import Graph, Namespace, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
+from .iris import SH
 
 
 def shapes_graph() -> Graph:

@@ -12,11 +12,13 @@ from typing import Callable
 from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from policykg.graph.store import bind_parameters, list_named_queries, load_named_query, query_parameters
+from policykg.graph.vocab import PREFIXES, short_iri, sparql_prefixes
 
 from .description import describe, serialize_description
 from .executor import MB, QueryError, QueryExecutor
@@ -25,10 +27,9 @@ from .results import FORMAT_ALIASES, GRAPH_FORMATS, SOLUTION_FORMATS
 
 JSON_TYPE = "application/sparql-results+json"
 TEXT_TYPES = ("text/csv", "text/tab-separated-values", "text/turtle", "application/n-triples")
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-PK = "https://w3id.org/policykg/ontology#"
 QUERY_TYPES = ("application/x-www-form-urlencoded", "application/sparql-query")
 _BAD_IRI_CHARS = frozenset('<>"{}|\\^` \n\t\r')
+_PREFIXES = sparql_prefixes("pk", "prov", "skos", "rdfs", "dcterms")  # of the entity page's queries
 
 
 def _content_type(mime: str) -> str:
@@ -184,6 +185,7 @@ class App:
     def on_index(self, request: Request) -> Response:
         page = self.env.get_template("index.html").render(
             title=self.title, queries=self._named_queries(), has_graph=self.graph_page() is not None,
+            prefixes=PREFIXES, query_prefixes=sparql_prefixes("skos", "pk"),
             limit=self.executor.limit, timeout=self.executor.timeout)
         return Response(page, content_type="text/html; charset=utf-8")
 
@@ -192,26 +194,24 @@ class App:
         if not iri or any(c in iri for c in '<>"{}|\\^` \n'):
             return _error(400, "give ?iri= with the IRI of an entity")
         node = f"<{iri}>"
-        labels = self._select(f"""SELECT ?p ?l WHERE {{ VALUES ?p {{ <{SKOS}prefLabel> <{SKOS}altLabel>
-            <http://www.w3.org/2000/01/rdf-schema#label> <http://purl.org/dc/terms/title> }} {node} ?p ?l }}""")
-        out_rel = self._select(f"""SELECT ?p ?o ?ol WHERE {{ {node} ?p ?o .
-            OPTIONAL {{ ?o <{SKOS}prefLabel>|<http://www.w3.org/2000/01/rdf-schema#label> ?ol
-                       FILTER(LANG(?ol) IN ("zh", "")) }} }}
+        labels = self._select(_PREFIXES + f"""SELECT ?p ?l WHERE {{
+            VALUES ?p {{ skos:prefLabel skos:altLabel rdfs:label dcterms:title }} {node} ?p ?l }}""")
+        out_rel = self._select(_PREFIXES + f"""SELECT ?p ?o ?ol WHERE {{ {node} ?p ?o .
+            OPTIONAL {{ ?o skos:prefLabel|rdfs:label ?ol FILTER(LANG(?ol) IN ("zh", "")) }} }}
             ORDER BY ?p ?o LIMIT 2000""")
-        in_rel = self._select(f"""SELECT ?s ?p ?sl WHERE {{ ?s ?p {node} .
-            OPTIONAL {{ ?s <{SKOS}prefLabel>|<http://www.w3.org/2000/01/rdf-schema#label> ?sl
-                       FILTER(LANG(?sl) IN ("zh", "")) }} }}
+        in_rel = self._select(_PREFIXES + f"""SELECT ?s ?p ?sl WHERE {{ ?s ?p {node} .
+            OPTIONAL {{ ?s skos:prefLabel|rdfs:label ?sl FILTER(LANG(?sl) IN ("zh", "")) }} }}
             ORDER BY ?p ?s LIMIT 2000""")
         # sentences that support facts about this entity: evidence nodes next to it, and for a
         # report or an agency the citations made in its reports
-        evidence = self._select(f"""PREFIX pk: <{PK}> PREFIX prov: <http://www.w3.org/ns/prov#>
+        evidence = self._select(_PREFIXES + f"""
             SELECT DISTINCT ?ev ?text ?start ?end ?report ?reportLabel ?role ?lawLabel WHERE {{
               {{ ?ev ?p {node} }} UNION {{ {node} ?p ?ev }} UNION {{ {node} pk:hasCitation ?ev }}
               UNION {{ ?r pk:issuedBy {node} ; pk:hasCitation ?ev }}
               ?ev pk:evidenceText ?text ; pk:startOffset ?start ; pk:endOffset ?end ; prov:wasDerivedFrom ?report .
-              OPTIONAL {{ ?report <http://www.w3.org/2000/01/rdf-schema#label> ?reportLabel }}
-              OPTIONAL {{ ?ev pk:role/<{SKOS}prefLabel> ?role FILTER(LANG(?role) = "zh") }}
-              OPTIONAL {{ ?ev pk:citedLaw/<{SKOS}prefLabel> ?lawLabel }}
+              OPTIONAL {{ ?report rdfs:label ?reportLabel }}
+              OPTIONAL {{ ?ev pk:role/skos:prefLabel ?role FILTER(LANG(?role) = "zh") }}
+              OPTIONAL {{ ?ev pk:citedLaw/skos:prefLabel ?lawLabel }}
             }} ORDER BY ?reportLabel ?start LIMIT 500""")
         if not (labels or out_rel or in_rel):
             raise NotFound(f"no entity {iri} in this graph")
@@ -219,19 +219,19 @@ class App:
         def v(b, k):
             return b[k]["value"] if k in b else ""
 
-        rank = {SKOS + "prefLabel": 0, "http://www.w3.org/2000/01/rdf-schema#label": 1, "http://purl.org/dc/terms/title": 2}
+        rank = {str(SKOS.prefLabel): 0, str(RDFS.label): 1, str(DCTERMS.title): 2}
         ranked = sorted(labels, key=lambda b: (rank.get(v(b, "p"), 3), b["l"].get("xml:lang") != "zh", v(b, "l")))
         name = v(ranked[0], "l") if ranked else iri.rsplit("/", 1)[-1]
-        types = sorted({v(b, "o") for b in out_rel if v(b, "p") == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"})
+        types = sorted({v(b, "o") for b in out_rel if v(b, "p") == str(RDF.type)})
         page = self.env.get_template("entity.html").render(
             title=self.title, iri=iri, name=name, types=types,
             aliases=sorted({v(b, "l") for b in labels} - {name}),
             out_rel=[(v(b, "p"), b["o"], v(b, "ol")) for b in out_rel
-                     if v(b, "p") != "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"],
+                     if v(b, "p") != str(RDF.type)],
             in_rel=[(b["s"], v(b, "p"), v(b, "sl")) for b in in_rel],
             evidence=[{k: v(b, k) for k in ("ev", "text", "start", "end", "report", "reportLabel", "role", "lawLabel")}
                       for b in evidence],
-            has_graph=self.graph_page() is not None, short=_short)
+            has_graph=self.graph_page() is not None, short=short_iri)
         return Response(page, content_type="text/html; charset=utf-8")
 
     def on_graph(self, request: Request) -> Response:
@@ -254,17 +254,3 @@ class App:
         ctype = mimetypes.guess_type(name)[0] or "application/octet-stream"
         return Response(f.read_bytes(), content_type=_content_type(ctype) if ctype.startswith("text/") else ctype,
                         headers={"Cache-Control": "max-age=300"})
-
-
-_SHORT = [("pk:", PK), ("id:", "https://w3id.org/policykg/id/"), ("skos:", SKOS),
-          ("rdf:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"), ("rdfs:", "http://www.w3.org/2000/01/rdf-schema#"),
-          ("prov:", "http://www.w3.org/ns/prov#"), ("org:", "http://www.w3.org/ns/org#"),
-          ("dcterms:", "http://purl.org/dc/terms/"), ("eli:", "http://data.europa.eu/eli/ontology#"),
-          ("geo:", "http://www.w3.org/2003/01/geo/wgs84_pos#"), ("xsd:", "http://www.w3.org/2001/XMLSchema#")]
-
-
-def _short(iri: str) -> str:
-    for short, long in _SHORT:
-        if iri.startswith(long):
-            return short + iri[len(long):]
-    return iri

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from .results import GRAPH_FORMATS, PREFIXES
+from policykg.graph.vocab import PREFIXES
+
+from .results import GRAPH_FORMATS
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"

@@ -11,9 +11,11 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import pyoxigraph as ox
 import requests
 
+from policykg.graph.sparql_json import term_from_json
 from policykg.graph.store import Result, bind_parameters, open_store
+from policykg.graph.vocab import BASE
 
-DEFAULT_GRAPH = "https://w3id.org/policykg/graph"
+DEFAULT_GRAPH = BASE + "graph"
 CHUNK_TRIPLES = 50_000  # one request per chunk keeps each upload well under server body limits
 
 
@@ -115,21 +117,6 @@ def load_graph(graph: Path, endpoint: Endpoint | str, graph_iri: str = DEFAULT_G
     return sent
 
 
-def _term(b: dict | None):
-    if b is None:
-        return None
-    t = b.get("type")
-    if t == "uri":
-        return ox.NamedNode(b["value"])
-    if t == "bnode":
-        return ox.BlankNode(b["value"])
-    if b.get("xml:lang"):
-        return ox.Literal(b["value"], language=b["xml:lang"])
-    if b.get("datatype"):
-        return ox.Literal(b["value"], datatype=ox.NamedNode(b["datatype"]))
-    return ox.Literal(b["value"])
-
-
 def run_remote(endpoint: Endpoint | str, text: str, bindings: dict[str, str] | None = None, timeout: float = 60.0,
                user: str | None = None, password: str | None = None, auth: str = "basic") -> Result:
     """Run a SELECT or ASK query at a SPARQL endpoint, with the same parameter binding as the
@@ -164,4 +151,4 @@ def run_remote(endpoint: Endpoint | str, text: str, bindings: dict[str, str] | N
     if "boolean" in doc:
         return Result(boolean=bool(doc["boolean"]))
     variables = doc["head"]["vars"]
-    return Result(variables, [[_term(b.get(v)) for v in variables] for b in doc["results"]["bindings"]])
+    return Result(variables, [[term_from_json(b.get(v)) for v in variables] for b in doc["results"]["bindings"]])

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from policykg.graph.sparql_json import boolean_doc, solutions_doc
+from policykg.graph.vocab import PREFIXES
+
 SOLUTION_FORMATS = {  # media type → (short name, pyoxigraph format)
     "application/sparql-results+json": ("json", ox.QueryResultsFormat.JSON),
     "application/sparql-results+xml": ("xml", ox.QueryResultsFormat.XML),
@@ -27,10 +30,6 @@ FORMAT_ALIASES = {short: mime for mime, (short, _) in {**SOLUTION_FORMATS, **GRA
 FORMAT_ALIASES.update({"ttl": "text/turtle", "nt": "application/n-triples", "xml-rdf": "application/rdf+xml",
                        "json-ld": "application/ld+json", "application/json": "application/sparql-results+json",
                        "srj": "application/sparql-results+json", "srx": "application/sparql-results+xml"})
-PREFIXES = {"pk": "https://w3id.org/policykg/ontology#", "id": "https://w3id.org/policykg/id/",
-            "skos": "http://www.w3.org/2004/02/skos/core#", "xsd": "http://www.w3.org/2001/XMLSchema#",
-            "prov": "http://www.w3.org/ns/prov#", "org": "http://www.w3.org/ns/org#",
-            "dcterms": "http://purl.org/dc/terms/", "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}
 
 
 @dataclass
@@ -43,22 +42,6 @@ class Answer:
     store: str = "disk"  # which copy of the store answered: "disk" or "memory"
 
 
-def term_json(term) -> dict:
-    """A term as SPARQL 1.1 Query Results JSON."""
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Triple):  # RDF-star; not produced by policykg, kept readable
-        return {"type": "triple", "value": {k: term_json(getattr(term, k)) for k in ("subject", "predicate", "object")}}
-    out = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype and term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-        out["datatype"] = term.datatype.value
-    return out
-
-
 class ResponseTooLarge(Exception):
     """Even one solution or triple is larger than the response size limit."""
 
@@ -68,15 +51,14 @@ def serialize(result, solution_type: str, graph_type: str, limit: int, max_bytes
     ``max_bytes`` bytes: a longer answer is cut at a whole solution or triple and flagged."""
     max_bytes = max_bytes or float("inf")
     if isinstance(result, ox.QueryBoolean):
-        doc = json.dumps({"head": {}, "boolean": bool(result)}).encode()
+        doc = json.dumps(boolean_doc(bool(result))).encode()
         return Answer("boolean", solution_type, _convert(doc, solution_type), 1, False)
     if isinstance(result, ox.QuerySolutions):
         variables = [v.value for v in result.variables]
         solutions, truncated = _take(result, limit, max_bytes)
 
         def write(rows) -> bytes:
-            bindings = [{v: term_json(sol[v]) for v in variables if sol[v] is not None} for sol in rows]
-            doc = json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
+            doc = json.dumps(solutions_doc(variables, ([sol[v] for v in variables] for sol in rows)),
                              ensure_ascii=False).encode("utf-8")
             return _convert(doc, solution_type)
 

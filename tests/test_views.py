@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from page_helpers import EXTERNAL, page_data
 from policykg.graph.analytics import report_regions
 from policykg.viz import views as V
-from policykg.viz.page import LEVEL_COLORS, ROLE_COLORS
+from policykg.viz.style import LEVEL_COLORS, ROLE_COLORS
 
 EVIL = "</script><img src=x onerror=alert(1)>"
 PK = "https://w3id.org/policykg/ontology#"

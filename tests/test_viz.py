@@ -8,7 +8,9 @@ import networkx as nx
 import pytest
 
 from page_helpers import EXTERNAL, page_data
-from policykg.viz.page import PHYSICS_LIMIT, default_title, layout, write_graph_page
+from policykg.viz.layout import layout
+from policykg.viz.network import PHYSICS_LIMIT
+from policykg.viz.page import default_title, write_graph_page
 
 SCRIPT_BREAK = "</script><script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"

@@ -15,8 +15,9 @@ A report's region is the region its issuing agency is located in
 shown with its agency standing in for the region, marked "(unplaced)".
 
 A view is a small display graph (a networkx MultiDiGraph with the projection's attributes plus
-the page's ``_`` display hints) and a title; :func:`write_view` turns it into a page, and
-:func:`write_views` writes several with an ``index.html`` linking them.
+the page's ``_`` display hints) and a title: this module builds them, from the counts and
+rankings of :mod:`policykg.graph.analytics` and the placements of :mod:`policykg.viz.layout`;
+:mod:`policykg.viz.page` writes them (:func:`write_views` several, with an ``index.html``).
 """
 from __future__ import annotations
 
@@ -24,16 +25,16 @@ import difflib
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
 import networkx as nx
-from jinja2 import Environment
 
-from policykg.graph.analytics import region_name, report_regions
+from policykg.graph.analytics import (agency_citations, citation_count, cites, law_citation_counts, pagerank,
+                                     region_citations, region_name, report_regions)
 
-from .page import default_title, write_graph_page
+from .layout import map_projection, ring
+from .page import default_title, write_site, write_view
 
 VIEWS = ("overview", "region-law", "region", "law", "map")
 FOCUS_TYPES = {"region": ("Region",), "agency": ("Agency",), "law": ("Law",)}
@@ -86,10 +87,6 @@ def _copy_node(H: nx.MultiDiGraph, G: nx.MultiDiGraph, n: Any, **extra) -> None:
     H.add_node(n, **attrs)
 
 
-def _cites(G: nx.MultiDiGraph) -> list[tuple[str, str, dict]]:
-    return [(u, v, d) for u, v, d in G.edges(data=True) if d.get("type") == "cites"]
-
-
 def _year(G: nx.MultiDiGraph, n: Any) -> int | None:
     y = G.nodes[n].get("year")
     return int(y) if isinstance(y, (int, float)) and not isinstance(y, bool) else None
@@ -99,32 +96,11 @@ def _of_type(G: nx.MultiDiGraph, *types: str) -> list:
     return sorted((n for n, t in G.nodes(data="type") if t in types), key=str)
 
 
-def _citations(d: dict) -> int:
-    return int(d.get("citations") or d.get("weight") or 1)
-
-
 def _add_jurisdiction(H: nx.MultiDiGraph, G: nx.MultiDiGraph) -> None:
     """Laws' jurisdiction region names, for their tooltips."""
     for u, v, t in G.edges(data="type"):
         if t == "jurisdiction" and u in H and H.nodes[u].get("type") == "Law":
             H.nodes[u]["jurisdiction"] = _label(G, v)
-
-
-def region_citations(G: nx.MultiDiGraph) -> Counter:
-    """Citations made by each region's reports (an unplaced report counts for its agency)."""
-    rr = report_regions(G)
-    c: Counter = Counter()
-    for u, v, d in _cites(G):
-        for r in rr.get(u, ()):
-            c[r] += _citations(d)
-    return c
-
-
-def law_citations(G: nx.MultiDiGraph) -> Counter:
-    c: Counter = Counter()
-    for u, v, d in _cites(G):
-        c[v] += _citations(d)
-    return c
 
 
 def _top(G: nx.MultiDiGraph, counts: Counter, typ: str) -> Any:
@@ -143,19 +119,12 @@ def top_region(G: nx.MultiDiGraph) -> Any:
 
 def top_agency(G: nx.MultiDiGraph) -> Any:
     """The agency whose reports cite most (ties: by name)."""
-    by_report: Counter = Counter()
-    for u, _, d in _cites(G):
-        by_report[u] += _citations(d)
-    c: Counter = Counter()
-    for u, v, t in G.edges(data="type"):
-        if t == "issued_by":
-            c[v] += by_report.get(u, 0)
-    return _top(G, c, "Agency")
+    return _top(G, agency_citations(G), "Agency")
 
 
 def top_law(G: nx.MultiDiGraph) -> Any:
     """The most cited law (ties: by name)."""
-    return _top(G, law_citations(G), "Law")
+    return _top(G, law_citation_counts(G), "Law")
 
 
 def _names(G: nx.MultiDiGraph, n: Any) -> list[str]:
@@ -221,28 +190,6 @@ def _citation_width(c: int) -> float:
 
 # --------------------------------------------------------------------------- the views
 
-def pagerank(G: nx.MultiDiGraph) -> dict:
-    """PageRank of the projection (edges collapsed, weighted by their counts); deterministic."""
-    D = nx.DiGraph()
-    D.add_nodes_from(sorted(G.nodes(), key=str))
-    for u, v, d in sorted(G.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
-        if u == v:
-            continue
-        w = float(d.get("citations") or d.get("weight") or 1)
-        if D.has_edge(u, v):
-            D[u][v]["weight"] += w
-        else:
-            D.add_edge(u, v, weight=w)
-    if D.number_of_nodes() == 0:
-        return {}
-    try:
-        return nx.pagerank(D, alpha=0.85, weight="weight", tol=1e-10, max_iter=500)
-    except nx.PowerIterationFailedConvergence:  # pragma: no cover - not seen on real graphs
-        deg = dict(D.degree())
-        total = sum(deg.values()) or 1
-        return {n: deg[n] / total for n in D}
-
-
 def overview(G: nx.MultiDiGraph) -> View:
     H = G.copy()
     pr = pagerank(G)
@@ -263,12 +210,12 @@ def region_law(G: nx.MultiDiGraph) -> View:
     rr = report_regions(G)
     H = nx.MultiDiGraph()
     agg: dict[tuple, dict] = {}
-    for report, law, d in sorted(_cites(G), key=lambda e: (str(e[0]), str(e[1]))):
+    for report, law, d in sorted(cites(G), key=lambda e: (str(e[0]), str(e[1]))):
         y = _year(G, report)
         for region in rr.get(report, ()):
             a = agg.setdefault((region, law), {"citations": 0, "roles": set(), "years": set(), "reports": [],
                                                "evidence": []})
-            a["citations"] += _citations(d)
+            a["citations"] += citation_count(d)
             a["roles"].update(d.get("roles") or [])
             if y is not None:
                 a["years"].add(y)
@@ -332,7 +279,7 @@ def _hub_graph(G: nx.MultiDiGraph, hub: Any, reports: list, neighbours: Iterable
 def _reports_summary(G: nx.MultiDiGraph, reports: list) -> str:
     """``3 reports, 41 citations, 2020–2022``."""
     years = sorted({y for r in reports if (y := _year(G, r)) is not None})
-    n_cit = sum(_citations(d) for u, _, d in _cites(G) if u in reports)
+    n_cit = sum(citation_count(d) for u, _, d in cites(G) if u in reports)
     span = f", {years[0]}–{years[-1]}" if len(years) > 1 else f", {years[0]}" if years else ""
     return f"{len(reports)} report{'s' if len(reports) != 1 else ''}, {n_cit} citations{span}"
 
@@ -367,8 +314,8 @@ def law_focus(G: nx.MultiDiGraph, law: Any = None) -> View:
     law = top_law(G) if law is None else law
     H = nx.MultiDiGraph()
     _copy_node(H, G, law, _years=[], _roles=[], _size=32)
-    cites = sorted(((u, d) for u, v, d in _cites(G) if v == law), key=lambda x: str(x[0]))
-    for report, d in cites:
+    citing = sorted(((u, d) for u, v, d in cites(G) if v == law), key=lambda x: str(x[0]))
+    for report, d in citing:
         _copy_node(H, G, report)
         roles = sorted(set(d.get("roles") or ["其他"]))
         evidence = [ev for ev in d.get("evidence") or [] if isinstance(ev, dict)]
@@ -392,10 +339,10 @@ def law_focus(G: nx.MultiDiGraph, law: Any = None) -> View:
     _add_jurisdiction(H, G)
     name = _label(G, law)
     n_regions = sum(1 for _, t in H.nodes(data="type") if t == "Region")
-    total = sum(_citations(d) for _, d in cites)
+    total = sum(citation_count(d) for _, d in citing)
     level = G.nodes[law].get("level")
-    return View("law", f"{name} — law focus: {total} citation{'s' if total != 1 else ''} in {len(cites)} "
-                       f"report{'s' if len(cites) != 1 else ''} from {n_regions} region{'s' if n_regions != 1 else ''}",
+    return View("law", f"{name} — law focus: {total} citation{'s' if total != 1 else ''} in {len(citing)} "
+                       f"report{'s' if len(citing) != 1 else ''} from {n_regions} region{'s' if n_regions != 1 else ''}",
                 f"{name}{f'（{level}）' if level else ''}: every report that cites it, one edge per citation role "
                 "(coloured by role; hover for the evidence sentences), and the agencies and regions of those reports.",
                 H, color_by=("role",), focus=law)
@@ -403,107 +350,14 @@ def law_focus(G: nx.MultiDiGraph, law: Any = None) -> View:
 
 # --------------------------------------------------------------------------- map
 
-MAP_SPREAD = 40.0  # px: regions closer than this on the map are nudged apart
-
-
-def _close_pairs(p, min_dist: float):
-    """Index arrays (i, j), i < j, of the points closer than ``min_dist``: only points in the
-    same or neighbouring grid cells of that size can be, so the work grows with the points, not
-    with their pairs (all-pairs made the map of 900 regions take 4 s)."""
-    import numpy as np
-
-    cells: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for k, (x, y) in enumerate(np.floor(p / min_dist).astype(np.int64).tolist()):
-        cells[(x, y)].append(k)
-    ii: list[int] = []
-    jj: list[int] = []
-    for (cx, cy), members in cells.items():
-        for dx, dy in ((0, 0), (1, -1), (1, 0), (1, 1), (0, 1)):  # each neighbouring pair of cells once
-            others = members if (dx, dy) == (0, 0) else cells.get((cx + dx, cy + dy))
-            if not others:
-                continue
-            for a in members:
-                for b in others:
-                    if (dx, dy) != (0, 0) or a < b:
-                        ii.append(min(a, b))
-                        jj.append(max(a, b))
-    i, j = np.array(ii, dtype=np.int64), np.array(jj, dtype=np.int64)
-    if len(i):
-        d = p[i] - p[j]
-        keep = (d * d).sum(axis=1) < min_dist * min_dist
-        i, j = i[keep], j[keep]
-    return i, j
-
-
-def _spread(pos: dict, min_dist: float = MAP_SPREAD, rounds: int = 60) -> dict:
-    """Push apart points closer than ``min_dist`` (deterministic; far points do not move)."""
-    keys = sorted(pos, key=str)
-    if len(keys) < 2:
-        return dict(pos)
-    import numpy as np
-
-    p = np.array([pos[k] for k in keys], dtype=float)
-    for _ in range(rounds):
-        i, j = _close_pairs(p, min_dist)
-        if not len(i):
-            break
-        d = p[i] - p[j]
-        dist = np.sqrt((d * d).sum(axis=1))
-        same = dist < 1e-6
-        if same.any():
-            # identical points: split along a fixed, index-dependent direction
-            for b in j[same].tolist():
-                ang = 2.399963 * b
-                p[b] += (math.cos(ang), math.sin(ang))
-            continue
-        step = d * ((min_dist - dist) / dist / 4)[:, None]  # each point of a pair moves a quarter of the overlap
-        np.add.at(p, i, step)
-        np.add.at(p, j, -step)
-    return {k: (round(float(p[n, 0]), 1), round(float(p[n, 1]), 1)) for n, k in enumerate(keys)}
-
-
-def _ring(centre: tuple[float, float], items: list, r0: float, gap: float = 26.0) -> dict:
-    """Items on concentric rings around centre, starting at radius r0, ~gap px apart."""
-    out, i, ring = {}, 0, 0
-    while i < len(items):
-        r = r0 + ring * gap
-        slots = max(6, int(2 * math.pi * r / gap))
-        n = min(slots, len(items) - i)
-        for s in range(n):
-            a = -math.pi / 2 + 2 * math.pi * s / n + (ring * 0.35)
-            out[items[i]] = (round(centre[0] + r * math.cos(a), 1), round(centre[1] + r * math.sin(a), 1))
-            i += 1
-        ring += 1
-    return out
-
-
-def _ring_radius(n_laws: int, r0: float = 110.0, gap: float = 26.0) -> float:
-    r, left = r0, n_laws
-    while left > 0:
-        left -= max(6, int(2 * math.pi * r / gap))
-        r += gap
-    return r
-
-
-def _room(G: nx.MultiDiGraph, geo: dict, coslat: float, limit: float = 600.0) -> float:
-    """Pixels per degree that keep the rings of laws around two report places from overlapping."""
-    import numpy as np
-
+def _laws_per_place(G: nx.MultiDiGraph) -> dict[Any, int]:
+    """How many laws the reports of each (first) region cite: the ring of laws the map draws around it."""
     rr = report_regions(G, unplaced=False)
     laws: dict[Any, set] = defaultdict(set)
-    for u, v, _ in _cites(G):
+    for u, v, _ in cites(G):
         for r in rr.get(u, [])[:1]:
-            if r in geo:
-                laws[r].add(v)
-    places = sorted(laws, key=str)
-    if len(places) < 2:
-        return 0.0
-    xy = np.array([(geo[a][0] * coslat, geo[a][1]) for a in places])
-    radius = np.array([_ring_radius(len(laws[a])) for a in places])
-    deg = np.sqrt(((xy[:, None, :] - xy[None, :, :]) ** 2).sum(axis=2))
-    apart = deg >= 1e-3  # places at the same spot are spread by _spread, not by the scale
-    need = (radius[:, None] + radius[None, :] + 40.0)[apart] / deg[apart]
-    return min(float(need.max()) if need.size else 0.0, limit)
+            laws[r].add(v)
+    return {r: len(s) for r, s in laws.items()}
 
 
 def map_view(G: nx.MultiDiGraph) -> View:
@@ -523,22 +377,7 @@ def map_view(G: nx.MultiDiGraph) -> View:
     extra: dict = {}
     pos: dict[Any, tuple[float, float]] = {}
     if geo:
-        lons = [x for x, _ in geo.values()]
-        lats = [y for _, y in geo.values()]
-        lon0, lat0 = (min(lons) + max(lons)) / 2, (min(lats) + max(lats)) / 2
-        coslat = math.cos(math.radians(lat0))
-        span = max((max(lons) - min(lons)) * coslat, max(lats) - min(lats), 1.0)
-        k = max(40.0, min(400.0, 2600.0 / span))  # pixels per degree of latitude
-        k = max(k, _room(G, geo, coslat))  # report places far enough apart for their rings of laws
-        kx, ky = k * coslat, k
-        pos = _spread({r: ((lon - lon0) * kx, -(lat - lat0) * ky) for r, (lon, lat) in geo.items()})
-        step = 1 if span <= 10 else 2 if span <= 25 else 5
-        extra["map"] = {"lon0": round(lon0, 6), "lat0": round(lat0, 6), "kx": round(kx, 4), "ky": round(ky, 4),
-                        "step": step,
-                        "lonMin": math.floor(min(lons) / step) * step - step,
-                        "lonMax": math.ceil(max(lons) / step) * step + step,
-                        "latMin": math.floor(min(lats) / step) * step - step,
-                        "latMax": math.ceil(max(lats) / step) * step + step}
+        pos, extra["map"] = map_projection(geo, _laws_per_place(G))
     # places without coordinates go in a row under the map
     xs = [x for x, _ in pos.values()] or [0.0]
     ys = [y for _, y in pos.values()] or [0.0]
@@ -563,7 +402,7 @@ def map_view(G: nx.MultiDiGraph) -> View:
         if place not in pos:
             pos[place] = below()
     law_places: dict[Any, set] = defaultdict(set)
-    for u, v, d in _cites(G):
+    for u, v, d in cites(G):
         for place in rr.get(u, [])[:1]:
             law_places[v].add(place)
     own: dict[Any, list] = defaultdict(list)
@@ -583,13 +422,13 @@ def map_view(G: nx.MultiDiGraph) -> View:
         if place not in H:
             _copy_node(H, G, place, _x=pos[place][0], _y=pos[place][1], _size=14, _unplaced=True,
                        _note="no region: the report's agency stands in")
-        ring = _ring(pos[place], sorted(reps, key=str), 55.0, 60.0)
+        spots = ring(pos[place], sorted(reps, key=str), 55.0, 60.0)
         for rep in reps:
-            _copy_node(H, G, rep, _x=ring[rep][0], _y=ring[rep][1])
+            _copy_node(H, G, rep, _x=spots[rep][0], _y=spots[rep][1])
             H.add_edge(rep, place, type="in_region", weight=1)
     for place, laws in sorted(own.items(), key=lambda x: str(x[0])):
         laws = sorted(laws, key=lambda n: (-sum(1 for _ in G.predecessors(n)), _label(G, n), str(n)))
-        for law, xy in _ring(pos[place], laws, 110.0).items():
+        for law, xy in ring(pos[place], laws, 110.0).items():
             _copy_node(H, G, law, _x=xy[0], _y=xy[1])
     for places, laws in sorted(shared.items(), key=lambda x: [str(p) for p in x[0]]):
         cx = sum(pos[p][0] for p in places) / len(places)
@@ -611,7 +450,7 @@ def map_view(G: nx.MultiDiGraph) -> View:
                 H, extra=extra)
 
 
-# --------------------------------------------------------------------------- writing
+# --------------------------------------------------------------------------- choosing and writing
 
 def make_view(G: nx.MultiDiGraph, name: str, region: str | None = None, agency: str | None = None,
               law: str | None = None) -> View:
@@ -631,17 +470,6 @@ def make_view(G: nx.MultiDiGraph, name: str, region: str | None = None, agency: 
     raise ViewError(f"unknown view {name!r} (one of {', '.join(VIEWS)}, agency)")
 
 
-def write_view(view: View, path, title: str | None = None, nav: list[dict] | None = None) -> Path:
-    return write_graph_page(view.graph, path, title or view.title, view.description, color_by=view.color_by,
-                            focus=view.focus, nav=nav, extra=view.extra or None, view=view.name)
-
-
-def _index_template():
-    env = Environment(autoescape=True, keep_trailing_newline=True)
-    return env.from_string(resources.files("policykg.viz").joinpath("templates", "index.html")
-                           .read_text(encoding="utf-8"))
-
-
 def write_views(G: nx.MultiDiGraph, out_dir, views: Iterable[str] = VIEWS, region: str | None = None,
                 agency: str | None = None, law: str | None = None, title: str | None = None) -> list[tuple[View, Path]]:
     """Write the views into ``out_dir`` (``<view>.html``; ``agency.html`` too when ``agency`` is
@@ -650,17 +478,4 @@ def write_views(G: nx.MultiDiGraph, out_dir, views: Iterable[str] = VIEWS, regio
     if agency and "region" in names and "agency" not in names:
         names.insert(names.index("region") + 1, "agency")
     made = [make_view(G, n, region=region, agency=agency if n == "agency" else None, law=law) for n in names]
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    nav = [{"name": "index", "href": "index.html", "current": False}]
-    nav += [{"name": v.name, "href": v.filename, "current": False} for v in made]
-    written = []
-    for v in made:
-        here = [dict(item, current=item["href"] == v.filename) for item in nav]
-        page_title = f"{title} — {v.title}" if title else v.title
-        written.append((v, write_view(v, out / v.filename, title=page_title, nav=here)))
-    rows = [{"name": v.name, "href": p.name, "title": v.title, "description": v.description,
-             "nodes": v.graph.number_of_nodes(), "mb": round(p.stat().st_size / 1e6, 2)} for v, p in written]
-    html = _index_template().render(title=title or default_title(G), views=rows)
-    (out / "index.html").write_text(html, encoding="utf-8", newline="\n")
-    return written
+    return write_site(made, out_dir, title or default_title(G), title)

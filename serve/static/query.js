@@ -63,11 +63,12 @@
     return a;
   }
 
-  var PREFIXES = [["pk:", "https://w3id.org/policykg/ontology#"], ["id:", "https://w3id.org/policykg/id/"],
-                  ["skos:", "http://www.w3.org/2004/02/skos/core#"], ["xsd:", "http://www.w3.org/2001/XMLSchema#"]];
+  // the prefix table is the server's (policykg.graph.vocab.PREFIXES), sent with the page data
+  var PREFIXES = settings.prefixes || {};
   function shortIri(iri) {
-    for (var i = 0; i < PREFIXES.length; i++) {
-      if (iri.indexOf(PREFIXES[i][1]) === 0) return PREFIXES[i][0] + decodeURIComponent(iri.slice(PREFIXES[i][1].length));
+    for (var prefix in PREFIXES) {
+      var ns = PREFIXES[prefix];
+      if (iri.indexOf(ns) === 0) return prefix + ":" + decodeURIComponent(iri.slice(ns.length));
     }
     return iri;
   }
@@ -77,7 +78,7 @@
     if (!term) return td;
     if (term.type === "uri") {
       td.appendChild(entityLink(term.value));
-      if (settings.hasGraph && term.value.indexOf("https://w3id.org/policykg/id/") === 0) {
+      if (settings.hasGraph && term.value.indexOf(PREFIXES.id) === 0) {
         var g = document.createElement("a");
         g.href = "/graph#" + encodeURIComponent(term.value);
         g.className = "graph-link";
