@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from rdflib import RDF, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from policykg.build import write_graph_outputs
+from policykg.builder import write_graph_outputs
 from policykg.cli import cli
 from policykg.graph import export as ex
 from policykg.graph import iris, safe_csv

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from policykg import __version__
 
 from .common import GRAPH, INPUTS, JOBS, MANIFEST, RAW_CSV, limit_options, load_rdf as _load_rdf, open_manifest
 
@@ -98,9 +98,9 @@ def build(inputs, out_dir, jobs, manifest, limits, html, progress) -> None:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    from .batch import collect_inputs, shown
-    from .build import build as run_build
-    from .outdir import OutputFolderError, check_output
+    from policykg.corpus import collect_inputs, shown
+    from policykg.builder import build as run_build
+    from policykg.outdir import OutputFolderError, check_output
 
     try:
         check_output(out_dir)
@@ -155,7 +155,7 @@ def extract(inputs, jobs, manifest, limits, full) -> None:
     Keys: doc, agency, province, city, county, year, laws, law_mentions, doc_numbers,
     agencies, regions, programs (and more with --full).
     """
-    from .batch import Failure, collect_inputs, extract_files
+    from policykg.corpus import Failure, collect_inputs, extract_files
 
     gold_keys = ("doc", "agency", "agency_surface", "province", "city", "county", "year", "date", "addressed_to",
                  "laws", "law_mentions", "doc_numbers", "agencies", "regions", "regions_cooperation", "programs")
@@ -200,7 +200,7 @@ def evaluate_cmd(gold_file, inputs, jobs, errors, as_json, levels, roles, group_
 
     from policykg.extract.evaluate import LIST_FIELDS, METADATA_FIELDS, evaluate_all, evaluate_by
 
-    from .batch import Failure, collect_inputs, extract_files
+    from policykg.corpus import Failure, collect_inputs, extract_files
 
     gold = _read_jsonl(gold_file)
     predicted: list[dict] = []
