@@ -1,4 +1,5 @@
-"""The policykg command line: thin wrappers that parse options and call the stages."""
+"""The policykg command line: commands that parse options and call the library (policykg.builder,
+policykg.graph, policykg.viz, policykg.serve)."""
 from __future__ import annotations
 
 import json

@@ -122,7 +122,7 @@ def stats(graph, tables, fmt, out_dir, csv_dir, top, placed_only, seed, raw_csv)
     laws and similarity are counted over regions, citing reports over reports, citations over
     every mention. Ties are broken by name, so the output is the same on every run.
 
-    --format csv prints one table (-t) as CSV, --format json every table as one JSON object;
+    --format csv prints one table (-t) as CSV, --format json the tables as one JSON object;
     with -o DIR the tables are printed for reading and written, complete, into DIR.
 
     \b
