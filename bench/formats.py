@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from report_formats import libreoffice_convert, report_lines, write_docx, write_scanned_pdf, write_web_page  # noqa: E402
 
-from policykg.batch import extract_files  # noqa: E402
+from policykg.corpus import extract_files  # noqa: E402
 from policykg.extract.evaluate import evaluate  # noqa: E402
 from policykg.extract.ingest import read_document  # noqa: E402
 

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from policykg.build import build  # noqa: E402
+from policykg.builder import build  # noqa: E402
 from policykg.graph import store as st  # noqa: E402
 
 PARAMS = {"regions-citing": {"law": "中华人民共和国传染病防治法"}}

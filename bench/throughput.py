@@ -17,8 +17,8 @@ from pathlib import Path
 
 import jieba
 
-from policykg.batch import collect_inputs
-from policykg.build import build
+from policykg.corpus import collect_inputs
+from policykg.builder import build
 from policykg.extract.ingest import read_document
 from policykg.extract.pipeline import build_nlp, run
 

@@ -1,4 +1,5 @@
-"""policykg: knowledge graphs of the laws, agencies, programs and regions cited in Chinese
-rule-of-law government (法治政府建设) annual reports."""
+"""The policykg command: click commands that parse options and call the library (policykg.build,
+policykg.builder, policykg.graph, policykg.viz, policykg.serve)."""
+from .commands import cli, main
 
-__version__ = "0.1.0"
+__all__ = ["cli", "main"]

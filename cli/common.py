@@ -43,6 +43,36 @@ def open_manifest(path: Path | None):
         raise click.ClickException(str(e))
 
 
+FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default=None,
+                      help="Output format: table (for reading in the terminal; the default), csv or json "
+                           "(the default with -o/--out).")
+
+
+def output_format(fmt: str | None, out) -> str:
+    """The --format in effect: table on the terminal, csv when writing to -o/--out; a table cannot
+    be written to a file."""
+    if fmt is None:
+        return "table" if out is None else "csv"
+    if fmt == "table" and out is not None:
+        raise click.UsageError("--format table is for the terminal; with -o/--out use --format csv or json")
+    return fmt
+
+
+class NameValue(click.ParamType):
+    """NAME=VALUE, as a (name, value) pair."""
+    name = "NAME=VALUE"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, tuple):
+            return value
+        name, sep, val = str(value).partition("=")
+        if not sep or not name.strip():
+            self.fail(f"takes NAME=VALUE, got {value!r}", param, ctx)
+        return name.strip(), val
+
+
+PARAM = NameValue()
+
 GRAPH = click.argument("graph", type=click.Path(exists=True, path_type=Path))
 RAW_CSV = click.option("--raw-csv", is_flag=True,
                        help="Write CSV cells exactly as they are. By default a text cell that begins with "

@@ -1,12 +1,14 @@
 """`policykg stats` and `policykg export`: analytics tables and exports of a graph."""
 from __future__ import annotations
 
+import json
 import os
+import sys
 from pathlib import Path
 
 import click
 
-from .common import GRAPH, RAW_CSV, load_rdf
+from .common import FORMAT, GRAPH, RAW_CSV, load_rdf, output_format
 
 PIPE_WIDTH = 200  # console width when stdout is not a terminal (Rich would assume 80)
 
@@ -60,16 +62,24 @@ def _columns(name: str, rows: list[dict]) -> list[str]:
     return cols
 
 
-def _write_csv(path: Path, name: str, rows: list[dict], raw: bool = False) -> None:
+def _write_csv(f, name: str, rows: list[dict], raw: bool = False, lineterminator: str = "\r\n") -> None:
     # every column the function returns (ids included, for joins); lists as "a; b"; plain UTF-8
     from policykg.graph import safe_csv
 
     cols = list(rows[0]) if rows else _columns(name, rows)
+    w = safe_csv.writer(f, raw=raw, lineterminator=lineterminator)
+    w.writerow(cols)
+    for r in rows:
+        w.writerow([("; ".join(map(str, r[c])) if isinstance(r[c], list) else r[c]) for c in cols])
+
+
+def _write_table(path: Path, fmt: str, name: str, rows: list[dict], raw: bool = False) -> None:
+    """One table, complete, as DIR/NAME.csv or DIR/NAME.json (a list of rows; lists stay lists)."""
     with path.open("w", encoding="utf-8", newline="") as f:
-        w = safe_csv.writer(f, raw=raw)
-        w.writerow(cols)
-        for r in rows:
-            w.writerow([("; ".join(map(str, r[c])) if isinstance(r[c], list) else r[c]) for c in cols])
+        if fmt == "json":
+            json.dump(rows, f, ensure_ascii=False, indent=1)
+        else:
+            _write_csv(f, name, rows, raw=raw)
 
 
 def _print_table(console, table) -> None:
@@ -91,9 +101,13 @@ def _print_table(console, table) -> None:
               help="Table to print (repeatable; default: all). laws: most-cited laws by level; regions: "
                    "distinct laws per region and level; similarity: Jaccard of each pair of regions; "
                    "communities: groups of regions that cite alike; single-region: laws only one region cites.")
-@click.option("--csv", "csv_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
-              help="Also write each table, complete (not cut by --top), as DIR/NAME.csv: plain UTF-8 "
-                   "without BOM (in Excel: Data > From Text/CSV, File origin 65001: Unicode (UTF-8)).")
+@FORMAT
+@click.option("-o", "--out", "out_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write each table, complete (not cut by --top), as DIR/NAME.csv (or .json with "
+                   "--format json): plain UTF-8 without BOM (in Excel: Data > From Text/CSV, File origin "
+                   "65001: Unicode (UTF-8)).")
+@click.option("--csv", "csv_dir", hidden=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The same as -o DIR --format csv (its former spelling).")
 @click.option("--top", default=20, show_default=True, type=click.IntRange(0),
               help="Rows printed per table (per level for the laws table); 0 prints every row.")
 @click.option("--placed-only", is_flag=True,
@@ -101,18 +115,22 @@ def _print_table(console, table) -> None:
                    "for the region, marked '(unplaced)').")
 @click.option("--seed", default=0, show_default=True, type=int, help="Random seed of the Louvain communities.")
 @RAW_CSV
-def stats(graph, tables, csv_dir, top, placed_only, seed, raw_csv) -> None:
+def stats(graph, tables, fmt, out_dir, csv_dir, top, placed_only, seed, raw_csv) -> None:
     """Print analytics tables of GRAPH (a build OUT folder or an RDF file).
 
     A report's region is the region of the agency that issued it; citing regions, distinct
     laws and similarity are counted over regions, citing reports over reports, citations over
     every mention. Ties are broken by name, so the output is the same on every run.
 
+    --format csv prints one table (-t) as CSV, --format json the tables as one JSON object;
+    with -o DIR the tables are printed for reading and written, complete, into DIR.
+
     \b
     Examples:
       policykg stats out
       policykg stats out -t laws -t single-region --top 0
-      policykg stats out --csv tables/          # tables/laws.csv, regions.csv, ...
+      policykg stats out -o tables/             # tables/laws.csv, regions.csv, ...
+      policykg stats out -t laws --format csv   # the laws table as CSV on stdout
     """
     from rich.cells import cell_len
     from rich.console import Console
@@ -121,18 +139,31 @@ def stats(graph, tables, csv_dir, top, placed_only, seed, raw_csv) -> None:
     from policykg.graph.analytics import report_regions
     from policykg.graph.project import to_networkx
 
+    if csv_dir is not None:
+        out_dir, fmt = out_dir or csv_dir, fmt or "csv"
+    fmt = output_format(fmt, out_dir)
+    names = list(tables or TABLES)
+    if out_dir is None and fmt == "csv" and len(names) != 1:
+        raise click.UsageError("--format csv prints one table: choose it with -t, or write them all with -o DIR")
     G = to_networkx(load_rdf(graph))
     console = Console()
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console = Console(width=PIPE_WIDTH)  # piped to a file or a pager: keep each row on one line
     if not report_regions(G):
         raise click.ClickException(f"{graph}: the graph has no reports")
-    if csv_dir:
+    if out_dir is None and fmt != "table":  # the machine-readable tables alone, on stdout
+        rows = {name: _rows(G, name, seed, unplaced=not placed_only) for name in names}
+        if fmt == "json":
+            click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        else:
+            _write_csv(sys.stdout, names[0], rows[names[0]], raw=raw_csv, lineterminator="\n")
+        return
+    if out_dir:
         try:
-            csv_dir.mkdir(parents=True, exist_ok=True)
+            out_dir.mkdir(parents=True, exist_ok=True)
         except OSError as e:
-            raise click.ClickException(f"--csv {csv_dir}: {e.strerror or e}")
-    for name in tables or TABLES:
+            raise click.ClickException(f"-o {out_dir}: {e.strerror or e}")
+    for name in names:
         title, _ = TABLES[name]
         rows = _rows(G, name, seed, unplaced=not placed_only)
         shown = _shown(name, rows, top)
@@ -149,10 +180,10 @@ def stats(graph, tables, csv_dir, top, placed_only, seed, raw_csv) -> None:
             table.add_row(*row)
         _print_table(console, table)
         if len(shown) < len(rows):
-            console.print(f"{len(rows) - len(shown)} more rows: --top 0 prints them, --csv writes them", style="dim")
-        if csv_dir:
-            path = csv_dir / f"{name}.csv"
-            _write_csv(path, name, rows, raw=raw_csv)
+            console.print(f"{len(rows) - len(shown)} more rows: --top 0 prints them, -o DIR writes them", style="dim")
+        if out_dir:
+            path = out_dir / f"{name}.{fmt}"
+            _write_table(path, fmt, name, rows, raw=raw_csv)
             console.print(f"wrote {path}", style="dim")
     if not placed_only:
         unplaced = sorted(r for r, regs in report_regions(G).items() if G.nodes[regs[0]].get("type") != "Region")
@@ -165,7 +196,7 @@ def stats(graph, tables, csv_dir, top, placed_only, seed, raw_csv) -> None:
 @GRAPH
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write into (created if needed).")
-@click.option("-f", "--format", "formats", multiple=True, default=("all",), show_default=True,
+@click.option("--format", "formats", multiple=True, default=("all",), show_default=True,
               type=click.Choice(["graphml", "gexf", "csv", "jsonld", "all"]), help="Format to write (repeatable).")
 @RAW_CSV
 def export(graph, out_dir, formats, raw_csv) -> None:

@@ -132,7 +132,7 @@ def page(browser):
 def seeds_build(seeds_rdf, tmp_path_factory) -> Path:
     """A build folder of the seed reports, as ``policykg build`` writes it: graph.ttl, store/,
     graph.html (made from the session's records, so the reports are extracted only once)."""
-    from policykg.build import write_graph_outputs
+    from policykg.builder import write_graph_outputs
 
     out = tmp_path_factory.mktemp("seeds_build")
     write_graph_outputs(seeds_rdf, out)

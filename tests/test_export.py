@@ -136,10 +136,10 @@ def test_export_command_writes_files_that_round_trip(ttl, G, tmp_path):
 
 
 def test_export_command_chosen_formats_and_errors(ttl, tmp_path):
-    result = CliRunner().invoke(cli, ["export", str(ttl), "-o", str(tmp_path / "y"), "-f", "csv", "-f", "jsonld"])
+    result = CliRunner().invoke(cli, ["export", str(ttl), "-o", str(tmp_path / "y"), "--format", "csv", "--format", "jsonld"])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "y").iterdir()) == ["edges.csv", "graph.jsonld", "nodes.csv"]
-    bad_format = CliRunner().invoke(cli, ["export", str(ttl), "-o", str(tmp_path / "z"), "-f", "xlsx"])
+    bad_format = CliRunner().invoke(cli, ["export", str(ttl), "-o", str(tmp_path / "z"), "--format", "xlsx"])
     assert bad_format.exit_code == 2 and "xlsx" in bad_format.output
     missing = CliRunner().invoke(cli, ["export", str(tmp_path / "nowhere"), "-o", str(tmp_path / "z")])
     assert missing.exit_code == 2 and "does not exist" in missing.output and "Traceback" not in missing.output

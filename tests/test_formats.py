@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from policykg.batch import extract_files
+from policykg.corpus import extract_files
 from policykg.extract.evaluate import evaluate
 
 from report_formats import (CHROME_AGENCIES, libreoffice_convert, report_lines, write_docx, write_scanned_pdf,

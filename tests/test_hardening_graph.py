@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from rdflib import RDF, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from policykg.build import write_graph_outputs
+from policykg.builder import write_graph_outputs
 from policykg.cli import cli
 from policykg.graph import export as ex
 from policykg.graph import iris, safe_csv
@@ -186,7 +186,7 @@ def test_a_refused_graph_leaves_the_previous_store(seeds_rdf, tmp_path):
 
 # --- item 15: XML-illegal characters in GraphML and GEXF -----------------------------------
 def test_exports_of_a_hostile_build_are_well_formed_and_read_back(hostile_build, hostile_record, tmp_path):
-    result = CliRunner().invoke(cli, ["export", str(hostile_build), "-o", str(tmp_path), "-f", "graphml", "-f", "gexf"])
+    result = CliRunner().invoke(cli, ["export", str(hostile_build), "-o", str(tmp_path), "--format", "graphml", "--format", "gexf"])
     assert result.exit_code == 0, result.output
     law = str(iris.law(_laws(hostile_record)[0]["canonical"]))
     for name, read in (("graph.graphml", ex.read_graphml), ("graph.gexf", ex.read_gexf)):
@@ -216,7 +216,7 @@ def test_export_csv_neutralises_formulas_unless_raw(hostile_build, hostile_recor
     for args, label, source in (([], "'" + FORMULA, "'" + hostile_record["doc"]),
                                 (["--raw-csv"], FORMULA, hostile_record["doc"])):
         out = tmp_path / ("raw" if args else "safe")
-        result = CliRunner().invoke(cli, ["export", str(hostile_build), "-o", str(out), "-f", "csv", *args])
+        result = CliRunner().invoke(cli, ["export", str(hostile_build), "-o", str(out), "--format", "csv", *args])
         assert result.exit_code == 0, result.output
         with (out / "nodes.csv").open(encoding="utf-8", newline="") as f:
             nodes = {r["id"]: r for r in csv.DictReader(f)}

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from policykg.batch import collect_inputs, shown
+from policykg.corpus import collect_inputs, shown
 from policykg.cli import cli
 
 HUGE_MB = 60

@@ -1,4 +1,5 @@
-"""The policykg command line: thin wrappers that parse options and call the stages."""
+"""The policykg command line: commands that parse options and call the library (policykg.builder,
+policykg.graph, policykg.viz, policykg.serve)."""
 from __future__ import annotations
 
 import json
@@ -8,9 +9,10 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from policykg import __version__
 
-from .common import GRAPH, INPUTS, JOBS, MANIFEST, RAW_CSV, limit_options, load_rdf as _load_rdf, open_manifest
+from .common import (FORMAT, GRAPH, INPUTS, JOBS, MANIFEST, PARAM, RAW_CSV, limit_options, load_rdf as _load_rdf,
+                     open_manifest, output_format)
 
 
 def _quiet_libraries() -> None:
@@ -98,9 +100,9 @@ def build(inputs, out_dir, jobs, manifest, limits, html, progress) -> None:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    from .batch import collect_inputs, shown
-    from .build import build as run_build
-    from .outdir import OutputFolderError, check_output
+    from policykg.corpus import collect_inputs, shown
+    from policykg.builder import build as run_build
+    from policykg.outdir import OutputFolderError, check_output
 
     try:
         check_output(out_dir)
@@ -155,7 +157,7 @@ def extract(inputs, jobs, manifest, limits, full) -> None:
     Keys: doc, agency, province, city, county, year, laws, law_mentions, doc_numbers,
     agencies, regions, programs (and more with --full).
     """
-    from .batch import Failure, collect_inputs, extract_files
+    from policykg.corpus import Failure, collect_inputs, extract_files
 
     gold_keys = ("doc", "agency", "agency_surface", "province", "city", "county", "year", "date", "addressed_to",
                  "laws", "law_mentions", "doc_numbers", "agencies", "regions", "regions_cooperation", "programs")
@@ -200,7 +202,7 @@ def evaluate_cmd(gold_file, inputs, jobs, errors, as_json, levels, roles, group_
 
     from policykg.extract.evaluate import LIST_FIELDS, METADATA_FIELDS, evaluate_all, evaluate_by
 
-    from .batch import Failure, collect_inputs, extract_files
+    from policykg.corpus import Failure, collect_inputs, extract_files
 
     gold = _read_jsonl(gold_file)
     predicted: list[dict] = []
@@ -264,13 +266,16 @@ def _read_jsonl(path: Path) -> list[dict]:
 
 
 @cli.command()
-@click.argument("args", nargs=-1, metavar="[GRAPH] [SPARQL]")
+@click.argument("graph", required=False, metavar="[GRAPH]", type=click.Path(path_type=Path))
+@click.argument("sparql", required=False, metavar="[SPARQL]")
 @click.option("-f", "--file", "query_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Read the query from a .rq file.")
 @click.option("-n", "--name", help="Run a named query from ontology/queries (see --list).")
-@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+@click.option("-p", "--param", "params", multiple=True, type=PARAM, metavar="NAME=VALUE",
               help="Bind a named query's parameter, e.g. -p law=中华人民共和国宪法 (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@FORMAT
+@click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the answer to this file instead of printing it.")
 @click.option("--endpoint", metavar="URL",
               help="Query a SPARQL endpoint (another policykg, Virtuoso, …) instead of a local GRAPH.")
 @_endpoint_credentials(default_auth="basic")
@@ -278,14 +283,15 @@ def _read_jsonl(path: Path) -> list[dict]:
               help="Seconds to wait for --endpoint's answer.")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
 @RAW_CSV
-def query(args, query_file, name, params, fmt, endpoint, user, password, auth, timeout, list_queries, raw_csv) -> None:
+def query(graph, sparql, query_file, name, params, fmt, out_file, endpoint, user, password, auth, timeout,
+          list_queries, raw_csv) -> None:
     """Run a SPARQL query on GRAPH (a build OUT folder or an RDF file), or at --endpoint URL.
 
     \b
     Examples:
       policykg query out --name laws-by-region
       policykg query out --name regions-citing -p law=中华人民共和国传染病防治法
-      policykg query out 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --format csv
+      policykg query out 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --format csv -o count.csv
       policykg query --endpoint http://127.0.0.1:8890/sparql --name laws-by-role
     """
     from policykg.graph import store as st
@@ -294,26 +300,20 @@ def query(args, query_file, name, params, fmt, endpoint, user, password, auth, t
         for qname, (path, description) in st.list_named_queries().items():
             click.echo(f"{qname:<28} {description}")
         return
-    args = list(args)
-    graph = None
-    if not endpoint:
-        if not args:
-            raise click.UsageError("give GRAPH (a build folder or an RDF file), or --endpoint URL")
-        graph = Path(args.pop(0))
-        if not graph.exists():
-            raise click.UsageError(f"GRAPH {str(graph)!r} does not exist")
-    if len(args) > 1:
-        raise click.UsageError("too many arguments: quote the SPARQL query")
-    sparql = args[0] if args else None
+    if endpoint:
+        if graph is not None and sparql is not None:
+            raise click.UsageError("with --endpoint give no GRAPH: only the SPARQL query (quoted)")
+        if graph is not None:  # the one argument is the query
+            graph, sparql = None, str(graph)
+    elif graph is None:
+        raise click.UsageError("give GRAPH (a build folder or an RDF file), or --endpoint URL")
+    elif not graph.exists():
+        raise click.UsageError(f"GRAPH {str(graph)!r} does not exist")
     given = [x for x in (sparql, query_file, name) if x]
     if len(given) != 1:
         raise click.UsageError("give exactly one of SPARQL, --file or --name")
-    bindings = {}
-    for item in params:
-        if "=" not in item:
-            raise click.UsageError(f"--param takes NAME=VALUE, got {item!r}")
-        k, v = item.split("=", 1)
-        bindings[k.strip()] = v
+    bindings = dict(params)
+    fmt = output_format(fmt, out_file)
     if name:
         try:
             text = st.load_named_query(name)
@@ -332,15 +332,24 @@ def query(args, query_file, name, params, fmt, endpoint, user, password, auth, t
             except RemoteError as e:
                 raise click.ClickException(str(e))
         else:
-            result = st.run_query(st.open_store(graph), text, bindings or None)
+            from policykg.resolve import resolve_all
+
+            store = st.open_store(graph)
+            result = st.run_query(store, text, resolve_all(store, bindings) or None)
     except (SyntaxError, ValueError, OSError) as e:
         raise click.ClickException(str(e))
-    if fmt == "csv":
-        click.echo(st.to_csv(result, raw=raw_csv), nl=False)
-    elif fmt == "json":
-        click.echo(st.to_json(result))
-    else:
+    if fmt == "table":
         _print_table(st, result)
+        return
+    text = st.to_json(result) + "\n" if fmt == "json" else st.to_csv(result, raw=raw_csv)
+    if out_file is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        out_file.write_text(text, encoding="utf-8", newline="")
+    except OSError as e:
+        raise click.ClickException(f"{out_file}: {e.strerror or e}")
+    click.echo(f"wrote {out_file}", err=True)
 
 
 @cli.command()

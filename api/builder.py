@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterable
 
 from policykg.extract.readers import Limits
 
-from .batch import Failure, collect_inputs, extract_files
+from .corpus import Failure, collect_inputs, extract_files
 from .outdir import Staging
 
 TEXTS = "texts"  # OUT/texts/<id>.txt: the text of each report, as read; evidence offsets index into it
