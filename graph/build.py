@@ -42,7 +42,7 @@ def zh(text: str) -> Literal:
 @dataclass(frozen=True)
 class ReportFailure:
     """A report whose graph could not be built: its file and the problem (the shape of
-    cli.batch.Failure, so a build can list both kinds together)."""
+    policykg.corpus.Failure, so a build can list both kinds together)."""
     path: str
     reason: str
 
