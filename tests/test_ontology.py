@@ -228,3 +228,14 @@ def test_annotation_shapes_report_a_broken_selector(seed_records):
     assert "a position selector must have one start offset" in text
     assert "at most one prefix of at most 32 characters" in text
     assert "an evidence must be the body of exactly one web annotation" in text
+
+
+def test_the_annotations_survive_the_store(seeds_build):
+    """What the store and graph.ttl keep of the annotations still conforms (the store turns
+    derived integer types into xsd:integer, for one)."""
+    from policykg.graph.store import read_rdf
+
+    g = read_rdf(seeds_build / "graph.ttl")
+    assert len(list(g.subjects(RDF.type, OA.TextPositionSelector))) > 100
+    conforms, violations = validate(g)
+    assert conforms, violations[:5]
