@@ -16,8 +16,10 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from . import iris
-from .iris import ELI, GEO, ORG, PK, PROV
+from .iris import DCTYPES, ELI, GEO, OA, ORG, PK, PROV
 from .vocab import PREFIXES
+
+QUOTE_CONTEXT = 32  # characters of text before and after a quote (oa:prefix, oa:suffix)
 
 
 def new_graph() -> Graph:
@@ -37,6 +39,26 @@ def ontology_graph() -> Graph:
 
 def zh(text: str) -> Literal:
     return Literal(text, lang="zh")
+
+
+def quote_context(surface: str, start: int, sentence: dict) -> tuple[str, str] | None:
+    """The text just before and after a mention in its sentence (up to QUOTE_CONTEXT characters
+    each), or None when the sentence does not hold the surface. The sentence text is normalised
+    (layout spaces dropped, widths mapped), so the mention may sit a little off its raw offset:
+    the occurrence nearest to it is taken."""
+    text = sentence["text"]
+    rel = start - sentence["start"]
+    if not (0 <= rel and text[rel:rel + len(surface)] == surface):
+        hits = []
+        at = text.find(surface)
+        while surface and at >= 0:
+            hits.append(at)
+            at = text.find(surface, at + 1)
+        if not hits:
+            return None
+        rel = min(hits, key=lambda h: abs(h - rel))
+    end = rel + len(surface)
+    return text[max(0, rel - QUOTE_CONTEXT):rel], text[end:end + QUOTE_CONTEXT]
 
 
 @dataclass(frozen=True)
@@ -182,7 +204,8 @@ class _Builder:
             self.add((node, ELI.id_local, Literal(m["doc_number"])))
         return node
 
-    def evidence(self, node: URIRef, m: dict[str, Any], sentences: dict[int, dict], report: URIRef) -> None:
+    def evidence(self, node: URIRef, m: dict[str, Any], sentences: dict[int, dict], report: URIRef,
+                 motivation: URIRef = OA.identifying) -> None:
         self.add((node, PROV.wasDerivedFrom, report))
         self.add((node, PK.surface, zh(m["surface"])))
         self.add((node, PK.startOffset, Literal(int(m["start"]))))
@@ -193,6 +216,35 @@ class _Builder:
             self.add((node, PK.sentenceStart, Literal(int(s["start"]))))
             self.add((node, PK.sentenceEnd, Literal(int(s["end"]))))
             self.add((node, PK.evidenceText, zh(s["text"])))
+        self.annotation(node, m, s, report, motivation)
+
+    def annotation(self, node: URIRef, m: dict[str, Any], sentence: dict | None, report: URIRef,
+                   motivation: URIRef) -> None:
+        """The evidence again as a W3C Web Annotation, so that annotation tools can anchor it: its
+        target is the span of the report's text, selected by position and by quote."""
+        ann, target = iris.annotation(node), iris.annotation_target(node)
+        position, quote = iris.selector(node, "position"), iris.selector(node, "quote")
+        self.add((ann, RDF.type, OA.Annotation))
+        self.add((ann, OA.motivatedBy, motivation))
+        self.add((ann, OA.hasBody, node))
+        self.add((ann, OA.hasTarget, target))
+        self.add((target, RDF.type, OA.SpecificResource))
+        self.add((target, OA.hasSource, iris.report_text(report)))
+        self.add((target, OA.hasSelector, position))
+        self.add((position, RDF.type, OA.TextPositionSelector))
+        # xsd:integer, not OA's xsd:nonNegativeInteger: the store keeps only the former (same value)
+        self.add((position, OA.start, Literal(int(m["start"]))))
+        self.add((position, OA.end, Literal(int(m["end"]))))
+        self.add((target, OA.hasSelector, quote))
+        self.add((quote, RDF.type, OA.TextQuoteSelector))
+        self.add((quote, OA.exact, Literal(m["surface"])))
+        context = quote_context(m["surface"], int(m["start"]), sentence) if sentence is not None else None
+        if context is not None:
+            prefix, suffix = context
+            if prefix:
+                self.add((quote, OA.prefix, Literal(prefix)))
+            if suffix:
+                self.add((quote, OA.suffix, Literal(suffix)))
 
     def provenance(self, rep: URIRef, r: dict[str, Any]) -> None:
         """Where the report was published, how it was read, and the text its offsets index into."""
@@ -206,6 +258,11 @@ class _Builder:
             self.add((rep, PK.sourceFormat, Literal(source["format"])))
         if r.get("text_file"):
             self.add((rep, PK.textFile, Literal(r["text_file"])))
+        # the text every evidence offset indexes into: the source of the evidence's Web Annotations
+        text = iris.report_text(rep)
+        self.add((text, RDF.type, DCTYPES.Text))
+        self.add((text, DCTERMS.format, Literal("text/plain")))
+        self.add((text, DCTERMS.isFormatOf, rep))
         for page in source.get("ocr_pages", []):
             self.add((rep, PK.ocrPage, Literal(int(page))))
         if source.get("ocr_confidence") is not None:
@@ -302,7 +359,7 @@ class _Builder:
             self.add((node, PK.measure, Literal(o["measure"])))
             self.add((node, RDF.value, Literal(Decimal(str(o["value"])), datatype=XSD.decimal)))
             self.add((node, PK.unit, zh(o["unit"])))
-            self.evidence(node, {**o, "surface": o["surface"]}, sentences, rep)
+            self.evidence(node, {**o, "surface": o["surface"]}, sentences, rep, motivation=OA.describing)
 
 
 def _describe(r) -> str:

@@ -19,6 +19,8 @@ ORG = Namespace(PREFIXES["org"])
 PROV = Namespace(PREFIXES["prov"])
 GEO = Namespace(PREFIXES["geo"])
 SH = Namespace(PREFIXES["sh"])
+OA = Namespace(PREFIXES["oa"])
+DCTYPES = Namespace(PREFIXES["dctypes"])
 
 # ASCII an IRI path segment may not hold, or that we use as separators (/, #, ?, %): what is left
 # is RFC 3987's iunreserved, sub-delims, ":" and "@"
@@ -93,6 +95,25 @@ def citation(report_iri: URIRef, start: int, end: int) -> URIRef:
 
 def mention(report_iri: URIRef, kind: str, start: int, end: int) -> URIRef:
     return URIRef(f"{report_iri}/{key(kind)}/{int(start)}-{int(end)}")
+
+
+def report_text(report_iri: URIRef) -> URIRef:
+    """The plain text the report was read as: the source every evidence offset indexes into."""
+    return URIRef(f"{report_iri}/text")
+
+
+def annotation(evidence_iri: URIRef) -> URIRef:
+    """The Web Annotation of one evidence node, and the parts it is made of."""
+    return URIRef(f"{evidence_iri}/annotation")
+
+
+def annotation_target(evidence_iri: URIRef) -> URIRef:
+    return URIRef(f"{evidence_iri}/target")
+
+
+def selector(evidence_iri: URIRef, kind: str) -> URIRef:
+    """``kind`` is "position" (oa:TextPositionSelector) or "quote" (oa:TextQuoteSelector)."""
+    return URIRef(f"{evidence_iri}/selector/{key(kind)}")
 
 
 def level(label: str) -> URIRef:

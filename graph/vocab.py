@@ -28,6 +28,8 @@ PREFIXES: dict[str, str] = {
     "owl": "http://www.w3.org/2002/07/owl#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "sh": "http://www.w3.org/ns/shacl#",
+    "oa": "http://www.w3.org/ns/oa#",
+    "dctypes": "http://purl.org/dc/dcmitype/",
 }
 
 LEVEL_TERMS = {
