@@ -20,7 +20,7 @@ from .components import (  # noqa: F401
     relations,
     roles,
 )
-from .components.base import meta, mentions
+from .components.base import meta
 from .records import AGENCY, DOCNUM, LAW, PROGRAM, REGION, Document
 
 # Order matters: metadata needs regions; laws need document numbers; agencies and roles
@@ -65,10 +65,11 @@ def doc_to_record(doc: Doc) -> dict[str, Any]:
     """The JSON record of one report: the gold keys first, then what the graph needs."""
     d: Document = doc._.document
     m = meta(doc)
-    ms = sorted(mentions(doc), key=lambda x: (x.start, x.end, x.label))
+    ms = sorted(doc._.mentions, key=lambda x: (x.start, x.end, x.label))
     by = lambda label: [x for x in ms if x.label == label]  # noqa: E731
+    observations = doc._.observations or []
     used_sentences = sorted({x.sentence for x in ms if x.sentence >= 0}
-                            | {o.sentence for o in (doc._.observations or []) if o.sentence >= 0})
+                            | {o["sentence"] for o in observations if o["sentence"] >= 0})
     return {
         "doc": d.name,
         "agency": m.agency,
@@ -99,9 +100,9 @@ def doc_to_record(doc: Doc) -> dict[str, Any]:
         "chars": len(d.raw),
         "source": asdict(d.source),
         "meta": asdict(m),
-        "addressees": list(doc.user_data.get("pk_addressees", [])),
+        "addressees": list(doc._.addressees or []),
         "mentions": [x.to_json() for x in ms],
-        "observations": [asdict(o) for o in (doc._.observations or [])],
+        "observations": [dict(o) for o in observations],
         "sentences": [asdict(d.sentences[i]) for i in used_sentences],
         "region_index": region_index(ms, m),
     }

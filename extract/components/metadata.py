@@ -9,8 +9,7 @@ from spacy.tokens import Doc
 
 from ..gazetteer import MUNICIPALITIES, load_gazetteer
 from ..organs import AgencyMatch, Context, find_agencies, load_organs, relative_region
-from .base import document, meta
-from .regions import region_context
+from .base import document, meta, region_context
 
 HEALTH_ORGANS = ("卫生健康委员会", "卫生健康局", "卫生和计划生育委员会", "卫生局")
 _YEAR = re.compile(r"(20\d\d)\s*年")
@@ -23,11 +22,6 @@ _LEAD = re.compile(r"\s*(?:(?:19|20)\d\d\s*年(?:度|以来)?[，,]?\s*)?")
 _SUBJECT_PRONOUN = re.compile(r"(?:我|本|全)(省|市|区|县|州)")
 _REPORT_INTRO = re.compile(r"现将(.{2,30}?)(?:(?:19|20)\d\d|关于|法治)")
 SIGNATURE_CHARS = 300
-
-
-def agency_context(doc: Doc) -> Context:
-    """The report's own region and agency, to resolve 区政府, 我委 ... (set by pk_metadata)."""
-    return doc.user_data.get("pk_agency_context") or Context()
 
 
 def _cn_number(s: str) -> int:
@@ -95,19 +89,21 @@ class MetadataReader:
         self._apply_overrides(m, d.source.overrides)
 
         ctx = Context(region_code=m.region_code, agency=m.agency, region_context=ctx_regions)
-        doc.user_data["pk_agency_context"] = ctx
+        doc._.agency_context = {"region_code": ctx.region_code, "agency": ctx.agency,
+                                "region_context": list(ctx.region_context)}
         m.addressed_to = []
-        doc.user_data["pk_addressees"] = []
+        doc._.addressees = []
         for s, line in lines[:10]:
             stripped = line.strip()
             if stripped.endswith(("：", ":")) and len(stripped) <= 40 and not re.search(r"[，。；]", stripped):
                 found = find_agencies(stripped[:-1], ctx, self.gaz)
                 if found and sum(len(a.surface) for a in found) >= len(stripped[:-1].replace("、", "")) - 2:
                     m.addressed_to = [a.surface for a in found]
-                    doc.user_data["pk_addressees"] = [
+                    doc._.addressees = [
                         {"surface": a.surface, "name": a.full_name, "region_code": a.region_code} for a in found
                     ]
                     break
+        doc._.meta = m
         return doc
 
     def _apply_overrides(self, m, overrides: dict) -> None:

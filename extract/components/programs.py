@@ -28,7 +28,7 @@ from spacy.tokens import Doc
 
 from ..gazetteer import load_gazetteer
 from ..records import PROGRAM
-from .base import add_mention
+from .base import add_mentions
 
 _PUNCT = re.compile(r"[、，,·•\s“”\"'‘’《》]")
 QUOTED = re.compile(r"“([^“”\n]{1,24})”")
@@ -188,8 +188,7 @@ class ProgramFinder:
             if (start < m.start() and 4 <= len(name) <= 16 and not re.search(r"[，。、；：“”《》]", name)
                     and canonical_program(name) not in _GENERIC_CAMPAIGN):
                 take(start, m.end(), canonical_program(name))
-        for s, e, c in sorted(found):
-            add_mention(doc, PROGRAM, s, e, c)
+        add_mentions(doc, [(PROGRAM, s, e, c, {}) for s, e, c in sorted(found)])
         return doc
 
     def _joined(self, text: str, m: re.Match) -> tuple[int, int, str] | None:

@@ -12,7 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..records import LAW
-from .base import document, of_label
+from .base import document, spans
 
 OTHER = "其他"
 CLAUSE_MARKS = "，；：,;:"
@@ -79,19 +79,21 @@ class RoleClassifier:
 
     def __call__(self, doc: Doc) -> Doc:
         d = document(doc)
-        laws = [m for m in of_label(doc, LAW) if m.sentence >= 0]
+        laws = []  # (span, raw start, raw end, sentence)
+        for span in spans(doc, LAW):
+            start, end = d.to_raw(span.start_char, span.end_char)
+            sent = d.sentence_at(start)
+            if sent is not None:
+                laws.append((span, start, end, sent))
         by_sentence: dict[int, list] = {}
-        for m in laws:
-            by_sentence.setdefault(m.sentence, []).append(m)
-        for m in laws:
-            sent = d.sentences[m.sentence]
+        for law in laws:
+            by_sentence.setdefault(law[3].index, []).append(law)
+        for span, start, end, sent in laws:
             # the sentence text is normalised; locate the mention in it through raw offsets
             raw_sentence = d.raw[sent.start:sent.end]
-            rs, re_ = m.start - sent.start, m.end - sent.start
             # the spans of the other laws cited in the sentence (with their 《》 when written)
-            titles = [(o.start - sent.start, o.end - sent.start) for o in by_sentence[m.sentence] if o is not m]
-            role, triggers = self.classify(raw_sentence, rs, re_, titles)
-            m.attrs["role"], m.attrs["triggers"] = role, triggers
+            titles = [(o[1] - sent.start, o[2] - sent.start) for o in by_sentence[sent.index] if o[0] is not span]
+            span._.role, span._.triggers = self.classify(raw_sentence, start - sent.start, end - sent.start, titles)
         return doc
 
 
