@@ -10,21 +10,12 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import components  # noqa: F401  (registers the factories)
-from .components import (  # noqa: F401
-    agencies,
-    doc_numbers,
-    laws,
-    metadata,
-    programs,
-    regions,
-    relations,
-    roles,
-)
 from .components.base import meta
 from .records import AGENCY, DOCNUM, LAW, PROGRAM, REGION, Document
 
 # Order matters: metadata needs regions; laws need document numbers; agencies and roles
-# need the report's region and the laws.
+# need the report's region and the laws. Each factory declares what it requires and assigns, and
+# nlp.analyze_pipes() checks this order (tests/test_spacy_native.py).
 COMPONENTS = [
     "pk_regions",
     "pk_metadata",
@@ -34,6 +25,7 @@ COMPONENTS = [
     "pk_programs",
     "pk_citation_roles",
     "pk_relations",
+    "pk_entities",
 ]
 
 

@@ -26,6 +26,11 @@ class AgencyFinder:
         return doc
 
 
-@Language.factory("pk_agencies")
+@Language.factory(
+    "pk_agencies",
+    retokenizes=True,  # splits tokens at the mentions' edges
+    requires=["doc._.agency_context"],
+    assigns=["doc.spans", "span._.full_name", "span._.organ", "span._.kind", "span._.region_code", "span._.parent", "span._.pronoun"],
+)
 def make_agency_finder(nlp: Language, name: str) -> AgencyFinder:
     return AgencyFinder()

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from functools import partial
+from importlib import resources
 from typing import Any, Iterable
 
+import srsly
 from spacy.tokens import Doc, Span
+from spacy.util import ensure_path
 
 from ..organs import Context
 from ..records import (AGENCY, DOCNUM, LAW, PROGRAM, REGION, Document, Mention, Paragraph, ReportMeta, Sentence,
@@ -196,3 +199,50 @@ def split_at(doc: Doc, offsets: Iterable[int]) -> None:
             retokenizer.split(token, orths, heads=[(token, k) for k in range(len(orths))])
     for key, items in saved.items():
         doc.spans[key] = [doc.char_span(s, e, label=label, kb_id=kb_id) for s, e, label, kb_id in items]
+
+
+# --- reference data read in initialize() and saved with the pipeline ---------------------------
+
+class DataComponent:
+    """A component whose reference data is read by ``initialize()`` (from the file its config
+    names, or the package's own) and saved with the pipeline by ``to_disk``/``from_disk``, so that
+    a saved pipeline carries the data it was built with. Used before ``initialize()``, it reads it
+    then."""
+
+    data: Any = None
+
+    def read_data(self) -> Any:
+        """The data as plain values (JSON-able), from the configured files."""
+        raise NotImplementedError
+
+    def use_data(self, data: Any) -> None:
+        """Build the lookups from the data."""
+        self.data = data
+
+    def initialize(self, get_examples=None, *, nlp=None) -> None:
+        self.use_data(self.read_data())
+
+    def ensure_data(self) -> None:
+        if self.data is None:
+            self.initialize()
+
+    def to_disk(self, path, *, exclude=()) -> None:
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        self.ensure_data()
+        srsly.write_json(path / "data.json", self.data)
+
+    def from_disk(self, path, *, exclude=()):
+        self.use_data(srsly.read_json(ensure_path(path) / "data.json"))
+        return self
+
+
+def read_yaml(path: str | None, packaged: str) -> Any:
+    """A YAML file: the configured ``path``, or ``ontology/data/<packaged>`` of the package."""
+    import yaml
+
+    if path:
+        with open(path, encoding="utf-8") as f:
+            return yaml.safe_load(f)
+    with resources.files("policykg.ontology").joinpath(f"data/{packaged}").open(encoding="utf-8") as f:
+        return yaml.safe_load(f)

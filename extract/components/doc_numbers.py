@@ -71,6 +71,11 @@ class DocNumberFinder:
         return start if start < m.end(1) else None
 
 
-@Language.factory("pk_doc_numbers")
+@Language.factory(
+    "pk_doc_numbers",
+    retokenizes=True,  # splits tokens at the mentions' edges
+    requires=["doc._.region_context"],
+    assigns=["doc.spans", "span._.law", "span._.issuer", "span._.jurisdiction", "span._.restored"],
+)
 def make_doc_number_finder(nlp: Language, name: str) -> DocNumberFinder:
     return DocNumberFinder()

@@ -151,6 +151,12 @@ class LawFinder:
         return None
 
 
-@Language.factory("pk_laws")
+@Language.factory(
+    "pk_laws",
+    retokenizes=True,  # splits tokens at the mentions' edges
+    requires=["doc._.region_context", "span._.jurisdiction"],  # the regions, the document numbers
+    assigns=["doc.spans", "span._.law", "span._.level", "span._.issuer", "span._.jurisdiction", "span._.in_registry", "span._.doc_number",
+             "span._.nested_in", "span._.aliases", "span._.role", "span._.triggers"],
+)
 def make_law_finder(nlp: Language, name: str) -> LawFinder:
     return LawFinder()

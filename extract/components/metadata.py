@@ -50,7 +50,8 @@ def parse_date(text: str) -> str:
 
 
 class MetadataReader:
-    def __init__(self):
+    def __init__(self, heading_chars: int = HEADING_CHARS, signature_chars: int = SIGNATURE_CHARS):
+        self.heading_chars, self.signature_chars = heading_chars, signature_chars
         self.gaz = load_gazetteer()
         self.lex = load_organs()
 
@@ -59,7 +60,7 @@ class MetadataReader:
         m = meta(doc)
         text = doc.text
         ctx_regions = region_context(doc)
-        heading = text[:HEADING_CHARS]
+        heading = text[:self.heading_chars]
         lines = [(mm.start(), mm.group()) for mm in re.finditer(r"[^\n]+", heading)]
         title_lines = [(s, l) for s, l in lines[:8] if re.search(r"报告|总结|情况", l) and not l.rstrip().endswith(("：", ":"))]
         m.title = (title_lines[0][1] if title_lines else (lines[0][1] if lines else "")).strip()
@@ -85,7 +86,7 @@ class MetadataReader:
         years = [int(y) for y in _YEAR.findall(_ASIDE.sub("", m.title))] or [
             int(y) for y in _YEAR.findall(_ASIDE.sub("", heading[:300]))]
         m.year = years[0] if years else None
-        m.date = parse_date(text[-SIGNATURE_CHARS:])
+        m.date = parse_date(text[-self.signature_chars:])
         self._apply_overrides(m, d.source.overrides)
 
         ctx = Context(region_code=m.region_code, agency=m.agency, region_context=ctx_regions)
@@ -135,7 +136,7 @@ class MetadataReader:
             i < body or (len(l) <= 60 and not re.search(r"[，,。]", l) and re.search(r"报告|总结|^\s*\S{2,20}\s*$", l)))]
         opening = _ASIDE.sub("", re.split(r"[。；]", lines[body][1])[0]) if lines else ""
         intro = [m.group(1) for m in _REPORT_INTRO.finditer(text[:600])]
-        tail = text[max(0, len(text) - SIGNATURE_CHARS):]
+        tail = text[max(0, len(text) - self.signature_chars):]
         signature = [l for l in re.findall(r"[^\n]+", tail) if len(l.strip()) <= 30][::-1]
         for zone in ([*title], [opening], intro, signature):
             for line in zone:
@@ -223,6 +224,13 @@ class MetadataReader:
         return ""
 
 
-@Language.factory("pk_metadata")
-def make_metadata_reader(nlp: Language, name: str) -> MetadataReader:
-    return MetadataReader()
+@Language.factory(
+    "pk_metadata",
+    default_config={"heading_chars": HEADING_CHARS, "signature_chars": SIGNATURE_CHARS},
+    requires=["doc._.region_context"],
+    assigns=["doc._.report_meta", "doc._.agency_context", "doc._.addressees"],
+)
+def make_metadata_reader(nlp: Language, name: str, heading_chars: int, signature_chars: int) -> MetadataReader:
+    """``heading_chars``: where the title and addressees are looked for; ``signature_chars``: the
+    signature (date, issuer) at the end."""
+    return MetadataReader(heading_chars, signature_chars)

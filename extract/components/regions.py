@@ -146,6 +146,10 @@ class RegionFinder:
         return found
 
 
-@Language.factory("pk_regions")
+@Language.factory(
+    "pk_regions",
+    retokenizes=True,  # splits tokens at the mentions' edges
+    assigns=["doc.spans", "span._.code", "span._.level", "span._.candidates", "span._.abbreviation", "doc._.region_context"],
+)
 def make_region_finder(nlp: Language, name: str) -> RegionFinder:
     return RegionFinder()

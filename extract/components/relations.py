@@ -68,6 +68,10 @@ class RelationFinder:
         return doc
 
 
-@Language.factory("pk_relations")
+@Language.factory(
+    "pk_relations",
+    requires=["doc._.report_meta", "span._.code"],
+    assigns=["doc._.cooperation", "doc._.observations"],
+)
 def make_relation_finder(nlp: Language, name: str) -> RelationFinder:
     return RelationFinder()
