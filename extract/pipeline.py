@@ -45,6 +45,18 @@ def run(nlp: Language, document: Document) -> Doc:
     return nlp(doc)
 
 
+def pipe(nlp: Language, documents: Iterable[Document], n_process: int = 1, batch_size: int = 4) -> Iterator[Doc]:
+    """Process ingested documents in order, in ``n_process`` processes (spaCy's ``nlp.pipe``: each
+    Doc travels as ``to_bytes()``, which its plain-valued extensions allow)."""
+    def docs() -> Iterator[Doc]:
+        for document in documents:
+            doc = nlp.make_doc(document.text)
+            doc._.document = document
+            yield doc
+
+    return nlp.pipe(docs(), n_process=n_process, batch_size=batch_size)
+
+
 def _distinct(values: Iterable[str]) -> list[str]:
     seen: dict[str, None] = {}
     for v in values:
