@@ -9,6 +9,7 @@ mentions with raw offsets (see records.py).
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import asdict
 from functools import partial
 from importlib import resources
@@ -182,12 +183,12 @@ def add_mentions(doc: Doc, found: Iterable[tuple[str, int, int, str, dict[str, A
 
 def split_at(doc: Doc, offsets: Iterable[int]) -> None:
     """Split the tokens that the character ``offsets`` fall inside; span groups keep their spans."""
-    inside: dict[int, list[int]] = {}
-    starts = {t.idx for t in doc}
+    starts = [t.idx for t in doc]
+    inside: dict[int, list[int]] = {}  # token index → the offsets strictly inside its text
     for off in offsets:
-        if 0 < off < len(doc.text) and off not in starts:
-            span = doc.char_span(off, off + 1, alignment_mode="expand")
-            inside.setdefault(span.start, []).append(off)
+        i = bisect.bisect_right(starts, off) - 1
+        if i >= 0 and starts[i] < off < starts[i] + len(doc[i].text):
+            inside.setdefault(i, []).append(off)
     if not inside:
         return
     saved = {key: [(s.start_char, s.end_char, s.label, s.kb_id) for s in group] for key, group in doc.spans.items()}
