@@ -10,12 +10,14 @@ mentions with raw offsets (see records.py).
 from __future__ import annotations
 
 import bisect
+import weakref
 from dataclasses import asdict
 from functools import partial
 from importlib import resources
 from typing import Any, Iterable
 
 import srsly
+from spacy.attrs import IDX
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
@@ -69,8 +71,18 @@ def document_from_plain(text: str, p: dict[str, Any]) -> Document:
                     sentences=[Sentence(*x) for x in p["sentences"]], source=Source(**p["source"]))
 
 
+# the Document rebuilt from a Doc's plain values, kept while the Doc lives (components read it often)
+_documents: weakref.WeakKeyDictionary[Doc, tuple[dict, Document]] = weakref.WeakKeyDictionary()
+
+
 def _get_document(doc: Doc) -> Document | None:
-    return document_from_plain(doc.text, doc._.ingest) if doc._.ingest is not None else None
+    plain = doc._.ingest
+    if plain is None:
+        return None
+    cached = _documents.get(doc)
+    if cached is None or cached[0] is not plain:
+        cached = _documents[doc] = (plain, document_from_plain(doc.text, plain))
+    return cached[1]
 
 
 def _set_document(doc: Doc, d: Document) -> None:
@@ -183,7 +195,7 @@ def add_mentions(doc: Doc, found: Iterable[tuple[str, int, int, str, dict[str, A
 
 def split_at(doc: Doc, offsets: Iterable[int]) -> None:
     """Split the tokens that the character ``offsets`` fall inside; span groups keep their spans."""
-    starts = [t.idx for t in doc]
+    starts = doc.to_array(IDX).tolist()
     inside: dict[int, list[int]] = {}  # token index → the offsets strictly inside its text
     for off in offsets:
         i = bisect.bisect_right(starts, off) - 1
@@ -191,15 +203,22 @@ def split_at(doc: Doc, offsets: Iterable[int]) -> None:
             inside.setdefault(i, []).append(off)
     if not inside:
         return
-    saved = {key: [(s.start_char, s.end_char, s.label, s.kb_id) for s in group] for key, group in doc.spans.items()}
+    text = doc.text
+    saved = {key: [(s.start, s.end, s.label, s.kb_id) for s in group] for key, group in doc.spans.items()}
+    added = [0] * (len(doc) + 1)  # added[i]: tokens the splits add before old token i
     with doc.retokenize() as retokenizer:
         for i, cuts in inside.items():
             token = doc[i]
             edges = [token.idx, *sorted(set(cuts)), token.idx + len(token.text)]
-            orths = [doc.text[a:b] for a, b in zip(edges, edges[1:])]
+            orths = [text[a:b] for a, b in zip(edges, edges[1:])]
             retokenizer.split(token, orths, heads=[(token, k) for k in range(len(orths))])
+            added[i + 1] += len(orths) - 1
+    for i in range(1, len(added)):
+        added[i] += added[i - 1]
+    # spaCy does not move the span groups' spans: put them back on their tokens
     for key, items in saved.items():
-        doc.spans[key] = [doc.char_span(s, e, label=label, kb_id=kb_id) for s, e, label, kb_id in items]
+        doc.spans[key] = [Span(doc, s + added[s], e + added[e], label=label, kb_id=kb_id)
+                          for s, e, label, kb_id in items]
 
 
 # --- reference data read in initialize() and saved with the pipeline ---------------------------
