@@ -185,7 +185,9 @@ def add_mentions(doc: Doc, found: Iterable[tuple[str, int, int, str, dict[str, A
     group = doc.spans.setdefault(SPANS_KEY, [])
     out = []
     for label, start, end, canonical, attrs in found:
-        span = doc.char_span(start, end, label=label, kb_id=canonical)
+        # an edge in the whitespace after a token has no token to split: the span takes the token
+        span = (doc.char_span(start, end, label=label, kb_id=canonical)
+                or doc.char_span(start, end, label=label, kb_id=canonical, alignment_mode="expand"))
         for name, value in attrs.items():
             setattr(span._, name, value)
         group.append(span)
