@@ -57,7 +57,7 @@ for _name in DOC_VALUES:
 
 def document_to_plain(d: Document) -> dict[str, Any]:
     """Everything of a Document but its normalised text (that is ``doc.text``)."""
-    return {"name": d.name, "path": d.path, "raw": d.raw, "norm_to_raw": list(d.norm_to_raw),
+    return {"name": d.name, "path": d.path, "raw": d.raw, "norm_to_raw": d.norm_to_raw,
             "encoding": d.encoding, "sha256": d.sha256,
             "paragraphs": [[p.index, p.start, p.end] for p in d.paragraphs],
             "sentences": [[s.index, s.start, s.end, s.paragraph, s.text] for s in d.sentences],
@@ -86,7 +86,8 @@ def _get_document(doc: Doc) -> Document | None:
 
 
 def _set_document(doc: Doc, d: Document) -> None:
-    doc._.ingest = document_to_plain(d)
+    plain = doc._.ingest = document_to_plain(d)
+    _documents[doc] = (plain, d)
 
 
 def document(doc: Doc) -> Document:
