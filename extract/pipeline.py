@@ -10,21 +10,12 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import components  # noqa: F401  (registers the factories)
-from .components import (  # noqa: F401
-    agencies,
-    doc_numbers,
-    laws,
-    metadata,
-    programs,
-    regions,
-    relations,
-    roles,
-)
-from .components.base import meta, mentions
+from .components.base import meta
 from .records import AGENCY, DOCNUM, LAW, PROGRAM, REGION, Document
 
 # Order matters: metadata needs regions; laws need document numbers; agencies and roles
-# need the report's region and the laws.
+# need the report's region and the laws. Each factory declares what it requires and assigns, and
+# nlp.analyze_pipes() checks this order (tests/test_spacy_native.py).
 COMPONENTS = [
     "pk_regions",
     "pk_metadata",
@@ -34,6 +25,7 @@ COMPONENTS = [
     "pk_programs",
     "pk_citation_roles",
     "pk_relations",
+    "pk_entities",
 ]
 
 
@@ -53,6 +45,18 @@ def run(nlp: Language, document: Document) -> Doc:
     return nlp(doc)
 
 
+def pipe(nlp: Language, documents: Iterable[Document], n_process: int = 1, batch_size: int = 4) -> Iterator[Doc]:
+    """Process ingested documents in order, in ``n_process`` processes (spaCy's ``nlp.pipe``: each
+    Doc travels as ``to_bytes()``, which its plain-valued extensions allow)."""
+    def docs() -> Iterator[Doc]:
+        for document in documents:
+            doc = nlp.make_doc(document.text)
+            doc._.document = document
+            yield doc
+
+    return nlp.pipe(docs(), n_process=n_process, batch_size=batch_size)
+
+
 def _distinct(values: Iterable[str]) -> list[str]:
     seen: dict[str, None] = {}
     for v in values:
@@ -65,10 +69,11 @@ def doc_to_record(doc: Doc) -> dict[str, Any]:
     """The JSON record of one report: the gold keys first, then what the graph needs."""
     d: Document = doc._.document
     m = meta(doc)
-    ms = sorted(mentions(doc), key=lambda x: (x.start, x.end, x.label))
+    ms = sorted(doc._.mentions, key=lambda x: (x.start, x.end, x.label))
     by = lambda label: [x for x in ms if x.label == label]  # noqa: E731
+    observations = doc._.observations or []
     used_sentences = sorted({x.sentence for x in ms if x.sentence >= 0}
-                            | {o.sentence for o in (doc._.observations or []) if o.sentence >= 0})
+                            | {o["sentence"] for o in observations if o["sentence"] >= 0})
     return {
         "doc": d.name,
         "agency": m.agency,
@@ -99,9 +104,9 @@ def doc_to_record(doc: Doc) -> dict[str, Any]:
         "chars": len(d.raw),
         "source": asdict(d.source),
         "meta": asdict(m),
-        "addressees": list(doc.user_data.get("pk_addressees", [])),
+        "addressees": list(doc._.addressees or []),
         "mentions": [x.to_json() for x in ms],
-        "observations": [asdict(o) for o in (doc._.observations or [])],
+        "observations": [dict(o) for o in observations],
         "sentences": [asdict(d.sentences[i]) for i in used_sentences],
         "region_index": region_index(ms, m),
     }

@@ -1,5 +1,17 @@
 """spaCy pipeline components, one registered factory per job.
 
-Importing this package registers every factory with spaCy.
+Importing this package registers every factory with spaCy (a fresh process that only calls
+``spacy.load`` finds them through the ``spacy_factories`` entry points in pyproject.toml).
 """
-from . import base  # noqa: F401  (registers Doc extensions)
+from . import (  # noqa: F401
+    agencies,
+    base,
+    doc_numbers,
+    entities,
+    laws,
+    metadata,
+    programs,
+    regions,
+    relations,
+    roles,
+)

@@ -9,8 +9,7 @@ from spacy.tokens import Doc
 from ..gazetteer import load_gazetteer
 from ..organs import find_agencies, load_organs
 from ..records import AGENCY
-from .base import add_mention
-from .metadata import agency_context
+from .base import add_mentions, agency_context
 
 
 class AgencyFinder:
@@ -20,12 +19,18 @@ class AgencyFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         ctx = agency_context(doc)
-        for a in find_agencies(doc.text, ctx, self.gaz, self.lex):
-            add_mention(doc, AGENCY, a.start, a.end, a.full_name, full_name=a.full_name, organ=a.organ,
-                        kind=a.kind, region_code=a.region_code, parent=a.parent, pronoun=a.pronoun)
+        add_mentions(doc, [(AGENCY, a.start, a.end, a.full_name,
+                            {"full_name": a.full_name, "organ": a.organ, "kind": a.kind, "region_code": a.region_code,
+                             "parent": a.parent, "pronoun": a.pronoun})
+                           for a in find_agencies(doc.text, ctx, self.gaz, self.lex)])
         return doc
 
 
-@Language.factory("pk_agencies")
+@Language.factory(
+    "pk_agencies",
+    retokenizes=True,  # splits tokens at the mentions' edges
+    requires=["doc._.agency_context"],
+    assigns=["doc.spans", "span._.full_name", "span._.organ", "span._.kind", "span._.region_code", "span._.parent", "span._.pronoun"],
+)
 def make_agency_finder(nlp: Language, name: str) -> AgencyFinder:
     return AgencyFinder()

@@ -1,67 +1,271 @@
-"""What every component shares: the Doc extensions and a helper to record mentions.
+"""What the components share: the declared Doc and Span extensions and the writing of mentions.
 
-Components read ``doc.text`` (the normalised report) and ``doc._.document`` (the ingest
-record with sentences and the offset map), and append ``Mention`` records to
-``doc._.mentions``. Offsets in a Mention are raw offsets (see records.py).
+Every mention is a Span in ``doc.spans["policykg"]`` (label LAW, DOCNUM, AGENCY, REGION or
+PROGRAM, ``kb_id_`` = the canonical key); the rest (level, code, role, triggers ...) are Span
+extensions. Every value kept on a Doc is plain (str, int, list, dict), so that ``doc.to_bytes()``
+and ``nlp.pipe(n_process=N)`` work. Components read ``doc.text`` (normalised; span offsets are
+offsets into it) and the ingest record through ``document(doc)``; ``doc._.mentions`` gives the
+mentions with raw offsets (see records.py).
 """
 from __future__ import annotations
 
+import bisect
+import weakref
+from dataclasses import asdict
+from functools import partial
+from importlib import resources
 from typing import Any, Iterable
 
-from spacy.tokens import Doc
+import srsly
+from spacy.attrs import IDX
+from spacy.tokens import Doc, Span
+from spacy.util import ensure_path
 
-from ..records import Document, Mention, ReportMeta
+from ..organs import Context
+from ..records import (AGENCY, DOCNUM, LAW, PROGRAM, REGION, Document, Mention, Paragraph, ReportMeta, Sentence,
+                       Source)
 
-if not Doc.has_extension("document"):
-    Doc.set_extension("document", default=None)  # extract.records.Document
-if not Doc.has_extension("mentions"):
-    Doc.set_extension("mentions", default=None)  # list[Mention]
-if not Doc.has_extension("meta"):
-    Doc.set_extension("meta", default=None)  # ReportMeta
-if not Doc.has_extension("observations"):
-    Doc.set_extension("observations", default=None)  # list[Observation]
-if not Doc.has_extension("cooperation"):
-    Doc.set_extension("cooperation", default=None)  # list[str] region names
+SPANS_KEY = "policykg"
+LABELS = (LAW, DOCNUM, AGENCY, REGION, PROGRAM)
+
+# the Span extensions each label carries, in the order of the record; an attribute a mention
+# does not have (None) is left out of its record
+MENTION_ATTRS: dict[str, tuple[str, ...]] = {
+    REGION: ("code", "level", "candidates", "abbreviation"),
+    DOCNUM: ("law", "issuer", "jurisdiction", "restored"),
+    LAW: ("level", "issuer", "jurisdiction", "in_registry", "doc_number", "nested_in", "aliases", "role", "triggers"),
+    AGENCY: ("full_name", "organ", "kind", "region_code", "parent", "pronoun"),
+    PROGRAM: (),
+}
+
+# plain-valued Doc extensions: the components' declared channels
+DOC_VALUES = {
+    "ingest": "the ingest record without its text (dict, see document_to_plain)",
+    "region_context": "codes of the regions the report settles unambiguously (pk_regions)",
+    "report_meta": "ReportMeta as a dict (pk_metadata)",
+    "agency_context": "the report's own region code, agency and region context (pk_metadata)",
+    "addressees": "the agencies the report is addressed to: surface, name, region_code (pk_metadata)",
+    "cooperation": "names of the regions the report cooperates with (pk_relations)",
+    "observations": "enforcement figures, Observation dicts with raw offsets (pk_relations)",
+}
+for _name in DOC_VALUES:
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
 
 
-def mentions(doc: Doc) -> list[Mention]:
-    if doc._.mentions is None:
-        doc._.mentions = []
-    return doc._.mentions
+# --- the ingest record, kept as plain values ------------------------------------------------
+
+def document_to_plain(d: Document) -> dict[str, Any]:
+    """Everything of a Document but its normalised text (that is ``doc.text``)."""
+    return {"name": d.name, "path": d.path, "raw": d.raw, "norm_to_raw": d.norm_to_raw,
+            "encoding": d.encoding, "sha256": d.sha256,
+            "paragraphs": [[p.index, p.start, p.end] for p in d.paragraphs],
+            "sentences": [[s.index, s.start, s.end, s.paragraph, s.text] for s in d.sentences],
+            "source": asdict(d.source)}
 
 
-def meta(doc: Doc) -> ReportMeta:
-    if doc._.meta is None:
-        doc._.meta = ReportMeta()
-    return doc._.meta
+def document_from_plain(text: str, p: dict[str, Any]) -> Document:
+    return Document(name=p["name"], path=p["path"], raw=p["raw"], text=text, norm_to_raw=list(p["norm_to_raw"]),
+                    encoding=p["encoding"], sha256=p["sha256"],
+                    paragraphs=[Paragraph(*x) for x in p["paragraphs"]],
+                    sentences=[Sentence(*x) for x in p["sentences"]], source=Source(**p["source"]))
+
+
+# the Document rebuilt from a Doc's plain values, kept while the Doc lives (components read it often)
+_documents: weakref.WeakKeyDictionary[Doc, tuple[dict, Document]] = weakref.WeakKeyDictionary()
+
+
+def _get_document(doc: Doc) -> Document | None:
+    plain = doc._.ingest
+    if plain is None:
+        return None
+    cached = _documents.get(doc)
+    if cached is None or cached[0] is not plain:
+        cached = _documents[doc] = (plain, document_from_plain(doc.text, plain))
+    return cached[1]
+
+
+def _set_document(doc: Doc, d: Document) -> None:
+    plain = doc._.ingest = document_to_plain(d)
+    _documents[doc] = (plain, d)
 
 
 def document(doc: Doc) -> Document:
     """The ingest record; a bare Doc (e.g. nlp("...") in a test) gets a trivial one."""
-    if doc._.document is None:
+    if doc._.ingest is None:
         from ..ingest import document_from_text
 
         doc._.document = document_from_text(doc.text, name="<text>")
     return doc._.document
 
 
-def add_mention(doc: Doc, label: str, start: int, end: int, canonical: str, **attrs: Any) -> Mention:
-    """Record a mention found at [start, end) of ``doc.text`` (normalised offsets)."""
+# --- the report's metadata ------------------------------------------------------------------
+
+def meta(doc: Doc) -> ReportMeta:
+    return ReportMeta(**doc._.report_meta) if doc._.report_meta is not None else ReportMeta()
+
+
+def _set_meta(doc: Doc, m: ReportMeta) -> None:
+    doc._.report_meta = asdict(m)
+
+
+def region_context(doc: Doc) -> tuple[str, ...]:
+    """Codes of the regions this report settles unambiguously (set by pk_regions)."""
+    return tuple(doc._.region_context or ())
+
+
+def agency_context(doc: Doc) -> Context:
+    """The report's own region and agency, to resolve 区政府, 我委 ... (set by pk_metadata)."""
+    c = doc._.agency_context
+    return Context(c["region_code"], c["agency"], tuple(c["region_context"])) if c else Context()
+
+
+# --- mention attributes on Spans --------------------------------------------------------------
+# Keyed by label as well as offsets: spaCy's own Span extension values are keyed by offsets only,
+# and two mentions of different labels may cover the same characters.
+
+def _attr_key(name: str, span: Span) -> tuple:
+    return ("pk._.", name, span.label_, span.start_char, span.end_char)
+
+
+def _get_attr(name: str, span: Span) -> Any:
+    return span.doc.user_data.get(_attr_key(name, span))
+
+
+def _set_attr(name: str, span: Span, value: Any) -> None:
+    span.doc.user_data[_attr_key(name, span)] = value
+
+
+for _name in sorted({a for attrs in MENTION_ATTRS.values() for a in attrs}):
+    if not Span.has_extension(_name):
+        Span.set_extension(_name, getter=partial(_get_attr, _name), setter=partial(_set_attr, _name))
+
+
+def spans(doc: Doc, *labels: str) -> list[Span]:
+    """The mentions found so far, as Spans, in the order they were found."""
+    group = doc.spans[SPANS_KEY] if SPANS_KEY in doc.spans else []
+    return [s for s in group if not labels or s.label_ in labels]
+
+
+def span_attrs(span: Span) -> dict[str, Any]:
+    out = {}
+    for name in MENTION_ATTRS[span.label_]:
+        value = getattr(span._, name)
+        if value is not None:
+            out[name] = value
+    return out
+
+
+def _mentions(doc: Doc) -> list[Mention]:
+    """The mentions as records with raw offsets (a read-only view of the spans)."""
     d = document(doc)
-    raw_start, raw_end = d.to_raw(start, end)
-    sent = d.sentence_at(raw_start)
-    m = Mention(
-        label=label,
-        surface=d.raw[raw_start:raw_end],
-        canonical=canonical,
-        start=raw_start,
-        end=raw_end,
-        sentence=sent.index if sent else -1,
-        attrs=dict(attrs),
-    )
-    mentions(doc).append(m)
-    return m
+    out = []
+    for span in spans(doc):
+        raw_start, raw_end = d.to_raw(span.start_char, span.end_char)
+        sent = d.sentence_at(raw_start)
+        out.append(Mention(label=span.label_, surface=d.raw[raw_start:raw_end], canonical=span.kb_id_,
+                           start=raw_start, end=raw_end, sentence=sent.index if sent else -1,
+                           attrs=span_attrs(span)))
+    return out
 
 
-def of_label(doc: Doc, *labels: str) -> Iterable[Mention]:
-    return [m for m in mentions(doc) if m.label in labels]
+for _name, _ext in (("document", dict(getter=_get_document, setter=_set_document)),
+                    ("meta", dict(getter=meta, setter=_set_meta)),
+                    ("mentions", dict(getter=_mentions))):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, **_ext)
+
+
+# --- writing mentions -------------------------------------------------------------------------
+
+def add_mentions(doc: Doc, found: Iterable[tuple[str, int, int, str, dict[str, Any]]]) -> list[Span]:
+    """Add mentions found at [start, end) of ``doc.text`` as (label, start, end, canonical, attrs):
+    tokens are split at the mentions' edges first, so that every span aligns exactly."""
+    found = list(found)
+    split_at(doc, {x for _l, s, e, _c, _a in found for x in (s, e)})
+    group = doc.spans.setdefault(SPANS_KEY, [])
+    out = []
+    for label, start, end, canonical, attrs in found:
+        # an edge in the whitespace after a token has no token to split: the span takes the token
+        span = (doc.char_span(start, end, label=label, kb_id=canonical)
+                or doc.char_span(start, end, label=label, kb_id=canonical, alignment_mode="expand"))
+        for name, value in attrs.items():
+            setattr(span._, name, value)
+        group.append(span)
+        out.append(span)
+    return out
+
+
+def split_at(doc: Doc, offsets: Iterable[int]) -> None:
+    """Split the tokens that the character ``offsets`` fall inside; span groups keep their spans."""
+    starts = doc.to_array(IDX).tolist()
+    inside: dict[int, list[int]] = {}  # token index → the offsets strictly inside its text
+    for off in offsets:
+        i = bisect.bisect_right(starts, off) - 1
+        if i >= 0 and starts[i] < off < starts[i] + len(doc[i].text):
+            inside.setdefault(i, []).append(off)
+    if not inside:
+        return
+    text = doc.text
+    saved = {key: [(s.start, s.end, s.label, s.kb_id) for s in group] for key, group in doc.spans.items()}
+    added = [0] * (len(doc) + 1)  # added[i]: tokens the splits add before old token i
+    with doc.retokenize() as retokenizer:
+        for i, cuts in inside.items():
+            token = doc[i]
+            edges = [token.idx, *sorted(set(cuts)), token.idx + len(token.text)]
+            orths = [text[a:b] for a, b in zip(edges, edges[1:])]
+            retokenizer.split(token, orths, heads=[(token, k) for k in range(len(orths))])
+            added[i + 1] += len(orths) - 1
+    for i in range(1, len(added)):
+        added[i] += added[i - 1]
+    # spaCy does not move the span groups' spans: put them back on their tokens
+    for key, items in saved.items():
+        doc.spans[key] = [Span(doc, s + added[s], e + added[e], label=label, kb_id=kb_id)
+                          for s, e, label, kb_id in items]
+
+
+# --- reference data read in initialize() and saved with the pipeline ---------------------------
+
+class DataComponent:
+    """A component whose reference data is read by ``initialize()`` (from the file its config
+    names, or the package's own) and saved with the pipeline by ``to_disk``/``from_disk``, so that
+    a saved pipeline carries the data it was built with. Used before ``initialize()``, it reads it
+    then."""
+
+    data: Any = None
+
+    def read_data(self) -> Any:
+        """The data as plain values (JSON-able), from the configured files."""
+        raise NotImplementedError
+
+    def use_data(self, data: Any) -> None:
+        """Build the lookups from the data."""
+        self.data = data
+
+    def initialize(self, get_examples=None, *, nlp=None) -> None:
+        self.use_data(self.read_data())
+
+    def ensure_data(self) -> None:
+        if self.data is None:
+            self.initialize()
+
+    def to_disk(self, path, *, exclude=()) -> None:
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        self.ensure_data()
+        srsly.write_json(path / "data.json", self.data)
+
+    def from_disk(self, path, *, exclude=()):
+        self.use_data(srsly.read_json(ensure_path(path) / "data.json"))
+        return self
+
+
+def read_yaml(path: str | None, packaged: str) -> Any:
+    """A YAML file: the configured ``path``, or ``ontology/data/<packaged>`` of the package."""
+    import yaml
+
+    if path:
+        with open(path, encoding="utf-8") as f:
+            return yaml.safe_load(f)
+    with resources.files("policykg.ontology").joinpath(f"data/{packaged}").open(encoding="utf-8") as f:
+        return yaml.safe_load(f)

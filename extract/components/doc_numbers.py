@@ -10,8 +10,7 @@ from spacy.tokens import Doc
 from ..gazetteer import load_gazetteer
 from ..law_names import docnum_issuer
 from ..records import DOCNUM
-from .base import add_mention
-from .regions import region_context
+from .base import add_mentions, region_context
 
 # prefix 〔year〕 number 号, with the bracket variants word processors produce
 DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,12}?)\s*[〔\[［【(（]\s*((?:19|20)\d{2})\s*[〕\]］】)）]\s*(第?\s*\d{1,5})\s*号")
@@ -35,6 +34,7 @@ class DocNumberFinder:
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
         ctx = region_context(doc)
+        found: list = []
         for m in DOC_NUMBER.finditer(text):
             start = self._start(text, m)
             if start is None:
@@ -42,7 +42,7 @@ class DocNumberFinder:
             prefix = text[start:m.end(1)]
             canonical = canonical_number(prefix, m.group(2), m.group(3))
             issuer, region = docnum_issuer(canonical, self.gaz, ctx)
-            add_mention(doc, DOCNUM, start, m.end(), canonical, law="", issuer=issuer, jurisdiction=region)
+            found.append((DOCNUM, start, m.end(), canonical, {"law": "", "issuer": issuer, "jurisdiction": region}))
         for m in LOST_BRACKET.finditer(text):
             start = self._start(text, m)
             if start is None:
@@ -51,15 +51,16 @@ class DocNumberFinder:
             # the number keeps its written form (the gold's convention); the restored one names the issuer
             restored = canonical_number(text[start:m.end(1)], year, number)
             issuer, region = docnum_issuer(restored, self.gaz, ctx)
-            add_mention(doc, DOCNUM, start, m.end(), re.sub(r"\s+", "", text[start:m.end()]), law="",
-                        issuer=issuer, jurisdiction=region, restored=restored)
+            found.append((DOCNUM, start, m.end(), re.sub(r"\s+", "", text[start:m.end()]),
+                          {"law": "", "issuer": issuer, "jurisdiction": region, "restored": restored}))
         for m in ORDER_NUMBER.finditer(text):
             head = m.group(1)
             lead = _LEAD.match(head)
             start = m.start(1) + (lead.end() if lead else 0)
             canonical = re.sub(r"\s+", "", text[start:m.end()])
             issuer, region = docnum_issuer(canonical, self.gaz, ctx)
-            add_mention(doc, DOCNUM, start, m.end(), canonical, law="", issuer=issuer, jurisdiction=region)
+            found.append((DOCNUM, start, m.end(), canonical, {"law": "", "issuer": issuer, "jurisdiction": region}))
+        add_mentions(doc, found)
         return doc
 
     @staticmethod
@@ -70,6 +71,11 @@ class DocNumberFinder:
         return start if start < m.end(1) else None
 
 
-@Language.factory("pk_doc_numbers")
+@Language.factory(
+    "pk_doc_numbers",
+    retokenizes=True,  # splits tokens at the mentions' edges
+    requires=["doc._.region_context"],
+    assigns=["doc.spans", "span._.law", "span._.issuer", "span._.jurisdiction", "span._.restored"],
+)
 def make_doc_number_finder(nlp: Language, name: str) -> DocNumberFinder:
     return DocNumberFinder()

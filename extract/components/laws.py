@@ -12,8 +12,7 @@ from spacy.tokens import Doc
 from ..gazetteer import load_gazetteer
 from ..law_names import PRC, describe, is_law_title, load_registry
 from ..records import DOCNUM, LAW
-from .base import add_mention, document, of_label
-from .regions import region_context
+from .base import add_mentions, document, region_context, spans as found_spans
 
 _OPEN, _CLOSE = "《〈", "》〉"
 _PRC_LAW = re.compile(PRC + r"[\u4e00-\u9fff]{2,24}?(?:法|条例)(?![\u4e00-\u9fff]{0,2}(?:》|实施))")
@@ -70,7 +69,8 @@ class LawFinder:
         text = doc.text
         d = document(doc)
         ctx = region_context(doc)
-        numbers = sorted(of_label(doc, DOCNUM), key=lambda m: m.start)
+        numbers = sorted(((d.to_raw(n.start_char, n.end_char)[0], n) for n in found_spans(doc, DOCNUM)),
+                         key=lambda x: x[0])
         covered = bytearray(len(text))
         spans = title_spans(text)
         outer_of: dict[tuple[int, int], str] = {}
@@ -82,7 +82,7 @@ class LawFinder:
             if not is_law_title(title):
                 continue
             number = self._number_after(d, e + 1, numbers)
-            info = describe(title, number.canonical if number else "", self.gaz, ctx)
+            info = describe(title, number.kb_id_ if number else "", self.gaz, ctx)
             nested_in = ""
             for (os_, oe), canon in outer_of.items():
                 if os_ <= s and e <= oe:
@@ -110,19 +110,21 @@ class LawFinder:
         # leftmost-longest among bare matches (执业医师法 over 医师法)
         found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
         last_end = -1
+        laws = []
         for s, e, info, number, nested_in in found:
             bare = text[s] not in _OPEN
             if bare and s < last_end:
                 continue
             last_end = max(last_end, e)
             if number is not None:
-                number.attrs["law"] = info.canonical
-            issuer = info.issuer or (number.attrs.get("issuer", "") if number else "")
-            jurisdiction = info.jurisdiction or (number.attrs.get("jurisdiction", "") if number else "")
-            add_mention(doc, LAW, s, e, info.canonical, level=info.level, issuer=issuer,
-                        jurisdiction=jurisdiction, in_registry=info.in_registry,
-                        doc_number=number.canonical if number else "", nested_in=nested_in,
-                        aliases=info.aliases, role="其他", triggers=[])
+                number._.law = info.canonical
+            issuer = info.issuer or (number._.issuer or "" if number else "")
+            jurisdiction = info.jurisdiction or (number._.jurisdiction or "" if number else "")
+            laws.append((LAW, s, e, info.canonical, {
+                "level": info.level, "issuer": issuer, "jurisdiction": jurisdiction, "in_registry": info.in_registry,
+                "doc_number": number.kb_id_ if number else "", "nested_in": nested_in, "aliases": info.aliases,
+                "role": "其他", "triggers": []}))
+        add_mentions(doc, laws)
         return doc
 
     def _registered_title_before(self, text: str, close: int, covered: bytearray) -> int | None:
@@ -143,12 +145,18 @@ class LawFinder:
     def _number_after(d, norm_pos: int, numbers):
         """A document number written right after a title: 《…》（渝府办发〔2019〕85号）."""
         raw_pos = d.to_raw(norm_pos, norm_pos + 1)[0] if norm_pos < len(d.text) else len(d.raw)
-        for n in numbers:
-            if 0 <= n.start - raw_pos <= 2:
+        for start, n in numbers:
+            if 0 <= start - raw_pos <= 2:
                 return n
         return None
 
 
-@Language.factory("pk_laws")
+@Language.factory(
+    "pk_laws",
+    retokenizes=True,  # splits tokens at the mentions' edges
+    requires=["doc._.region_context", "span._.jurisdiction"],  # the regions, the document numbers
+    assigns=["doc.spans", "span._.law", "span._.level", "span._.issuer", "span._.jurisdiction", "span._.in_registry", "span._.doc_number",
+             "span._.nested_in", "span._.aliases", "span._.role", "span._.triggers"],
+)
 def make_law_finder(nlp: Language, name: str) -> LawFinder:
     return LawFinder()

@@ -9,8 +9,7 @@ from spacy.tokens import Doc
 
 from ..gazetteer import MUNICIPALITIES, load_gazetteer
 from ..organs import AgencyMatch, Context, find_agencies, load_organs, relative_region
-from .base import document, meta
-from .regions import region_context
+from .base import document, meta, region_context
 
 HEALTH_ORGANS = ("卫生健康委员会", "卫生健康局", "卫生和计划生育委员会", "卫生局")
 _YEAR = re.compile(r"(20\d\d)\s*年")
@@ -23,11 +22,6 @@ _LEAD = re.compile(r"\s*(?:(?:19|20)\d\d\s*年(?:度|以来)?[，,]?\s*)?")
 _SUBJECT_PRONOUN = re.compile(r"(?:我|本|全)(省|市|区|县|州)")
 _REPORT_INTRO = re.compile(r"现将(.{2,30}?)(?:(?:19|20)\d\d|关于|法治)")
 SIGNATURE_CHARS = 300
-
-
-def agency_context(doc: Doc) -> Context:
-    """The report's own region and agency, to resolve 区政府, 我委 ... (set by pk_metadata)."""
-    return doc.user_data.get("pk_agency_context") or Context()
 
 
 def _cn_number(s: str) -> int:
@@ -56,7 +50,8 @@ def parse_date(text: str) -> str:
 
 
 class MetadataReader:
-    def __init__(self):
+    def __init__(self, heading_chars: int = HEADING_CHARS, signature_chars: int = SIGNATURE_CHARS):
+        self.heading_chars, self.signature_chars = heading_chars, signature_chars
         self.gaz = load_gazetteer()
         self.lex = load_organs()
 
@@ -65,7 +60,7 @@ class MetadataReader:
         m = meta(doc)
         text = doc.text
         ctx_regions = region_context(doc)
-        heading = text[:HEADING_CHARS]
+        heading = text[:self.heading_chars]
         lines = [(mm.start(), mm.group()) for mm in re.finditer(r"[^\n]+", heading)]
         title_lines = [(s, l) for s, l in lines[:8] if re.search(r"报告|总结|情况", l) and not l.rstrip().endswith(("：", ":"))]
         m.title = (title_lines[0][1] if title_lines else (lines[0][1] if lines else "")).strip()
@@ -91,23 +86,25 @@ class MetadataReader:
         years = [int(y) for y in _YEAR.findall(_ASIDE.sub("", m.title))] or [
             int(y) for y in _YEAR.findall(_ASIDE.sub("", heading[:300]))]
         m.year = years[0] if years else None
-        m.date = parse_date(text[-SIGNATURE_CHARS:])
+        m.date = parse_date(text[-self.signature_chars:])
         self._apply_overrides(m, d.source.overrides)
 
         ctx = Context(region_code=m.region_code, agency=m.agency, region_context=ctx_regions)
-        doc.user_data["pk_agency_context"] = ctx
+        doc._.agency_context = {"region_code": ctx.region_code, "agency": ctx.agency,
+                                "region_context": list(ctx.region_context)}
         m.addressed_to = []
-        doc.user_data["pk_addressees"] = []
+        doc._.addressees = []
         for s, line in lines[:10]:
             stripped = line.strip()
             if stripped.endswith(("：", ":")) and len(stripped) <= 40 and not re.search(r"[，。；]", stripped):
                 found = find_agencies(stripped[:-1], ctx, self.gaz)
                 if found and sum(len(a.surface) for a in found) >= len(stripped[:-1].replace("、", "")) - 2:
                     m.addressed_to = [a.surface for a in found]
-                    doc.user_data["pk_addressees"] = [
+                    doc._.addressees = [
                         {"surface": a.surface, "name": a.full_name, "region_code": a.region_code} for a in found
                     ]
                     break
+        doc._.meta = m
         return doc
 
     def _apply_overrides(self, m, overrides: dict) -> None:
@@ -139,7 +136,7 @@ class MetadataReader:
             i < body or (len(l) <= 60 and not re.search(r"[，,。]", l) and re.search(r"报告|总结|^\s*\S{2,20}\s*$", l)))]
         opening = _ASIDE.sub("", re.split(r"[。；]", lines[body][1])[0]) if lines else ""
         intro = [m.group(1) for m in _REPORT_INTRO.finditer(text[:600])]
-        tail = text[max(0, len(text) - SIGNATURE_CHARS):]
+        tail = text[max(0, len(text) - self.signature_chars):]
         signature = [l for l in re.findall(r"[^\n]+", tail) if len(l.strip()) <= 30][::-1]
         for zone in ([*title], [opening], intro, signature):
             for line in zone:
@@ -227,6 +224,13 @@ class MetadataReader:
         return ""
 
 
-@Language.factory("pk_metadata")
-def make_metadata_reader(nlp: Language, name: str) -> MetadataReader:
-    return MetadataReader()
+@Language.factory(
+    "pk_metadata",
+    default_config={"heading_chars": HEADING_CHARS, "signature_chars": SIGNATURE_CHARS},
+    requires=["doc._.region_context"],
+    assigns=["doc._.report_meta", "doc._.agency_context", "doc._.addressees"],
+)
+def make_metadata_reader(nlp: Language, name: str, heading_chars: int, signature_chars: int) -> MetadataReader:
+    """``heading_chars``: where the title and addressees are looked for; ``signature_chars``: the
+    signature (date, issuer) at the end."""
+    return MetadataReader(heading_chars, signature_chars)

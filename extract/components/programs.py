@@ -19,16 +19,14 @@ from __future__ import annotations
 
 import functools
 import re
-from importlib import resources
 
 import ahocorasick
-import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..gazetteer import load_gazetteer
 from ..records import PROGRAM
-from .base import add_mention
+from .base import DataComponent, add_mentions, read_yaml
 
 _PUNCT = re.compile(r"[、，,·•\s“”\"'‘’《》]")
 QUOTED = re.compile(r"“([^“”\n]{1,24})”")
@@ -64,26 +62,25 @@ def canonical_program(name: str) -> str:
     return _PUNCT.sub("", name)
 
 
-def _data(name: str):
-    with resources.files("policykg.ontology").joinpath(f"data/{name}").open(encoding="utf-8") as f:
-        return yaml.safe_load(f)
-
-
-@functools.lru_cache(maxsize=1)
-def load_programs() -> dict[str, str]:
-    """written form → canonical name."""
+def program_lexicon(entries: list[dict]) -> dict[str, str]:
+    """written form → canonical name, from the entries of programs.yaml (name, aliases)."""
     out = {}
-    for e in _data("programs.yaml"):
+    for e in entries:
         for n in (e["name"], *e.get("aliases", [])):
             out[n] = canonical_program(e["name"])
             out[canonical_program(n)] = canonical_program(e["name"])
     return out
 
 
+def not_program_terms(groups: dict[str, list[str]]) -> frozenset[str]:
+    """Quoted terms that are not programs (political formulas, targets, categories, idioms)."""
+    return frozenset(canonical_program(n) for group in groups.values() for n in group)
+
+
 @functools.lru_cache(maxsize=1)
 def load_not_programs() -> frozenset[str]:
-    """Quoted terms that are not programs (political formulas, targets, categories, idioms)."""
-    return frozenset(canonical_program(n) for group in _data("not_programs.yaml").values() for n in group)
+    """The package's own list (not_programs.yaml)."""
+    return not_program_terms(read_yaml(None, "not_programs.yaml"))
 
 
 def _is_count(flat: str) -> bool:
@@ -96,11 +93,11 @@ def _numbered(item: str) -> bool:
     return item[0] in NUMERALS and not _COUNTED.match(item)
 
 
-def looks_like_program(term: str, gazetteer=None) -> bool:
+def looks_like_program(term: str, gazetteer=None, not_programs: frozenset[str] | None = None) -> bool:
     """Is a quoted term the name of a program, judged by its form alone?"""
     items = [x for x in re.split(r"[、，,]", term) if x]
     flat = canonical_program(term)
-    if not is_candidate(term, gazetteer):
+    if not is_candidate(term, gazetteer, not_programs):
         return False
     if "+" in flat:
         return all(flat.split("+"))
@@ -121,7 +118,7 @@ def looks_like_program(term: str, gazetteer=None) -> bool:
     return False
 
 
-def is_candidate(term: str, gazetteer=None) -> bool:
+def is_candidate(term: str, gazetteer=None, not_programs: frozenset[str] | None = None) -> bool:
     """The quoted term could be a program at all: not a sentence, title, honour, category,
     year or date, or a slogan about a place (信用北碚, 法治达州)."""
     items = [x for x in re.split(r"[、，,]", term) if x]
@@ -129,7 +126,9 @@ def is_candidate(term: str, gazetteer=None) -> bool:
     formula = "+" in flat  # 1+N, 河(湖)长+检察长, 委机关+基层单位+执法单位
     if not 2 <= len(flat) <= 16 or len(items) > 3 or re.search(r"的|\s" if formula else r"[（(的\s]", term.strip()):
         return False
-    if flat in load_not_programs() or not formula and flat.endswith(_NOT_PROGRAM_ENDINGS):
+    if not_programs is None:
+        not_programs = load_not_programs()
+    if flat in not_programs or not formula and flat.endswith(_NOT_PROGRAM_ENDINGS):
         return False
     if re.search(r"年", flat) and re.search(r"\d", flat) or re.search(r"[·.]\d|\d[·.]", flat):
         return False  # 2022年开年第一讲, 12·4
@@ -139,16 +138,28 @@ def is_candidate(term: str, gazetteer=None) -> bool:
     return not any(True for _ in gaz.find(flat))
 
 
-class ProgramFinder:
-    def __init__(self):
-        self.lexicon = load_programs()
+class ProgramFinder(DataComponent):
+    """Its data: the program lexicon and the quoted terms that are not programs."""
+
+    def __init__(self, programs: str | None = None, not_programs: str | None = None):
+        self.paths = {"programs": programs, "not_programs": not_programs}
+        self.gaz = load_gazetteer()
+
+    def read_data(self) -> dict:
+        return {"programs": read_yaml(self.paths["programs"], "programs.yaml"),
+                "not_programs": read_yaml(self.paths["not_programs"], "not_programs.yaml")}
+
+    def use_data(self, data: dict) -> None:
+        self.data = data
+        self.lexicon = program_lexicon(data["programs"])
+        self.not_programs = not_program_terms(data["not_programs"])
         self.automaton = ahocorasick.Automaton()
         for written, canonical in self.lexicon.items():
             self.automaton.add_word(written, (written, canonical))
         self.automaton.make_automaton()
-        self.gaz = load_gazetteer()
 
     def __call__(self, doc: Doc) -> Doc:
+        self.ensure_data()
         text = doc.text
         taken = bytearray(len(text))
         found: list[tuple[int, int, str]] = []
@@ -177,7 +188,8 @@ class ProgramFinder:
                 if not re.fullmatch(r"(?:19|20)\d\d", term) and self._head_follows(doc, m.end()):
                     take(s, e, term)
                 continue
-            if looks_like_program(term, self.gaz) or (is_candidate(term, self.gaz)
+            if looks_like_program(term, self.gaz, self.not_programs) or (
+                    is_candidate(term, self.gaz, self.not_programs)
                                                       and self._head_follows(doc, m.end())):
                 take(s, e, canonical_program(term))
         for m in CAMPAIGN.finditer(text):
@@ -188,8 +200,7 @@ class ProgramFinder:
             if (start < m.start() and 4 <= len(name) <= 16 and not re.search(r"[，。、；：“”《》]", name)
                     and canonical_program(name) not in _GENERIC_CAMPAIGN):
                 take(start, m.end(), canonical_program(name))
-        for s, e, c in sorted(found):
-            add_mention(doc, PROGRAM, s, e, c)
+        add_mentions(doc, [(PROGRAM, s, e, c, {}) for s, e, c in sorted(found)])
         return doc
 
     def _joined(self, text: str, m: re.Match) -> tuple[int, int, str] | None:
@@ -236,6 +247,12 @@ class ProgramFinder:
         return start
 
 
-@Language.factory("pk_programs")
-def make_program_finder(nlp: Language, name: str) -> ProgramFinder:
-    return ProgramFinder()
+@Language.factory(
+    "pk_programs",
+    retokenizes=True,  # splits tokens at the mentions' edges
+    default_config={"programs": None, "not_programs": None},
+    assigns=["doc.spans"],
+)
+def make_program_finder(nlp: Language, name: str, programs: str | None, not_programs: str | None) -> ProgramFinder:
+    """``programs``, ``not_programs``: YAML files like the package's programs.yaml and not_programs.yaml."""
+    return ProgramFinder(programs, not_programs)

@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from ..gazetteer import Gazetteer, load_gazetteer
 from ..records import REGION
-from .base import add_mention
+from .base import add_mentions
 
 # a short form followed by one of these is part of another word (达州 in 达州人 is fine, 开江 in 开江河 ...)
 _NOT_AFTER_SHORT = set("河江湖山路街桥站港")
@@ -68,17 +68,13 @@ def function_stem(name: str) -> bool:
     return _word_tags().get(name[0], "")[:1] in ("c", "p", "u")
 
 
-def region_context(doc: Doc) -> tuple[str, ...]:
-    """Codes of the regions this report settles unambiguously (set by pk_regions)."""
-    return tuple(doc.user_data.get("pk_region_context", ()))
-
-
 class RegionFinder:
     def __init__(self, gazetteer: Gazetteer | None = None):
         self.gaz = gazetteer or load_gazetteer()
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
+        found: list = []
         matches = list(self.gaz.find(text))
         # pass 1: unambiguous full names give the context
         context: dict[str, None] = {}
@@ -120,18 +116,20 @@ class RegionFinder:
             if code:
                 r = self.gaz.get(code)
                 resolved_ctx.setdefault(code, None)
-                add_mention(doc, REGION, s, e, r.name, code=code, level=r.level, candidates=[])
+                found.append((REGION, s, e, r.name, {"code": code, "level": r.level, "candidates": []}))
             else:
                 levels = {self.gaz.regions[c].level for c in ambiguous}
-                add_mention(doc, REGION, s, e, full[0].name if full else name, code="",
-                            level=levels.pop() if len(levels) == 1 else "", candidates=ambiguous)
-        self._compounds(doc, {(s, e) for s, e, _n, _c in matches})
-        doc.user_data["pk_region_context"] = list(resolved_ctx)
+                found.append((REGION, s, e, full[0].name if full else name,
+                              {"code": "", "level": levels.pop() if len(levels) == 1 else "", "candidates": ambiguous}))
+        found += self._compounds(doc, {(s, e) for s, e, _n, _c in matches})
+        doc._.region_context = list(resolved_ctx)
+        add_mentions(doc, found)
         return doc
 
-    def _compounds(self, doc: Doc, taken: set[tuple[int, int]]) -> None:
+    def _compounds(self, doc: Doc, taken: set[tuple[int, int]]) -> list:
         """川渝毗邻地区, 万达开川渝统筹发展示范区: each abbreviation of the run is a region."""
         text = doc.text
+        found = []
         i, n = 0, len(text)
         while i < n:
             j = i
@@ -142,11 +140,16 @@ class RegionFinder:
                     regions = self.gaz.by_abbreviation(text[k])
                     if len(regions) == 1:
                         r = regions[0]
-                        add_mention(doc, REGION, k, k + 1, r.name, code=r.code, level=r.level, candidates=[],
-                                    abbreviation=True)
+                        found.append((REGION, k, k + 1, r.name, {"code": r.code, "level": r.level,
+                                                                 "candidates": [], "abbreviation": True}))
             i = max(j, i + 1)
+        return found
 
 
-@Language.factory("pk_regions")
+@Language.factory(
+    "pk_regions",
+    retokenizes=True,  # splits tokens at the mentions' edges
+    assigns=["doc.spans", "span._.code", "span._.level", "span._.candidates", "span._.abbreviation", "doc._.region_context"],
+)
 def make_region_finder(nlp: Language, name: str) -> RegionFinder:
     return RegionFinder()

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..gazetteer import load_gazetteer
 from ..records import REGION, Observation
-from .base import document, meta, of_label
+from .base import document, meta, spans
 
 COOPERATION = re.compile(r"联合|合作|协同|跨区|跨省|跨市|毗邻|签订|共建|一体化|协作|联动|互认|通办")
 _NUM = r"(\d+(?:\.\d+)?)\s*"
@@ -35,9 +36,10 @@ class RelationFinder:
         own = m.region_code
         own_candidates = m.region_candidates
         partners: dict[str, None] = {}
-        for r in of_label(doc, REGION):
-            code = r.attrs.get("code")
-            if not code or r.sentence < 0 or not COOPERATION.search(d.sentences[r.sentence].text):
+        for r in spans(doc, REGION):
+            code = r._.code
+            sentence = d.sentence_at(d.to_raw(r.start_char, r.end_char)[0])
+            if not code or sentence is None or not COOPERATION.search(sentence.text):
                 continue
             region = self.gaz.get(code)
             if region is None or region.level == "province":
@@ -47,7 +49,7 @@ class RelationFinder:
                 continue  # its own region, a part of it, or a neighbour inside its own city
             if any(self.gaz.is_within(code, c) for c in own_candidates):
                 continue
-            partners.setdefault(r.canonical, None)
+            partners.setdefault(r.kb_id_, None)
         doc._.cooperation = list(partners)
 
         observations: list[Observation] = []
@@ -62,10 +64,14 @@ class RelationFinder:
                 sent = d.sentence_at(rs)
                 observations.append(Observation(measure=measure, value=value, unit=unit, start=rs, end=re_,
                                                 sentence=sent.index if sent else -1, surface=d.raw[rs:re_]))
-        doc._.observations = sorted(observations, key=lambda o: (o.start, o.measure))
+        doc._.observations = [asdict(o) for o in sorted(observations, key=lambda o: (o.start, o.measure))]
         return doc
 
 
-@Language.factory("pk_relations")
+@Language.factory(
+    "pk_relations",
+    requires=["doc._.report_meta", "span._.code"],
+    assigns=["doc._.cooperation", "doc._.observations"],
+)
 def make_relation_finder(nlp: Language, name: str) -> RelationFinder:
     return RelationFinder()

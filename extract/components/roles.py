@@ -3,32 +3,35 @@ from the trigger words of its sentence (``ontology/data/citation_roles.yaml``). 
 that decided are kept on the mention, so that a researcher can see why."""
 from __future__ import annotations
 
-import functools
-from importlib import resources
-
 import ahocorasick
-import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..records import LAW
-from .base import document, of_label
+from .base import DataComponent, document, read_yaml, spans
 
 OTHER = "其他"
 CLAUSE_MARKS = "，；：,;:"
+# distances, in characters, added to a trigger's: one per clause mark between it and the law, and
+# for a verb that only describes the law (新修订的《…》)
 CLAUSE_PENALTY = 30
 MODIFIER_PENALTY = 60
 
 
-@functools.lru_cache(maxsize=1)
-def load_roles() -> dict[str, list[str]]:
-    with resources.files("policykg.ontology").joinpath("data/citation_roles.yaml").open(encoding="utf-8") as f:
-        return yaml.safe_load(f)
+class RoleClassifier(DataComponent):
+    """Roles and their trigger words (role → triggers, in order of priority) are its data."""
 
+    def __init__(self, roles: str | None = None, clause_penalty: int = CLAUSE_PENALTY,
+                 modifier_penalty: int = MODIFIER_PENALTY):
+        self.roles_path = roles
+        self.clause_penalty = clause_penalty
+        self.modifier_penalty = modifier_penalty
 
-class RoleClassifier:
-    def __init__(self):
-        roles = load_roles()
+    def read_data(self) -> dict[str, list[str]]:
+        return read_yaml(self.roles_path, "citation_roles.yaml")
+
+    def use_data(self, roles: dict[str, list[str]]) -> None:
+        self.data = roles
         self.priority = {role: i for i, role in enumerate(roles)}
         self.automaton = ahocorasick.Automaton()
         words: dict[str, list[str]] = {}
@@ -44,6 +47,7 @@ class RoleClassifier:
         """Role of a citation at [start, end) of ``sentence`` and the triggers that decided it.
         ``titles`` are the spans of every title cited in the sentence: words inside a title
         (…管理办法 contains 管理, 《…普法项目清单》 contains 普法) are not triggers."""
+        self.ensure_data()
         best = None
         found: list[tuple[str, list[str]]] = []
         blocked = [(start, end), *titles]
@@ -60,12 +64,12 @@ class RoleClassifier:
                 # 新修订的《…》, 新出台的《A》、《B》: the verb describes the laws, it is not the
                 # report's action
                 if between.strip("《》、和及与") == "的":
-                    dist += MODIFIER_PENALTY
+                    dist += self.modifier_penalty
             else:
                 between = _outside(sentence, end, s, blocked)
                 dist = len(between) + 2
             # a trigger in another clause speaks about another action
-            dist += CLAUSE_PENALTY * sum(between.count(c) for c in CLAUSE_MARKS)
+            dist += self.clause_penalty * sum(between.count(c) for c in CLAUSE_MARKS)
             for role in roles:
                 key = (max(dist, 0), self.priority[role])
                 if best is None or key < best[0]:
@@ -79,19 +83,21 @@ class RoleClassifier:
 
     def __call__(self, doc: Doc) -> Doc:
         d = document(doc)
-        laws = [m for m in of_label(doc, LAW) if m.sentence >= 0]
+        laws = []  # (span, raw start, raw end, sentence)
+        for span in spans(doc, LAW):
+            start, end = d.to_raw(span.start_char, span.end_char)
+            sent = d.sentence_at(start)
+            if sent is not None:
+                laws.append((span, start, end, sent))
         by_sentence: dict[int, list] = {}
-        for m in laws:
-            by_sentence.setdefault(m.sentence, []).append(m)
-        for m in laws:
-            sent = d.sentences[m.sentence]
+        for law in laws:
+            by_sentence.setdefault(law[3].index, []).append(law)
+        for span, start, end, sent in laws:
             # the sentence text is normalised; locate the mention in it through raw offsets
             raw_sentence = d.raw[sent.start:sent.end]
-            rs, re_ = m.start - sent.start, m.end - sent.start
             # the spans of the other laws cited in the sentence (with their 《》 when written)
-            titles = [(o.start - sent.start, o.end - sent.start) for o in by_sentence[m.sentence] if o is not m]
-            role, triggers = self.classify(raw_sentence, rs, re_, titles)
-            m.attrs["role"], m.attrs["triggers"] = role, triggers
+            titles = [(o[1] - sent.start, o[2] - sent.start) for o in by_sentence[sent.index] if o[0] is not span]
+            span._.role, span._.triggers = self.classify(raw_sentence, start - sent.start, end - sent.start, titles)
         return doc
 
 
@@ -100,6 +106,13 @@ def _outside(text: str, a: int, b: int, spans: list[tuple[int, int]]) -> str:
     return "".join(ch for i, ch in enumerate(text[a:b], a) if not any(s0 <= i < s1 for s0, s1 in spans))
 
 
-@Language.factory("pk_citation_roles")
-def make_role_classifier(nlp: Language, name: str) -> RoleClassifier:
-    return RoleClassifier()
+@Language.factory(
+    "pk_citation_roles",
+    default_config={"roles": None, "clause_penalty": CLAUSE_PENALTY, "modifier_penalty": MODIFIER_PENALTY},
+    requires=["span._.in_registry"],  # the laws (pk_laws)
+    assigns=["span._.role", "span._.triggers"],
+)
+def make_role_classifier(nlp: Language, name: str, roles: str | None, clause_penalty: int,
+                         modifier_penalty: int) -> RoleClassifier:
+    """``roles``: a YAML file of role → trigger words (default: the package's citation_roles.yaml)."""
+    return RoleClassifier(roles, clause_penalty, modifier_penalty)

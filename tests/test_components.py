@@ -1,0 +1,109 @@
+"""Each component on single sentences: citation roles, dates, program boundaries, document
+numbers in every bracket form. The sentences are made up for these tests."""
+from __future__ import annotations
+
+import pytest
+
+from policykg.extract.components.base import SPANS_KEY
+from policykg.extract.components.metadata import parse_date
+from policykg.extract.components.roles import RoleClassifier
+
+
+def spans_of(nlp, text: str, label: str):
+    doc = nlp(text)
+    return [s for s in doc.spans[SPANS_KEY] if s.label_ == label]
+
+
+# ---------------------------------------------------------------- citation roles
+
+@pytest.mark.parametrize("text, role", [
+    ("组织全体干部集中学习《中华人民共和国行政处罚法》。", "学习培训"),
+    ("依据《中华人民共和国行政处罚法》对违法行为给予罚款。", "执法依据"),
+    ("开展《中华人民共和国民法典》宣传活动。", "普法宣传"),
+    ("起草《重庆市卫生健康行政执法办法》。", "制定修订"),
+    ("围绕《法治政府建设实施纲要（2021－2025年）》部署工作。", "其他"),
+    # 新修订的 only describes the law; the action is 实施
+    ("新修订的《中华人民共和国行政处罚法》实施后，加强执法。", "执法依据"),
+    ("全年召开两次会议。", None),
+])
+def test_the_nearest_trigger_decides_the_role(nlp, text, role):
+    laws = spans_of(nlp, text, "LAW")
+    assert [s._.role for s in laws] == ([role] if role else [])
+    if role and role != "其他":
+        assert laws[0]._.triggers
+
+
+def test_a_trigger_in_another_clause_weighs_less():
+    sentence = "组织学习，《中华人民共和国行政处罚法》规定的程序。"
+    start, end = sentence.index("《"), sentence.index("》") + 1
+    assert RoleClassifier().classify(sentence, start, end) == ("执法依据", ["规定"])
+    # the clause penalty is the component's configuration
+    assert RoleClassifier(clause_penalty=0).classify(sentence, start, end) == ("学习培训", ["学习"])
+
+
+def test_words_inside_another_cited_title_are_not_triggers():
+    sentence = "《中华人民共和国行政处罚法》《重庆市普法宣传条例》。"
+    second = sentence.index("《", 1)
+    assert RoleClassifier().classify(sentence, 0, second, [(second, len(sentence) - 1)]) == ("其他", [])
+
+
+# ---------------------------------------------------------------- dates
+
+@pytest.mark.parametrize("text, date", [
+    ("2023年1月5日", "2023-01-05"),
+    ("二〇二二年十二月三十日", "2022-12-30"),
+    ("二○二一年三月二十一日", "2021-03-21"),
+    ("二〇二三年一月十日", "2023-01-10"),
+    ("2023年1月5日印发，2023年2月1日施行", "2023-02-01"),  # the last date: the signature's
+    ("2023年13月1日", ""),
+    ("2023年", ""),
+])
+def test_dates_in_digits_and_chinese_numerals(text, date):
+    assert parse_date(text) == date
+
+
+def test_the_report_date_is_read_from_the_signature(nlp):
+    doc = nlp("关于2022年法治政府建设情况的报告\n2022年，我局坚持依法行政。\n重庆市北碚区司法局\n2023年1月16日")
+    assert doc._.meta.date == "2023-01-16"
+
+
+# ---------------------------------------------------------------- program boundaries
+
+@pytest.mark.parametrize("text, surface, name", [
+    ("全面推行“双随机、一公开”监管。", "双随机、一公开", "双随机一公开"),
+    ("积极推行“首违不罚”制度。", "首违不罚", "首违不罚"),
+    ("扎实开展安全生产专项整治行动。", "安全生产专项整治行动", "安全生产专项整治行动"),
+    ("深化行政审批制度改革，精简审批事项。", "行政审批制度改革", "行政审批制度改革"),
+])
+def test_a_program_span_covers_its_name_and_no_more(nlp, text, surface, name):
+    programs = spans_of(nlp, text, "PROGRAM")
+    assert [(s.text, s.kb_id_) for s in programs] == [(surface, name)]
+
+
+def test_a_quoted_slogan_before_an_activity_is_no_program(nlp):
+    assert spans_of(nlp, "开展“学习宪法 尊崇宪法”主题征文活动。", "PROGRAM") == []
+
+
+# ---------------------------------------------------------------- document numbers
+
+@pytest.mark.parametrize("written", [
+    "渝卫发〔2019〕85号", "渝卫发[2019]85号", "渝卫发［2019］85号", "渝卫发（2019）85号", "渝卫发【2019】85号",
+    "渝卫发(2019)85号",
+])
+def test_every_bracket_form_gives_one_number(nlp, written):
+    doc = nlp(f"印发《关于加强卫生健康行政执法工作的通知》（{written}）。")
+    numbers = [s for s in doc.spans[SPANS_KEY] if s.label_ == "DOCNUM"]
+    assert [s.kb_id_ for s in numbers] == ["渝卫发〔2019〕85号"]
+    # the span covers the number as written (the normaliser turns "(" into "（")
+    assert numbers[0].text.replace("（", "(").replace("）", ")") == written.replace("（", "(").replace("）", ")")
+    law = next(s for s in doc.spans[SPANS_KEY] if s.label_ == "LAW")
+    assert law._.doc_number == "渝卫发〔2019〕85号" and numbers[0]._.law == law.kb_id_
+
+
+@pytest.mark.parametrize("written, restored", [
+    ("渝卫发〔201985号", "渝卫发〔2019〕85号"),
+    ("渝卫发2019〕85号", "渝卫发〔2019〕85号"),
+])
+def test_a_number_that_lost_a_bracket_is_kept_as_written_and_restored(nlp, written, restored):
+    numbers = spans_of(nlp, f"转发{written}文件。", "DOCNUM")
+    assert [(s.text, s.kb_id_, s._.restored) for s in numbers] == [(written, written, restored)]
