@@ -45,7 +45,4 @@ def write(n: int, out: Path, seeds: Path = DEFAULT_SEEDS, copy_share: float = CO
 
 
 if __name__ == "__main__":
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
-    target = Path(sys.argv[2]) if len(sys.argv) > 2 else Path("/tmp/policykg-scale")
-    write(count, target)
-    print(f"wrote {count} reports to {target}")
+    synthetic_corpus.main(write, "/tmp/policykg-scale", "reports")

@@ -62,8 +62,13 @@ def write(n: int, out: Path, seed: int = 7) -> Path:
     return out
 
 
-if __name__ == "__main__":
+def main(write_corpus, default_target: str, what: str) -> None:
+    """``python3 bench/X.py [COUNT] [FOLDER]``: write COUNT reports into FOLDER."""
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
-    target = Path(sys.argv[2]) if len(sys.argv) > 2 else Path("/tmp/policykg-synthetic")
-    write(count, target)
-    print(f"wrote {count} synthetic reports to {target}")
+    target = Path(sys.argv[2]) if len(sys.argv) > 2 else Path(default_target)
+    write_corpus(count, target)
+    print(f"wrote {count} {what} to {target}")
+
+
+if __name__ == "__main__":
+    main(write, "/tmp/policykg-synthetic", "synthetic reports")

@@ -352,34 +352,41 @@ def query(graph, sparql, query_file, name, params, fmt, out_file, endpoint, user
     click.echo(f"wrote {out_file}", err=True)
 
 
+def _options(*table):
+    """Several typed options with defaults shown, from rows of (name, default, type, help)."""
+
+    def apply(command):
+        for name, default, kind, text in reversed(table):
+            command = click.option(name, default=default, show_default=True, type=kind, help=text)(command)
+        return command
+
+    return apply
+
+
 @cli.command()
 @GRAPH
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (loopback by default; 0.0.0.0 exposes the graph to the network).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0 picks a free one).")
-@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(0.1),
-              help="Seconds a query may run before it is cancelled.")
-@click.option("--limit", default=10000, show_default=True, type=click.IntRange(1),
-              help="Most rows (or triples) a query returns; longer answers are cut off and flagged.")
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
-              help="Query worker processes (queries run in parallel up to this many).")
+@_options(
+    ("--timeout", 30.0, click.FloatRange(0.1), "Seconds a query may run before it is cancelled."),
+    ("--limit", 10000, click.IntRange(1), "Most rows (or triples) a query returns; longer answers are cut off and flagged."),
+    ("--workers", 2, click.IntRange(1, 64), "Query worker processes (queries run in parallel up to this many)."),
+)
 @click.option("--memory/--no-memory", default=True, show_default=True,
               help="Copy the store into each worker's memory in the background (answers come from disk "
                    "until then): grouped queries on large graphs run 2-5x faster, for about 0.5 GB of RAM "
                    "per million triples per worker. --no-memory answers from disk only.")
-@click.option("--worker-memory-mb", default=2048, show_default=True, type=click.IntRange(0),
-              help="Address space a worker process may use (MiB); a query going past it is stopped with 503 "
-                   "and the worker replaced. 0: unbounded.")
-@click.option("--max-response-mb", default=64.0, show_default=True, type=click.FloatRange(0.001),
-              help="Largest answer (MiB); longer answers are cut at a whole row and flagged.")
-@click.option("--max-request-mb", default=1.0, show_default=True, type=click.FloatRange(0.001),
-              help="Largest request body or query (MiB); larger ones get 413.")
-@click.option("--short-workers", default=1, show_default=True, type=click.IntRange(0, 16),
-              help="Extra workers kept for short queries while the others are busy.")
-@click.option("--short-timeout", default=2.0, show_default=True, type=click.FloatRange(0.1),
-              help="Seconds a query may run on a worker kept for short queries.")
-@click.option("--queue-wait", default=1.0, show_default=True, type=click.FloatRange(0),
-              help="Seconds a query waits for a free worker before it gets 503.")
+@_options(
+    ("--worker-memory-mb", 2048, click.IntRange(0), "Address space a worker process may use (MiB); a query "
+     "going past it is stopped with 503 and the worker replaced. 0: unbounded."),
+    ("--max-response-mb", 64.0, click.FloatRange(0.001), "Largest answer (MiB); longer answers are cut at a "
+     "whole row and flagged."),
+    ("--max-request-mb", 1.0, click.FloatRange(0.001), "Largest request body or query (MiB); larger ones get 413."),
+    ("--short-workers", 1, click.IntRange(0, 16), "Extra workers kept for short queries while the others are busy."),
+    ("--short-timeout", 2.0, click.FloatRange(0.1), "Seconds a query may run on a worker kept for short queries."),
+    ("--queue-wait", 1.0, click.FloatRange(0), "Seconds a query waits for a free worker before it gets 503."),
+)
 @click.option("--allow-service", "allow_services", multiple=True, metavar="IRI",
               help="A SERVICE endpoint that queries may call (repeatable); any other SERVICE is refused "
                    "with 403, so by default the server makes no outbound request.")

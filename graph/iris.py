@@ -57,21 +57,20 @@ def source_iri(url: str) -> URIRef | None:
     return URIRef(_FORBIDDEN_IN_URL.sub(_percent_encode, url))
 
 
-def region(code: str) -> URIRef:
-    return URIRef(f"{ID}region/{key(code)}")
+def _entity(kind: str):
+    """The IRI minter of one kind of entity keyed by a name: ``ID/kind/<key(name)>``."""
+
+    def mint(name) -> URIRef:
+        return URIRef(f"{ID}{kind}/{key(name)}")
+
+    mint.__name__ = mint.__qualname__ = kind
+    return mint
 
 
-def agency(full_name: str) -> URIRef:
-    # the full official name already carries the region (重庆市北碚区卫生健康委员会)
-    return URIRef(f"{ID}agency/{key(full_name)}")
-
-
-def law(canonical: str) -> URIRef:
-    return URIRef(f"{ID}law/{key(canonical)}")
-
-
-def program(canonical: str) -> URIRef:
-    return URIRef(f"{ID}program/{key(canonical)}")
+region = _entity("region")  # by official division code
+agency = _entity("agency")  # by full official name, which carries the region (重庆市北碚区卫生健康委员会)
+law = _entity("law")  # by canonical name
+program = _entity("program")  # by normalised name
 
 
 def adoption(agency_iri: URIRef, year, program_canonical: str) -> URIRef:
@@ -79,8 +78,7 @@ def adoption(agency_iri: URIRef, year, program_canonical: str) -> URIRef:
     return URIRef(f"{agency_iri}/adoption/{key(year or 'undated')}/{key(program_canonical)}")
 
 
-def doc_number(number: str) -> URIRef:
-    return URIRef(f"{ID}docnum/{key(number)}")
+doc_number = _entity("docnum")  # as written, brackets normalised
 
 
 def report(region_code: str, agency_name: str, year, sha256: str) -> URIRef:
@@ -97,18 +95,19 @@ def mention(report_iri: URIRef, kind: str, start: int, end: int) -> URIRef:
     return URIRef(f"{report_iri}/{key(kind)}/{int(start)}-{int(end)}")
 
 
-def report_text(report_iri: URIRef) -> URIRef:
-    """The plain text the report was read as: the source every evidence offset indexes into."""
-    return URIRef(f"{report_iri}/text")
+def _part(suffix: str, doc: str):
+    """The IRI minter of a part of a node: ``<node>/suffix``."""
+
+    def mint(node_iri: URIRef) -> URIRef:
+        return URIRef(f"{node_iri}/{suffix}")
+
+    mint.__doc__ = doc
+    return mint
 
 
-def annotation(evidence_iri: URIRef) -> URIRef:
-    """The Web Annotation of one evidence node, and the parts it is made of."""
-    return URIRef(f"{evidence_iri}/annotation")
-
-
-def annotation_target(evidence_iri: URIRef) -> URIRef:
-    return URIRef(f"{evidence_iri}/target")
+report_text = _part("text", "The plain text the report was read as: the source every evidence offset indexes into.")
+annotation = _part("annotation", "The Web Annotation of one evidence node.")
+annotation_target = _part("target", "The annotation's target: the report's text, with its selectors.")
 
 
 def selector(evidence_iri: URIRef, kind: str) -> URIRef:
