@@ -37,6 +37,13 @@ def resolve(path: str | Path | None, name: str) -> Path:
     return Path(path) if path else bundled_file(name)
 
 
+def read_yaml(path: Path) -> Any:
+    import yaml
+
+    with path.open(encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
 # built object by (builder, content hashes of its files); an entry lives while the object is used
 _built: weakref.WeakValueDictionary[tuple, Any] = weakref.WeakValueDictionary()
 

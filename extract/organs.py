@@ -13,9 +13,8 @@ from pathlib import Path
 
 import ahocorasick
 import jieba
-import yaml
 
-from .datafiles import resolve, shared
+from .datafiles import read_yaml, resolve, shared
 from .gazetteer import MUNICIPALITIES, Gazetteer, load_gazetteer
 
 RELATIVE = "省市区县州"
@@ -81,11 +80,6 @@ class OrganLexicon:
         self.automaton.make_automaton()
 
 
-def _read_yaml(path: Path) -> dict:
-    with path.open(encoding="utf-8") as f:
-        return yaml.safe_load(f)
-
-
 def catalogue_entries(catalogue: dict) -> tuple[list[dict], list[dict]]:
     """National bodies and local organ entries (agencies.yaml's shape) of the department catalogue."""
     national, organs = [], []
@@ -102,8 +96,8 @@ def catalogue_entries(catalogue: dict) -> tuple[list[dict], list[dict]]:
 
 def read_organs(agencies: Path, organ_catalogue: Path) -> OrganLexicon:
     """The lexicon of agencies.yaml laid over the department catalogue (organ_catalogue.yaml)."""
-    data = _read_yaml(agencies)
-    cat_national, cat_organs = catalogue_entries(_read_yaml(organ_catalogue))
+    data = read_yaml(agencies)
+    cat_national, cat_organs = catalogue_entries(read_yaml(organ_catalogue))
     national = {}
     for e in [*cat_national, *data["national"]]:  # agencies.yaml's entries win
         for n in [e["name"], *e.get("aliases", [])]:

@@ -275,10 +275,3 @@ class DataComponent:
 
 def gazetteer_of(files: dict[str, Path]) -> Gazetteer:
     return shared(read_gazetteer, files["adcodes"], files["region_abbreviations"])
-
-
-def read_yaml(path: Path) -> Any:
-    import yaml
-
-    with path.open(encoding="utf-8") as f:
-        return yaml.safe_load(f)

@@ -24,10 +24,10 @@ import ahocorasick
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..datafiles import bundled_file
+from ..datafiles import bundled_file, read_yaml
 from ..gazetteer import GAZETTEER_FILES, load_gazetteer
 from ..records import PROGRAM
-from .base import DataComponent, add_mentions, gazetteer_of, read_yaml
+from .base import DataComponent, add_mentions, gazetteer_of
 
 _PUNCT = re.compile(r"[、，,·•\s“”\"'‘’《》]")
 QUOTED = re.compile(r"“([^“”\n]{1,24})”")

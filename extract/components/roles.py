@@ -8,7 +8,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..records import LAW
-from .base import DataComponent, document, read_yaml, spans
+from ..datafiles import read_yaml
+from .base import DataComponent, document, spans
 
 OTHER = "其他"
 CLAUSE_MARKS = "，；：,;:"
