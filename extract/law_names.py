@@ -10,10 +10,11 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from importlib import resources
+from pathlib import Path
 
 import yaml
 
+from .datafiles import resolve, shared
 from .gazetteer import MUNICIPALITIES, Gazetteer, load_gazetteer
 
 PRC = "中华人民共和国"
@@ -180,10 +181,10 @@ def _entry(e: dict) -> LawEntry:
                     revised=str(e.get("revised") or ""), repealed=bool(e.get("repealed")))
 
 
-def _read(name: str) -> list[LawEntry]:
-    with resources.files("policykg.ontology").joinpath(f"data/{name}").open(encoding="utf-8") as f:
+def _read(path: Path) -> list[LawEntry]:
+    with path.open(encoding="utf-8") as f:
         entries = [_entry(e) for e in yaml.load(f, Loader=_YAML_LOADER) or []]
-    check_registry(entries, name)
+    check_registry(entries, path.name)
     return entries
 
 
@@ -206,17 +207,47 @@ def merge_entries(catalogue: list[LawEntry], curated: list[LawEntry]) -> list[La
     return out + [e for e in catalogue if id(e) not in replaced]
 
 
-@functools.lru_cache(maxsize=1)
-def load_registry() -> Registry:
-    entries = merge_entries(_read("laws_catalogue.yaml"), _read("laws.yaml"))
-    check_registry(entries, "laws.yaml over laws_catalogue.yaml")
+def read_registry(laws: Path, laws_catalogue: Path) -> Registry:
+    """The registry of the curated laws laid over the catalogue."""
+    entries = merge_entries(_read(laws_catalogue), _read(laws))
+    check_registry(entries, f"{laws.name} over {laws_catalogue.name}")
     return Registry(entries)
 
 
+LAW_FILES = {"laws": "laws.yaml", "laws_catalogue": "laws_catalogue.yaml"}
+
+
+def law_registry(laws: str | Path | None = None, laws_catalogue: str | Path | None = None) -> Registry:
+    """The registry of these files (None: the bundled ones), shared with whoever reads the same."""
+    return shared(read_registry, resolve(laws, LAW_FILES["laws"]), resolve(laws_catalogue, LAW_FILES["laws_catalogue"]))
+
+
 @functools.lru_cache(maxsize=1)
-def _docnum_codes() -> dict:
-    with resources.files("policykg.ontology").joinpath("data/doc_number_codes.yaml").open(encoding="utf-8") as f:
-        return yaml.safe_load(f)
+def load_registry() -> Registry:
+    """The bundled registry, kept for the life of the process."""
+    return law_registry()
+
+
+class DocNumberCodes(dict):
+    """doc_number_codes.yaml: national prefixes and organ codes of document numbers (a dict
+    subclass, so that the shared cache can hold it weakly)."""
+
+
+def read_docnum_codes(path: Path) -> DocNumberCodes:
+    with path.open(encoding="utf-8") as f:
+        return DocNumberCodes(yaml.safe_load(f))
+
+
+DOCNUM_FILES = {"doc_number_codes": "doc_number_codes.yaml"}
+
+
+def docnum_codes(doc_number_codes: str | Path | None = None) -> DocNumberCodes:
+    return shared(read_docnum_codes, resolve(doc_number_codes, DOCNUM_FILES["doc_number_codes"]))
+
+
+@functools.lru_cache(maxsize=1)
+def _docnum_codes() -> DocNumberCodes:
+    return docnum_codes()
 
 
 def clean_title(title: str) -> str:
@@ -268,10 +299,11 @@ class LawInfo:
     aliases: list[str] = field(default_factory=list)
 
 
-def docnum_issuer(number: str, gaz: Gazetteer | None = None, context: tuple[str, ...] = ()) -> tuple[str, str]:
+def docnum_issuer(number: str, gaz: Gazetteer | None = None, context: tuple[str, ...] = (),
+                  codes: DocNumberCodes | None = None) -> tuple[str, str]:
     """(issuer full name, region code) read from a document number's prefix, or ("", "")."""
     gaz = gaz or load_gazetteer()
-    codes = _docnum_codes()
+    codes = _docnum_codes() if codes is None else codes
     m = re.match(r"(.+?)令第?\s*\d+\s*号", number)
     if m:  # 重庆市人民政府令第329号
         name = m.group(1)
@@ -303,15 +335,17 @@ def docnum_issuer(number: str, gaz: Gazetteer | None = None, context: tuple[str,
 
 
 def describe(title: str, doc_number: str = "", gaz: Gazetteer | None = None,
-             context: tuple[str, ...] = ()) -> LawInfo:
-    """Canonical name, level, issuer and jurisdiction of a cited title."""
+             context: tuple[str, ...] = (), registry: Registry | None = None,
+             codes: DocNumberCodes | None = None) -> LawInfo:
+    """Canonical name, level, issuer and jurisdiction of a cited title (with the bundled data
+    where ``gaz``, ``registry`` and ``codes`` are not given)."""
     gaz = gaz or load_gazetteer()
     t = clean_title(title)
-    registry = load_registry()
+    registry = registry or load_registry()
     entry = registry.lookup(t)
     if entry is not None:
         return _registered(entry)
-    info = _described_by_form(t, doc_number, gaz, context)
+    info = _described_by_form(t, doc_number, gaz, context, codes)
     near = registry.near(t) if not info.jurisdiction else None
     if near is not None and (near.level == info.level or _long_misprint(near, t)):
         return _registered(near)  # a misquoted word: 《突发事件应急法》
@@ -328,11 +362,12 @@ def _long_misprint(entry: LawEntry, title: str) -> bool:
     return len(key) >= 8 and any(len(fold(n)) == len(key) for n in entry.names())
 
 
-def _described_by_form(t: str, doc_number: str, gaz: Gazetteer, context: tuple[str, ...]) -> LawInfo:
+def _described_by_form(t: str, doc_number: str, gaz: Gazetteer, context: tuple[str, ...],
+                       codes: DocNumberCodes | None) -> LawInfo:
     """A title the registry lacks: level from its form, issuer from its prefix or document number."""
     canonical = t
     region = region_at_start(gaz, t)
-    issuer, number_region = docnum_issuer(doc_number, gaz, context) if doc_number else ("", "")
+    issuer, number_region = docnum_issuer(doc_number, gaz, context, codes) if doc_number else ("", "")
     core = re.sub(r"（[^（）]*）$", "", t)
     if core.endswith("法") and not core.endswith((*_NOT_LAW_FA, "办法")) and not region and "关于" not in core:
         if not core.startswith(PRC):

@@ -9,12 +9,12 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from importlib import resources
+from pathlib import Path
 
 import ahocorasick
 import jieba
-import yaml
 
+from .datafiles import read_yaml, resolve, shared
 from .gazetteer import MUNICIPALITIES, Gazetteer, load_gazetteer
 
 RELATIVE = "省市区县州"
@@ -80,11 +80,6 @@ class OrganLexicon:
         self.automaton.make_automaton()
 
 
-def _read_yaml(name: str) -> dict:
-    with resources.files("policykg.ontology").joinpath(f"data/{name}").open(encoding="utf-8") as f:
-        return yaml.safe_load(f)
-
-
 def catalogue_entries(catalogue: dict) -> tuple[list[dict], list[dict]]:
     """National bodies and local organ entries (agencies.yaml's shape) of the department catalogue."""
     national, organs = [], []
@@ -99,10 +94,10 @@ def catalogue_entries(catalogue: dict) -> tuple[list[dict], list[dict]]:
     return national, organs
 
 
-@functools.lru_cache(maxsize=1)
-def load_organs() -> OrganLexicon:
-    data = _read_yaml("agencies.yaml")
-    cat_national, cat_organs = catalogue_entries(_read_yaml("organ_catalogue.yaml"))
+def read_organs(agencies: Path, organ_catalogue: Path) -> OrganLexicon:
+    """The lexicon of agencies.yaml laid over the department catalogue (organ_catalogue.yaml)."""
+    data = read_yaml(agencies)
+    cat_national, cat_organs = catalogue_entries(read_yaml(organ_catalogue))
     national = {}
     for e in [*cat_national, *data["national"]]:  # agencies.yaml's entries win
         for n in [e["name"], *e.get("aliases", [])]:
@@ -116,6 +111,21 @@ def load_organs() -> OrganLexicon:
         pronouns=data["pronouns"],
         sub_bodies={e["name"]: e for e in data["sub_bodies"]},
     )
+
+
+ORGAN_FILES = {"agencies": "agencies.yaml", "organ_catalogue": "organ_catalogue.yaml"}
+
+
+def organ_lexicon(agencies: str | Path | None = None, organ_catalogue: str | Path | None = None) -> OrganLexicon:
+    """The lexicon of these files (None: the bundled ones), shared with whoever reads the same."""
+    return shared(read_organs, resolve(agencies, ORGAN_FILES["agencies"]),
+                  resolve(organ_catalogue, ORGAN_FILES["organ_catalogue"]))
+
+
+@functools.lru_cache(maxsize=1)
+def load_organs() -> OrganLexicon:
+    """The bundled lexicon, kept for the life of the process."""
+    return organ_lexicon()
 
 
 @dataclass
@@ -154,7 +164,7 @@ def region_prefix(gaz: Gazetteer, text: str, end: int) -> tuple[int, str, tuple[
         name = text[end - k:end]
         codes = gaz.by_name.get(name)
         if not codes and name.endswith("州") and k >= 3:
-            codes = _prefecture_forms(gaz).get(name)
+            codes = gaz.prefecture_forms.get(name)
         if not codes:
             continue
         regions = [gaz.regions[c] for c in codes]
@@ -166,23 +176,6 @@ def region_prefix(gaz: Gazetteer, text: str, end: int) -> tuple[int, str, tuple[
             continue  # 办理县人大 is not 理县, 领导和县司法局 not 和县
         return end - k, name, tuple(codes)
     return None
-
-
-_PREFECTURE_FORMS: dict[int, dict[str, list[str]]] = {}
-
-
-def _prefecture_forms(gaz: Gazetteer) -> dict[str, list[str]]:
-    """伊犁州, 恩施州, 黔东南州: an autonomous prefecture written as its place name + 州."""
-    if id(gaz) in _PREFECTURE_FORMS:
-        return _PREFECTURE_FORMS[id(gaz)]
-    forms: dict[str, list[str]] = {}
-    for r in gaz.regions.values():
-        if r.name.endswith("自治州"):
-            for k in (2, 3):
-                forms.setdefault(r.name[:k] + "州", []).append(r.code)
-    found = {f: codes for f, codes in forms.items() if len(codes) == 1 and f not in gaz.by_name}
-    _PREFECTURE_FORMS[id(gaz)] = found
-    return found
 
 
 def _glued(text: str, start: int) -> bool:

@@ -30,11 +30,13 @@ COMPONENTS = [
 
 
 def build_nlp(exclude: Iterable[str] = ()) -> Language:
-    """A blank zh pipeline segmenting with jieba, with every policykg component."""
+    """A blank zh pipeline segmenting with jieba, with every policykg component, initialised: the
+    components have read their data (before any fork of ``nlp.pipe(n_process=N)``)."""
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     for name in COMPONENTS:
         if name not in exclude:
             nlp.add_pipe(name)
+    nlp.initialize()
     return nlp
 
 

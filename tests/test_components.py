@@ -107,3 +107,16 @@ def test_every_bracket_form_gives_one_number(nlp, written):
 def test_a_number_that_lost_a_bracket_is_kept_as_written_and_restored(nlp, written, restored):
     numbers = spans_of(nlp, f"转发{written}文件。", "DOCNUM")
     assert [(s.text, s.kb_id_, s._.restored) for s in numbers] == [(written, written, restored)]
+
+
+# ---------------------------------------------------------------- reference data
+
+def test_a_component_added_without_initialize_reads_its_data_at_its_first_doc():
+    import spacy
+
+    blank = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    finder = blank.add_pipe("pk_regions")
+    assert finder.sources is None
+    assert [(s.text, s._.code) for s in spans_of(blank, "重庆市北碚区开展普法。", "REGION")] == [
+        ("重庆市", "500000"), ("北碚区", "500109")]
+    assert finder.sources["adcodes"].name == "adcodes.csv"

@@ -13,14 +13,16 @@ import bisect
 import weakref
 from dataclasses import asdict
 from functools import partial
-from importlib import resources
+import shutil
+from pathlib import Path
 from typing import Any, Iterable
 
-import srsly
 from spacy.attrs import IDX
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
+from ..datafiles import resolve, shared
+from ..gazetteer import Gazetteer, read_gazetteer
 from ..organs import Context
 from ..records import (AGENCY, DOCNUM, LAW, PROGRAM, REGION, Document, Mention, Paragraph, ReportMeta, Sentence,
                        Source)
@@ -227,45 +229,49 @@ def split_at(doc: Doc, offsets: Iterable[int]) -> None:
 # --- reference data read in initialize() and saved with the pipeline ---------------------------
 
 class DataComponent:
-    """A component whose reference data is read by ``initialize()`` (from the file its config
-    names, or the package's own) and saved with the pipeline by ``to_disk``/``from_disk``, so that
-    a saved pipeline carries the data it was built with. Used before ``initialize()``, it reads it
-    then."""
+    """A component whose reference data are files its config names (``None``: the bundled file).
 
-    data: Any = None
+    ``initialize()`` reads them; ``to_disk`` copies them into the component's folder of a saved
+    pipeline and ``from_disk`` reads them from there, so that a saved pipeline carries the data it
+    was built with. Used before ``initialize()`` (``spacy.blank`` + ``add_pipe``), it reads them at
+    its first Doc. What the files are built into is shared between components (datafiles.shared).
+    """
 
-    def read_data(self) -> Any:
-        """The data as plain values (JSON-able), from the configured files."""
+    # config key → the bundled file's name, which is also the file's name in a saved pipeline
+    files: dict[str, str] = {}
+
+    def __init__(self, **paths: str | None):
+        self.paths = paths
+        self.sources: dict[str, Path] | None = None  # the files the data was read from
+
+    def load(self, files: dict[str, Path]) -> None:
+        """Build the lookups from the files (config key → path)."""
         raise NotImplementedError
 
-    def use_data(self, data: Any) -> None:
-        """Build the lookups from the data."""
-        self.data = data
+    def _load_from(self, files: dict[str, Path]) -> None:
+        self.load(files)
+        self.sources = files
 
     def initialize(self, get_examples=None, *, nlp=None) -> None:
-        self.use_data(self.read_data())
+        self._load_from({key: resolve(self.paths.get(key), name) for key, name in self.files.items()})
 
     def ensure_data(self) -> None:
-        if self.data is None:
+        if self.sources is None:
             self.initialize()
 
     def to_disk(self, path, *, exclude=()) -> None:
         path = ensure_path(path)
         path.mkdir(parents=True, exist_ok=True)
         self.ensure_data()
-        srsly.write_json(path / "data.json", self.data)
+        for key, name in self.files.items():
+            if self.sources[key].resolve() != (path / name).resolve():
+                shutil.copyfile(self.sources[key], path / name)
 
     def from_disk(self, path, *, exclude=()):
-        self.use_data(srsly.read_json(ensure_path(path) / "data.json"))
+        path = ensure_path(path)
+        self._load_from({key: path / name for key, name in self.files.items()})
         return self
 
 
-def read_yaml(path: str | None, packaged: str) -> Any:
-    """A YAML file: the configured ``path``, or ``ontology/data/<packaged>`` of the package."""
-    import yaml
-
-    if path:
-        with open(path, encoding="utf-8") as f:
-            return yaml.safe_load(f)
-    with resources.files("policykg.ontology").joinpath(f"data/{packaged}").open(encoding="utf-8") as f:
-        return yaml.safe_load(f)
+def gazetteer_of(files: dict[str, Path]) -> Gazetteer:
+    return shared(read_gazetteer, files["adcodes"], files["region_abbreviations"])

@@ -7,10 +7,11 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..gazetteer import load_gazetteer
-from ..law_names import docnum_issuer
+from ..datafiles import shared
+from ..gazetteer import GAZETTEER_FILES
+from ..law_names import DOCNUM_FILES, docnum_issuer, read_docnum_codes
 from ..records import DOCNUM
-from .base import add_mentions, region_context
+from .base import DataComponent, add_mentions, gazetteer_of, region_context
 
 # prefix 〔year〕 number 号, with the bracket variants word processors produce
 DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,12}?)\s*[〔\[［【(（]\s*((?:19|20)\d{2})\s*[〕\]］】)）]\s*(第?\s*\d{1,5})\s*号")
@@ -27,11 +28,17 @@ def canonical_number(prefix: str, year: str, number: str) -> str:
     return f"{prefix}〔{year}〕{number.replace(' ', '')}号"
 
 
-class DocNumberFinder:
-    def __init__(self):
-        self.gaz = load_gazetteer()
+class DocNumberFinder(DataComponent):
+    """Its data: the gazetteer's files and the document-number codes."""
+
+    files = {**GAZETTEER_FILES, **DOCNUM_FILES}
+
+    def load(self, files) -> None:
+        self.gaz = gazetteer_of(files)
+        self.codes = shared(read_docnum_codes, files["doc_number_codes"])
 
     def __call__(self, doc: Doc) -> Doc:
+        self.ensure_data()
         text = doc.text
         ctx = region_context(doc)
         found: list = []
@@ -41,7 +48,7 @@ class DocNumberFinder:
                 continue
             prefix = text[start:m.end(1)]
             canonical = canonical_number(prefix, m.group(2), m.group(3))
-            issuer, region = docnum_issuer(canonical, self.gaz, ctx)
+            issuer, region = docnum_issuer(canonical, self.gaz, ctx, self.codes)
             found.append((DOCNUM, start, m.end(), canonical, {"law": "", "issuer": issuer, "jurisdiction": region}))
         for m in LOST_BRACKET.finditer(text):
             start = self._start(text, m)
@@ -50,7 +57,7 @@ class DocNumberFinder:
             year, number = (m.group(2), m.group(3)) if m.group(2) else (m.group(4), m.group(5))
             # the number keeps its written form (the gold's convention); the restored one names the issuer
             restored = canonical_number(text[start:m.end(1)], year, number)
-            issuer, region = docnum_issuer(restored, self.gaz, ctx)
+            issuer, region = docnum_issuer(restored, self.gaz, ctx, self.codes)
             found.append((DOCNUM, start, m.end(), re.sub(r"\s+", "", text[start:m.end()]),
                           {"law": "", "issuer": issuer, "jurisdiction": region, "restored": restored}))
         for m in ORDER_NUMBER.finditer(text):
@@ -58,7 +65,7 @@ class DocNumberFinder:
             lead = _LEAD.match(head)
             start = m.start(1) + (lead.end() if lead else 0)
             canonical = re.sub(r"\s+", "", text[start:m.end()])
-            issuer, region = docnum_issuer(canonical, self.gaz, ctx)
+            issuer, region = docnum_issuer(canonical, self.gaz, ctx, self.codes)
             found.append((DOCNUM, start, m.end(), canonical, {"law": "", "issuer": issuer, "jurisdiction": region}))
         add_mentions(doc, found)
         return doc
@@ -74,8 +81,12 @@ class DocNumberFinder:
 @Language.factory(
     "pk_doc_numbers",
     retokenizes=True,  # splits tokens at the mentions' edges
+    default_config={"adcodes": None, "region_abbreviations": None, "doc_number_codes": None},
     requires=["doc._.region_context"],
     assigns=["doc.spans", "span._.law", "span._.issuer", "span._.jurisdiction", "span._.restored"],
 )
-def make_doc_number_finder(nlp: Language, name: str) -> DocNumberFinder:
-    return DocNumberFinder()
+def make_doc_number_finder(nlp: Language, name: str, adcodes: str | None, region_abbreviations: str | None,
+                           doc_number_codes: str | None) -> DocNumberFinder:
+    """``doc_number_codes``: a YAML file like the package's doc_number_codes.yaml; ``adcodes``,
+    ``region_abbreviations``: the gazetteer's (null: the bundled files)."""
+    return DocNumberFinder(adcodes=adcodes, region_abbreviations=region_abbreviations, doc_number_codes=doc_number_codes)

@@ -9,10 +9,11 @@ import ahocorasick
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..gazetteer import load_gazetteer
-from ..law_names import PRC, describe, is_law_title, load_registry
+from ..datafiles import shared
+from ..gazetteer import GAZETTEER_FILES
+from ..law_names import DOCNUM_FILES, LAW_FILES, PRC, describe, is_law_title, read_docnum_codes, read_registry
 from ..records import DOCNUM, LAW
-from .base import add_mentions, document, region_context, spans as found_spans
+from .base import DataComponent, add_mentions, document, gazetteer_of, region_context, spans as found_spans
 
 _OPEN, _CLOSE = "《〈", "》〉"
 _PRC_LAW = re.compile(PRC + r"[\u4e00-\u9fff]{2,24}?(?:法|条例)(?![\u4e00-\u9fff]{0,2}(?:》|实施))")
@@ -54,10 +55,16 @@ def title_spans(text: str) -> list[tuple[int, int, int]]:
     return sorted(spans)
 
 
-class LawFinder:
-    def __init__(self):
-        self.gaz = load_gazetteer()
-        self.registry = load_registry()
+class LawFinder(DataComponent):
+    """Its data: the law registry's files, the document-number codes (issuers of uncatalogued
+    documents) and the gazetteer's files (jurisdictions)."""
+
+    files = {**GAZETTEER_FILES, **LAW_FILES, **DOCNUM_FILES}
+
+    def load(self, files) -> None:
+        self.gaz = gazetteer_of(files)
+        self.registry = shared(read_registry, files["laws"], files["laws_catalogue"])
+        self.codes = shared(read_docnum_codes, files["doc_number_codes"])
         self.bare_entries = self.registry.bare_names()
         self.bare = ahocorasick.Automaton()
         for name in self.bare_entries:
@@ -65,7 +72,11 @@ class LawFinder:
         self.bare.make_automaton()
         self.longest_name = max(len(k) for k in self.registry.index)
 
+    def describe(self, title: str, doc_number: str, ctx: tuple[str, ...]):
+        return describe(title, doc_number, self.gaz, ctx, self.registry, self.codes)
+
     def __call__(self, doc: Doc) -> Doc:
+        self.ensure_data()
         text = doc.text
         d = document(doc)
         ctx = region_context(doc)
@@ -82,7 +93,7 @@ class LawFinder:
             if not is_law_title(title):
                 continue
             number = self._number_after(d, e + 1, numbers)
-            info = describe(title, number.kb_id_ if number else "", self.gaz, ctx)
+            info = self.describe(title, number.kb_id_ if number else "", ctx)
             nested_in = ""
             for (os_, oe), canon in outer_of.items():
                 if os_ <= s and e <= oe:
@@ -92,7 +103,7 @@ class LawFinder:
         for close in orphan_closers(text):
             start = self._registered_title_before(text, close, covered)
             if start is not None:
-                found.append((start, close + 1, describe(text[start:close], "", self.gaz, ctx), None, ""))
+                found.append((start, close + 1, self.describe(text[start:close], "", ctx), None, ""))
         for end, name in self.bare.iter(text):
             s, e = end - len(name) + 1, end + 1
             if any(covered[s:e]) or (e < len(text) and text[e] in _AFTER_BARE) or text[e:e + 2] in _NOT_CITATION:
@@ -102,11 +113,11 @@ class LawFinder:
             entry = self.bare_entries[name]
             if entry.level != "法律" and s and text[s - 1] in _REGION_END:
                 continue
-            found.append((s, e, describe(name, "", self.gaz, ctx), None, ""))
+            found.append((s, e, self.describe(name, "", ctx), None, ""))
         for m in _PRC_LAW.finditer(text):
             if any(covered[m.start():m.end()]):
                 continue
-            found.append((m.start(), m.end(), describe(m.group(), "", self.gaz, ctx), None, ""))
+            found.append((m.start(), m.end(), self.describe(m.group(), "", ctx), None, ""))
         # leftmost-longest among bare matches (执业医师法 over 医师法)
         found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
         last_end = -1
@@ -154,9 +165,13 @@ class LawFinder:
 @Language.factory(
     "pk_laws",
     retokenizes=True,  # splits tokens at the mentions' edges
+    default_config={"adcodes": None, "region_abbreviations": None, "laws": None, "laws_catalogue": None, "doc_number_codes": None},
     requires=["doc._.region_context", "span._.jurisdiction"],  # the regions, the document numbers
     assigns=["doc.spans", "span._.law", "span._.level", "span._.issuer", "span._.jurisdiction", "span._.in_registry", "span._.doc_number",
              "span._.nested_in", "span._.aliases", "span._.role", "span._.triggers"],
 )
-def make_law_finder(nlp: Language, name: str) -> LawFinder:
-    return LawFinder()
+def make_law_finder(nlp: Language, name: str, adcodes: str | None, region_abbreviations: str | None, laws: str | None,
+                    laws_catalogue: str | None, doc_number_codes: str | None) -> LawFinder:
+    """``laws``, ``laws_catalogue``, ``doc_number_codes``: YAML files like the package's;
+    ``adcodes``, ``region_abbreviations``: the gazetteer's (null: the bundled files)."""
+    return LawFinder(adcodes=adcodes, region_abbreviations=region_abbreviations, laws=laws, laws_catalogue=laws_catalogue, doc_number_codes=doc_number_codes)

@@ -7,9 +7,10 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..gazetteer import MUNICIPALITIES, load_gazetteer
-from ..organs import AgencyMatch, Context, find_agencies, load_organs, relative_region
-from .base import document, meta, region_context
+from ..datafiles import shared
+from ..gazetteer import GAZETTEER_FILES, MUNICIPALITIES
+from ..organs import ORGAN_FILES, AgencyMatch, Context, find_agencies, read_organs, relative_region
+from .base import DataComponent, document, gazetteer_of, meta, region_context
 
 HEALTH_ORGANS = ("卫生健康委员会", "卫生健康局", "卫生和计划生育委员会", "卫生局")
 _YEAR = re.compile(r"(20\d\d)\s*年")
@@ -49,13 +50,21 @@ def parse_date(text: str) -> str:
     return ""
 
 
-class MetadataReader:
-    def __init__(self, heading_chars: int = HEADING_CHARS, signature_chars: int = SIGNATURE_CHARS):
+class MetadataReader(DataComponent):
+    """Its data: the gazetteer's files and the organ lexicon's."""
+
+    files = {**GAZETTEER_FILES, **ORGAN_FILES}
+
+    def __init__(self, heading_chars: int = HEADING_CHARS, signature_chars: int = SIGNATURE_CHARS, **paths):
+        super().__init__(**paths)
         self.heading_chars, self.signature_chars = heading_chars, signature_chars
-        self.gaz = load_gazetteer()
-        self.lex = load_organs()
+
+    def load(self, files) -> None:
+        self.gaz = gazetteer_of(files)
+        self.lex = shared(read_organs, files["agencies"], files["organ_catalogue"])
 
     def __call__(self, doc: Doc) -> Doc:
+        self.ensure_data()
         d = document(doc)
         m = meta(doc)
         text = doc.text
@@ -97,7 +106,7 @@ class MetadataReader:
         for s, line in lines[:10]:
             stripped = line.strip()
             if stripped.endswith(("：", ":")) and len(stripped) <= 40 and not re.search(r"[，。；]", stripped):
-                found = find_agencies(stripped[:-1], ctx, self.gaz)
+                found = find_agencies(stripped[:-1], ctx, self.gaz, self.lex)
                 if found and sum(len(a.surface) for a in found) >= len(stripped[:-1].replace("、", "")) - 2:
                     m.addressed_to = [a.surface for a in found]
                     doc._.addressees = [
@@ -111,7 +120,7 @@ class MetadataReader:
         """What the manifest says wins over the text: agency, region (a code), year."""
         if overrides.get("agency"):
             m.agency = m.agency_surface = overrides["agency"]
-            found = find_agencies(m.agency, Context(region_context=()), self.gaz)
+            found = find_agencies(m.agency, Context(region_context=()), self.gaz, self.lex)
             if found and found[0].surface == m.agency:
                 m.organ = found[0].organ
                 if found[0].region_code and not overrides.get("region_code"):
@@ -149,7 +158,7 @@ class MetadataReader:
         """The first issuing body named in ``line``: a government organ, or a place (or 我县, 全市)
         standing as the subject, which is the place's government."""
         probe = Context(region_context=tuple(ctx_regions))
-        organs = [a for a in find_agencies(line, probe, self.gaz)
+        organs = [a for a in find_agencies(line, probe, self.gaz, self.lex)
                   if a.kind == "government" and not (a.national or a.pronoun) and a.surface not in self.lex.unit_names]
         lead = _LEAD.match(line).end()
         place = next(iter(self.gaz.find(line[lead:lead + 14])), None)
@@ -158,7 +167,7 @@ class MetadataReader:
             after = line[lead + place[1]:]
             if not re.match(r"[\u4e00-\u9fff]{0,8}系统", after):
                 name = line[lead:lead + place[1]]
-                subject = next(iter(find_agencies(name + "人民政府", probe, self.gaz)), None)
+                subject = next(iter(find_agencies(name + "人民政府", probe, self.gaz, self.lex)), None)
                 if subject is not None:
                     subject.start = lead
         pronoun = _SUBJECT_PRONOUN.match(line, lead)
@@ -226,11 +235,15 @@ class MetadataReader:
 
 @Language.factory(
     "pk_metadata",
-    default_config={"heading_chars": HEADING_CHARS, "signature_chars": SIGNATURE_CHARS},
+    default_config={"heading_chars": HEADING_CHARS, "signature_chars": SIGNATURE_CHARS,
+                    "adcodes": None, "region_abbreviations": None, "agencies": None, "organ_catalogue": None},
     requires=["doc._.region_context"],
     assigns=["doc._.report_meta", "doc._.agency_context", "doc._.addressees"],
 )
-def make_metadata_reader(nlp: Language, name: str, heading_chars: int, signature_chars: int) -> MetadataReader:
+def make_metadata_reader(nlp: Language, name: str, heading_chars: int, signature_chars: int,
+                         adcodes: str | None, region_abbreviations: str | None, agencies: str | None,
+                         organ_catalogue: str | None) -> MetadataReader:
     """``heading_chars``: where the title and addressees are looked for; ``signature_chars``: the
-    signature (date, issuer) at the end."""
-    return MetadataReader(heading_chars, signature_chars)
+    signature (date, issuer) at the end; the files as pk_agencies' (null: the bundled ones)."""
+    return MetadataReader(heading_chars, signature_chars, adcodes=adcodes, region_abbreviations=region_abbreviations,
+                          agencies=agencies, organ_catalogue=organ_catalogue)

@@ -24,9 +24,10 @@ import ahocorasick
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..gazetteer import load_gazetteer
+from ..datafiles import bundled_file, read_yaml
+from ..gazetteer import GAZETTEER_FILES, load_gazetteer
 from ..records import PROGRAM
-from .base import DataComponent, add_mentions, read_yaml
+from .base import DataComponent, add_mentions, gazetteer_of
 
 _PUNCT = re.compile(r"[、，,·•\s“”\"'‘’《》]")
 QUOTED = re.compile(r"“([^“”\n]{1,24})”")
@@ -80,7 +81,7 @@ def not_program_terms(groups: dict[str, list[str]]) -> frozenset[str]:
 @functools.lru_cache(maxsize=1)
 def load_not_programs() -> frozenset[str]:
     """The package's own list (not_programs.yaml)."""
-    return not_program_terms(read_yaml(None, "not_programs.yaml"))
+    return not_program_terms(read_yaml(bundled_file("not_programs.yaml")))
 
 
 def _is_count(flat: str) -> bool:
@@ -139,20 +140,15 @@ def is_candidate(term: str, gazetteer=None, not_programs: frozenset[str] | None 
 
 
 class ProgramFinder(DataComponent):
-    """Its data: the program lexicon and the quoted terms that are not programs."""
+    """Its data: the program lexicon, the quoted terms that are not programs, and the gazetteer's
+    files (a quoted place name is a slogan, not a program)."""
 
-    def __init__(self, programs: str | None = None, not_programs: str | None = None):
-        self.paths = {"programs": programs, "not_programs": not_programs}
-        self.gaz = load_gazetteer()
+    files = {"programs": "programs.yaml", "not_programs": "not_programs.yaml", **GAZETTEER_FILES}
 
-    def read_data(self) -> dict:
-        return {"programs": read_yaml(self.paths["programs"], "programs.yaml"),
-                "not_programs": read_yaml(self.paths["not_programs"], "not_programs.yaml")}
-
-    def use_data(self, data: dict) -> None:
-        self.data = data
-        self.lexicon = program_lexicon(data["programs"])
-        self.not_programs = not_program_terms(data["not_programs"])
+    def load(self, files) -> None:
+        self.gaz = gazetteer_of(files)
+        self.lexicon = program_lexicon(read_yaml(files["programs"]))
+        self.not_programs = not_program_terms(read_yaml(files["not_programs"]))
         self.automaton = ahocorasick.Automaton()
         for written, canonical in self.lexicon.items():
             self.automaton.add_word(written, (written, canonical))
@@ -250,9 +246,12 @@ class ProgramFinder(DataComponent):
 @Language.factory(
     "pk_programs",
     retokenizes=True,  # splits tokens at the mentions' edges
-    default_config={"programs": None, "not_programs": None},
+    default_config={"programs": None, "not_programs": None, "adcodes": None, "region_abbreviations": None},
     assigns=["doc.spans"],
 )
-def make_program_finder(nlp: Language, name: str, programs: str | None, not_programs: str | None) -> ProgramFinder:
-    """``programs``, ``not_programs``: YAML files like the package's programs.yaml and not_programs.yaml."""
-    return ProgramFinder(programs, not_programs)
+def make_program_finder(nlp: Language, name: str, programs: str | None, not_programs: str | None,
+                        adcodes: str | None, region_abbreviations: str | None) -> ProgramFinder:
+    """``programs``, ``not_programs``: YAML files like the package's programs.yaml and not_programs.yaml;
+    ``adcodes``, ``region_abbreviations``: the gazetteer's (null: the bundled files)."""
+    return ProgramFinder(programs=programs, not_programs=not_programs, adcodes=adcodes,
+                         region_abbreviations=region_abbreviations)

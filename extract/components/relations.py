@@ -8,9 +8,9 @@ from dataclasses import asdict
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..gazetteer import load_gazetteer
+from ..gazetteer import GAZETTEER_FILES
 from ..records import REGION, Observation
-from .base import document, meta, spans
+from .base import DataComponent, document, gazetteer_of, meta, spans
 
 COOPERATION = re.compile(r"联合|合作|协同|跨区|跨省|跨市|毗邻|签订|共建|一体化|协作|联动|互认|通办")
 _NUM = r"(\d+(?:\.\d+)?)\s*"
@@ -26,11 +26,16 @@ FIGURES = [
 ]
 
 
-class RelationFinder:
-    def __init__(self):
-        self.gaz = load_gazetteer()
+class RelationFinder(DataComponent):
+    """Its data: the gazetteer's files."""
+
+    files = GAZETTEER_FILES
+
+    def load(self, files) -> None:
+        self.gaz = gazetteer_of(files)
 
     def __call__(self, doc: Doc) -> Doc:
+        self.ensure_data()
         d = document(doc)
         m = meta(doc)
         own = m.region_code
@@ -70,8 +75,10 @@ class RelationFinder:
 
 @Language.factory(
     "pk_relations",
+    default_config={"adcodes": None, "region_abbreviations": None},
     requires=["doc._.report_meta", "span._.code"],
     assigns=["doc._.cooperation", "doc._.observations"],
 )
-def make_relation_finder(nlp: Language, name: str) -> RelationFinder:
-    return RelationFinder()
+def make_relation_finder(nlp: Language, name: str, adcodes: str | None, region_abbreviations: str | None) -> RelationFinder:
+    """``adcodes``, ``region_abbreviations``: the gazetteer's files (null: the bundled ones)."""
+    return RelationFinder(adcodes=adcodes, region_abbreviations=region_abbreviations)

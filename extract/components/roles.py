@@ -8,7 +8,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..records import LAW
-from .base import DataComponent, document, read_yaml, spans
+from ..datafiles import read_yaml
+from .base import DataComponent, document, spans
 
 OTHER = "其他"
 CLAUSE_MARKS = "，；：,;:"
@@ -21,17 +22,16 @@ MODIFIER_PENALTY = 60
 class RoleClassifier(DataComponent):
     """Roles and their trigger words (role → triggers, in order of priority) are its data."""
 
+    files = {"roles": "citation_roles.yaml"}
+
     def __init__(self, roles: str | None = None, clause_penalty: int = CLAUSE_PENALTY,
                  modifier_penalty: int = MODIFIER_PENALTY):
-        self.roles_path = roles
+        super().__init__(roles=roles)
         self.clause_penalty = clause_penalty
         self.modifier_penalty = modifier_penalty
 
-    def read_data(self) -> dict[str, list[str]]:
-        return read_yaml(self.roles_path, "citation_roles.yaml")
-
-    def use_data(self, roles: dict[str, list[str]]) -> None:
-        self.data = roles
+    def load(self, files) -> None:
+        roles: dict[str, list[str]] = read_yaml(files["roles"])
         self.priority = {role: i for i, role in enumerate(roles)}
         self.automaton = ahocorasick.Automaton()
         words: dict[str, list[str]] = {}
