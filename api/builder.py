@@ -98,17 +98,26 @@ def extract_all(inputs, jobs: int = 1, on_progress: Callable[[int, int], None] |
     return records, failures
 
 
-def write_graph_outputs(graph, out: Path, html: bool = True) -> None:
-    """What a build writes from its graph: OUT/store/, OUT/graph.ttl and (``html``) OUT/graph.html,
-    the overview page that `policykg serve` shows at /graph."""
+def write_graph_outputs(graph, out: Path, html: bool = True) -> int:
+    """What a build writes from its graph (an rdflib Graph, or quads that graph.build.build_quads
+    makes as they are consumed): OUT/store/, OUT/graph.ttl (dumped from the store) and (``html``)
+    OUT/graph.html, the overview page that `policykg serve` shows at /graph. The number of
+    triples stored."""
+    import pyoxigraph as ox
+
     from policykg.graph.store import write_store
 
-    write_store(graph, out, turtle=out / "graph.ttl")
+    store = ox.Store.read_only(str(write_store(graph, out, turtle=out / "graph.ttl")))
     if html:
+        from rdflib import Graph
+
         from policykg.graph.project import to_networkx
+        from policykg.graph.quads import add_to_rdflib
         from policykg.viz.views import overview
 
-        overview(to_networkx(graph)).write(out / "graph.html")
+        # the projection reads rdflib: the graph is read back from the store for it, and let go
+        overview(to_networkx(add_to_rdflib(Graph(), store))).write(out / "graph.html")
+    return len(store)
 
 
 def build(inputs, out_dir: str | Path, jobs: int = 1, html: bool = True,
@@ -116,7 +125,7 @@ def build(inputs, out_dir: str | Path, jobs: int = 1, html: bool = True,
           limits: Limits | None = None, manifest=None) -> BuildSummary:
     """Build OUT from the reports in ``inputs``. OUT is written beside itself and swapped in at the
     end, so a build that fails or is killed leaves the previous OUT intact."""
-    from policykg.graph.build import build_graph
+    from policykg.graph.build import build_quads
 
     t0 = time.perf_counter()
     out = Path(out_dir)
@@ -128,14 +137,13 @@ def build(inputs, out_dir: str | Path, jobs: int = 1, html: bool = True,
         records, duplicates = drop_duplicates(records, texts_dir)
         t_extract = time.perf_counter() - t0
 
-        graph_failures = []
-        graph = build_graph(records, failures=graph_failures)
+        graph_failures = []  # filled as the store takes the quads
+        triples = write_graph_outputs(build_quads(records, failures=graph_failures), tmp, html=html)
         if graph_failures:  # a report whose graph cannot be stored is left out whole, and named
             failures += [Failure(f.path, f.reason) for f in graph_failures]
             left_out = {f.path for f in graph_failures}
             records = [r for r in records if r.get("path", r["doc"]) not in left_out]
         write_jsonl(records, tmp / "extraction.jsonl")
-        write_graph_outputs(graph, tmp, html=html)
 
     entities, mentions = count_entities(records)
     return BuildSummary(
@@ -147,7 +155,7 @@ def build(inputs, out_dir: str | Path, jobs: int = 1, html: bool = True,
         formats=Counter(r["source"]["format"] for r in records),
         entities=entities,
         mentions=mentions,
-        triples=len(graph),
+        triples=triples,
         megabytes=sum(_size(r) for r in records) / 1e6,
         seconds_extract=t_extract,
         seconds_total=time.perf_counter() - t0,

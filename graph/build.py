@@ -1,22 +1,24 @@
-"""Extraction records → RDF under the policykg ontology. Deterministic: the same records give
-the same triples (IRIs from graph.iris, no blank nodes, no clock).
+"""Extraction records → RDF under the policykg ontology, as pyoxigraph quads that go straight
+into the store (graph.store.write_store), each triple once; build_graph gives the same triples as
+an rdflib Graph for what reads rdflib. Deterministic: the same records give the same triples
+(IRIs from graph.iris, no blank nodes, no clock).
 
-Each report is built on its own and checked term by term against what the store accepts before
-its triples join the graph, so one report that cannot be written (a bug, a malformed record, a
-lone surrogate in its text) is reported as a ReportFailure and the rest of the batch is kept."""
+Each report is built on its own, its terms made as the store takes them (graph.quads), so one
+report that cannot be written (a bug, a malformed record, a lone surrogate in its text) is
+reported as a ReportFailure and the rest of the batch is kept."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from importlib import resources
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, SKOS
+from rdflib import Graph
 
 from . import iris
-from .iris import DCTYPES, ELI, GEO, OA, ORG, PK, PROV
+from .quads import DCTERMS, DCTYPES, ELI, GEO, OA, ORG, PK, PROV, RDF, RDFS, SKOS, XSD, add_to_rdflib, iri, literal, zh
 from .vocab import PREFIXES
 
 QUOTE_CONTEXT = 32  # characters of text before and after a quote (oa:prefix, oa:suffix)
@@ -31,14 +33,7 @@ def new_graph() -> Graph:
 
 def ontology_graph() -> Graph:
     """The ontology itself (classes, properties, level and role vocabularies)."""
-    g = Graph()
-    with resources.files("policykg.ontology").joinpath("policykg.ttl").open("rb") as f:
-        g.parse(f, format="turtle")
-    return g
-
-
-def zh(text: str) -> Literal:
-    return Literal(text, lang="zh")
+    return add_to_rdflib(Graph(), ontology_quads())
 
 
 def quote_context(surface: str, start: int, sentence: dict) -> tuple[str, str] | None:
@@ -80,30 +75,19 @@ class ReportGraphError(ValueError):
         self.failure = failure
 
 
-def _check_term(term) -> None:
-    """Raise ValueError if pyoxigraph would refuse the term: an IRI that is not a valid IRI, text
-    with no UTF-8 form (a lone surrogate)."""
-    if isinstance(term, URIRef):
-        try:
-            ox.NamedNode(str(term))
-        except ValueError as e:
-            raise ValueError(f"invalid IRI {str(term)!r} ({e})") from None
-    elif isinstance(term, Literal):
-        try:
-            str(term).encode("utf-8")
-        except UnicodeEncodeError:
-            raise ValueError(f"text that is not valid Unicode (a lone surrogate) in {str(term)!r}") from None
-        if term.datatype is not None:
-            _check_term(term.datatype)
+class QuadBuilder:
+    """Records → quads, one report at a time. Every triple is emitted once: a triple about a
+    node of the report itself (the report, its citations, mentions, annotations) once per report,
+    a triple about an entity reports share (a law, agency, region, program, adoption) once per
+    build, however many reports mention it. ``made`` counts the triples the mapping produced,
+    ``emitted`` those written, so ``made - emitted`` is the duplicates no store had to take."""
 
-
-class _Builder:
-    def __init__(self, g: Graph):
-        self.g = g
+    def __init__(self):
         self.regions: set[str] = set()
-        self.agencies: set[URIRef] = set()
-        self.laws: set[URIRef] = set()
-        self._checked: set = set()  # terms known to be valid, checked once per build
+        self.agencies: set[ox.NamedNode] = set()
+        self.laws: set[ox.NamedNode] = set()
+        self.shared: set[tuple] = set()  # triples about shared entities emitted so far
+        self.made = self.emitted = 0
         self._pending: list[tuple] = []  # the current report's triples
         self._seen_now: list[tuple[set, object]] = []  # entities first seen in the current report
 
@@ -118,160 +102,167 @@ class _Builder:
         self._seen_now.append((seen, item))
         return True
 
-    def report(self, r: dict[str, Any]) -> None:
-        """Add one report's triples, all or none: if building or checking them fails, nothing of
-        the report stays (neither its triples nor the entities it introduced) and the error is
-        raised."""
+    def report(self, r: dict[str, Any]) -> list[ox.Quad]:
+        """One report's new quads, all or none: if building them fails (a term the store would
+        refuse raises when it is made), nothing of the report stays (neither its triples nor the
+        entities it introduced) and the error is raised."""
         self._pending, self._seen_now = [], []
         try:
-            self.record(r)
-            self._check_pending()
+            rep = self.record(r)
         except Exception:
             for seen, item in self._seen_now:
                 seen.discard(item)
             raise
-        self.g.addN((s, p, o, self.g) for s, p, o in self._pending)
+        return self._new_quads(rep.value)
 
-    def _check_pending(self) -> None:
-        for triple in self._pending:
-            for term in triple:
-                if term not in self._checked:
-                    _check_term(term)
-                    self._checked.add(term)
+    def _new_quads(self, report: str) -> list[ox.Quad]:
+        own = report + "/"
+        shared, quads = self.shared, []
+        for t in dict.fromkeys(self._pending):  # once per report, in the order made
+            subject = t[0].value
+            if subject != report and not subject.startswith(own):
+                if t in shared:
+                    continue
+                shared.add(t)
+            quads.append(ox.Quad(*t))
+        self.made += len(self._pending)
+        self.emitted += len(quads)
+        return quads
 
     # --- entities --------------------------------------------------------------------
-    def region(self, r: dict[str, Any]) -> URIRef:
-        node = iris.region(r["code"])
+    def region(self, r: dict[str, Any]) -> ox.NamedNode:
+        node = iri(iris.region(r["code"]))
         if self._first_time(self.regions, r["code"]):
             self.add((node, RDF.type, PK.Region))
             self.add((node, SKOS.prefLabel, zh(r["name"])))
             if r.get("full_name") and r["full_name"] != r["name"]:
                 self.add((node, SKOS.altLabel, zh(r["full_name"])))
-            self.add((node, PK.adminCode, Literal(r["code"])))
-            self.add((node, PK.regionLevel, Literal(r["level"])))
+            self.add((node, PK.adminCode, literal(r["code"])))
+            self.add((node, PK.regionLevel, literal(r["level"])))
             if r.get("parent"):
-                self.add((node, PK.partOf, iris.region(r["parent"])))
+                self.add((node, PK.partOf, iri(iris.region(r["parent"]))))
             if r.get("lat") is not None and r.get("lon") is not None:
-                self.add((node, GEO.lat, Literal(Decimal(str(round(float(r["lat"]), 6))), datatype=XSD.decimal)))
-                self.add((node, GEO.long, Literal(Decimal(str(round(float(r["lon"]), 6))), datatype=XSD.decimal)))
+                self.add((node, GEO.lat, literal(Decimal(str(round(float(r["lat"]), 6))), XSD.decimal)))
+                self.add((node, GEO.long, literal(Decimal(str(round(float(r["lon"]), 6))), XSD.decimal)))
         return node
 
     def agency(self, name: str, region_code: str = "", kind: str = "", parent: str = "",
-               surface: str = "", candidates: Iterable[str] = ()) -> URIRef:
-        node = iris.agency(name)
+               surface: str = "", candidates: Iterable[str] = ()) -> ox.NamedNode:
+        node = iri(iris.agency(name))
         if self._first_time(self.agencies, node):
             self.add((node, RDF.type, PK.Agency))
             self.add((node, SKOS.prefLabel, zh(name)))
         if kind:
-            self.add((node, PK.kind, Literal(kind)))
+            self.add((node, PK.kind, literal(kind)))
         if region_code and region_code in self.regions:
-            self.add((node, PK.locatedIn, iris.region(region_code)))
+            self.add((node, PK.locatedIn, iri(iris.region(region_code))))
         elif candidates:
-            amb = URIRef(f"{node}/ambiguous-location")
+            amb = iri(f"{node.value}/ambiguous-location")
             self.add((node, PK.ambiguousLocation, amb))
             self.add((amb, RDF.type, PK.AmbiguousRegion))
             for c in candidates:
                 if c in self.regions:
-                    self.add((amb, PK.candidate, iris.region(c)))
+                    self.add((amb, PK.candidate, iri(iris.region(c))))
         if parent and parent != name:
             self.add((node, ORG.subOrganizationOf, self.agency(parent)))
         if surface and surface != name:
             self.add((node, SKOS.altLabel, zh(surface)))
         return node
 
-    def law(self, m: dict[str, Any]) -> URIRef:
-        node = iris.law(m["canonical"])
+    def law(self, m: dict[str, Any]) -> ox.NamedNode:
+        node = iri(iris.law(m["canonical"]))
         if self._first_time(self.laws, node):
             self.add((node, RDF.type, PK.Law))
             self.add((node, SKOS.prefLabel, zh(m["canonical"])))
-            self.add((node, PK.level, iris.level(m.get("level", "其他"))))
-            self.add((node, PK.inRegistry, Literal(bool(m.get("in_registry")))))
+            self.add((node, PK.level, iri(iris.level(m.get("level", "其他")))))
+            self.add((node, PK.inRegistry, literal(bool(m.get("in_registry")))))
             for a in m.get("aliases") or []:
                 if a != m["canonical"]:
                     self.add((node, SKOS.altLabel, zh(a)))
             if m.get("issuer"):
                 self.add((node, PK.issuer, self.agency(m["issuer"])))
             if m.get("jurisdiction") and m["jurisdiction"] in self.regions:
-                self.add((node, PK.jurisdiction, iris.region(m["jurisdiction"])))
+                self.add((node, PK.jurisdiction, iri(iris.region(m["jurisdiction"]))))
         surface = m["surface"].strip("《》〈〉")
         if surface != m["canonical"]:
             self.add((node, SKOS.altLabel, zh(surface)))
         if m.get("doc_number"):
-            num = iris.doc_number(m["doc_number"])
+            num = iri(iris.doc_number(m["doc_number"]))
             self.add((node, PK.identifiedBy, num))
             self.add((num, RDF.type, PK.DocumentNumber))
-            self.add((num, SKOS.prefLabel, Literal(m["doc_number"])))
-            self.add((node, ELI.id_local, Literal(m["doc_number"])))
+            self.add((num, SKOS.prefLabel, literal(m["doc_number"])))
+            self.add((node, ELI.id_local, literal(m["doc_number"])))
         return node
 
-    def evidence(self, node: URIRef, m: dict[str, Any], sentences: dict[int, dict], report: URIRef,
-                 motivation: URIRef = OA.identifying) -> None:
+    def evidence(self, node: ox.NamedNode, m: dict[str, Any], sentences: dict[int, dict], report: ox.NamedNode,
+                 motivation: ox.NamedNode = OA.identifying) -> None:
         self.add((node, PROV.wasDerivedFrom, report))
         self.add((node, PK.surface, zh(m["surface"])))
-        self.add((node, PK.startOffset, Literal(int(m["start"]))))
-        self.add((node, PK.endOffset, Literal(int(m["end"]))))
+        self.add((node, PK.startOffset, literal(int(m["start"]))))
+        self.add((node, PK.endOffset, literal(int(m["end"]))))
         s = sentences.get(m["sentence"])
         if s is not None:
-            self.add((node, PK.sentenceIndex, Literal(int(s["index"]))))
-            self.add((node, PK.sentenceStart, Literal(int(s["start"]))))
-            self.add((node, PK.sentenceEnd, Literal(int(s["end"]))))
+            self.add((node, PK.sentenceIndex, literal(int(s["index"]))))
+            self.add((node, PK.sentenceStart, literal(int(s["start"]))))
+            self.add((node, PK.sentenceEnd, literal(int(s["end"]))))
             self.add((node, PK.evidenceText, zh(s["text"])))
         self.annotation(node, m, s, report, motivation)
 
-    def annotation(self, node: URIRef, m: dict[str, Any], sentence: dict | None, report: URIRef,
-                   motivation: URIRef) -> None:
+    def annotation(self, node: ox.NamedNode, m: dict[str, Any], sentence: dict | None, report: ox.NamedNode,
+                   motivation: ox.NamedNode) -> None:
         """The evidence again as a W3C Web Annotation, so that annotation tools can anchor it: its
         target is the span of the report's text, selected by position and by quote."""
-        ann, target = iris.annotation(node), iris.annotation_target(node)
-        position, quote = iris.selector(node, "position"), iris.selector(node, "quote")
+        ann, target = iri(iris.annotation(node.value)), iri(iris.annotation_target(node.value))
+        position, quote = iri(iris.selector(node.value, "position")), iri(iris.selector(node.value, "quote"))
         self.add((ann, RDF.type, OA.Annotation))
         self.add((ann, OA.motivatedBy, motivation))
         self.add((ann, OA.hasBody, node))
         self.add((ann, OA.hasTarget, target))
         self.add((target, RDF.type, OA.SpecificResource))
-        self.add((target, OA.hasSource, iris.report_text(report)))
+        self.add((target, OA.hasSource, iri(iris.report_text(report.value))))
         self.add((target, OA.hasSelector, position))
         self.add((position, RDF.type, OA.TextPositionSelector))
         # xsd:integer, not OA's xsd:nonNegativeInteger: the store keeps only the former (same value)
-        self.add((position, OA.start, Literal(int(m["start"]))))
-        self.add((position, OA.end, Literal(int(m["end"]))))
+        self.add((position, OA.start, literal(int(m["start"]))))
+        self.add((position, OA.end, literal(int(m["end"]))))
         self.add((target, OA.hasSelector, quote))
         self.add((quote, RDF.type, OA.TextQuoteSelector))
-        self.add((quote, OA.exact, Literal(m["surface"])))
+        self.add((quote, OA.exact, literal(m["surface"])))
         context = quote_context(m["surface"], int(m["start"]), sentence) if sentence is not None else None
         if context is not None:
             prefix, suffix = context
             if prefix:
-                self.add((quote, OA.prefix, Literal(prefix)))
+                self.add((quote, OA.prefix, literal(prefix)))
             if suffix:
-                self.add((quote, OA.suffix, Literal(suffix)))
+                self.add((quote, OA.suffix, literal(suffix)))
 
-    def provenance(self, rep: URIRef, r: dict[str, Any]) -> None:
+    def provenance(self, rep: ox.NamedNode, r: dict[str, Any]) -> None:
         """Where the report was published, how it was read, and the text its offsets index into."""
         source = r.get("source") or {}
         if source.get("url"):
             url = iris.source_iri(source["url"])
-            self.add((rep, DCTERMS.source, url if url is not None else Literal(source["url"])))
+            self.add((rep, DCTERMS.source, iri(url) if url is not None else literal(source["url"])))
         if source.get("published"):
-            self.add((rep, DCTERMS.issued, Literal(source["published"], datatype=XSD.date)))
+            self.add((rep, DCTERMS.issued, literal(source["published"], XSD.date)))
         if source.get("format"):
-            self.add((rep, PK.sourceFormat, Literal(source["format"])))
+            self.add((rep, PK.sourceFormat, literal(source["format"])))
         if r.get("text_file"):
-            self.add((rep, PK.textFile, Literal(r["text_file"])))
+            self.add((rep, PK.textFile, literal(r["text_file"])))
         # the text every evidence offset indexes into: the source of the evidence's Web Annotations
-        text = iris.report_text(rep)
+        text = iri(iris.report_text(rep.value))
         self.add((text, RDF.type, DCTYPES.Text))
-        self.add((text, DCTERMS.format, Literal("text/plain")))
+        self.add((text, DCTERMS.format, literal("text/plain")))
         self.add((text, DCTERMS.isFormatOf, rep))
         for page in source.get("ocr_pages", []):
-            self.add((rep, PK.ocrPage, Literal(int(page))))
+            self.add((rep, PK.ocrPage, literal(int(page))))
         if source.get("ocr_confidence") is not None:
-            self.add((rep, PK.ocrConfidence, Literal(Decimal(str(source["ocr_confidence"])))))
+            self.add((rep, PK.ocrConfidence, literal(Decimal(str(source["ocr_confidence"])))))
         for path in r.get("also_read_from", []):
-            self.add((rep, PK.alsoReadFrom, Literal(path)))
+            self.add((rep, PK.alsoReadFrom, literal(path)))
 
     # --- one report ------------------------------------------------------------------
-    def record(self, r: dict[str, Any]) -> None:
+    def record(self, r: dict[str, Any]) -> ox.NamedNode:
+        """Make the report's triples; its IRI."""
         for reg in r.get("region_index", []):
             self.region(reg)
         meta = r.get("meta", {})
@@ -279,21 +270,21 @@ class _Builder:
         agency_name = r.get("agency") or meta.get("agency") or "未识别的报告机关"
         issuer = self.agency(agency_name, region_code, "government", surface=r.get("agency_surface", ""),
                              candidates=meta.get("region_candidates", []))
-        rep = iris.report(region_code, agency_name, r.get("year"), r.get("sha256", "0" * 8))
+        rep = iri(iris.report(region_code, agency_name, r.get("year"), r.get("sha256", "0" * 8)))
         self.add((rep, RDF.type, PK.Report))
         self.add((rep, PK.issuedBy, issuer))
         title = meta.get("title") or r["doc"]
         self.add((rep, DCTERMS.title, zh(title)))
         label = f"{agency_name} {r.get('year') or ''}".strip()
         self.add((rep, RDFS.label, zh(label)))
-        self.add((rep, PK.sourceFile, Literal(r["doc"])))
+        self.add((rep, PK.sourceFile, literal(r["doc"])))
         if r.get("sha256"):
-            self.add((rep, PK.sha256, Literal(r["sha256"])))
+            self.add((rep, PK.sha256, literal(r["sha256"])))
         self.provenance(rep, r)
         if r.get("year"):
-            self.add((rep, PK.year, Literal(int(r["year"]))))
+            self.add((rep, PK.year, literal(int(r["year"]))))
         if r.get("date"):
-            self.add((rep, DCTERMS.date, Literal(r["date"], datatype=XSD.date)))
+            self.add((rep, DCTERMS.date, literal(r["date"], XSD.date)))
         for a in r.get("addressees", []):
             self.add((rep, PK.submittedTo, self.agency(a["name"], a.get("region_code", ""), surface=a["surface"])))
 
@@ -303,11 +294,11 @@ class _Builder:
             if label_ == "LAW":
                 law = self.law(m)
                 self.add((rep, PK.cites, law))
-                c = iris.citation(rep, m["start"], m["end"])
+                c = iri(iris.citation(rep.value, m["start"], m["end"]))
                 self.add((rep, PK.hasCitation, c))
                 self.add((c, RDF.type, PK.Citation))
                 self.add((c, PK.citedLaw, law))
-                self.add((c, PK.role, iris.role(m.get("role", "其他"))))
+                self.add((c, PK.role, iri(iris.role(m.get("role", "其他")))))
                 for t in m.get("triggers") or []:
                     self.add((c, PK.trigger, zh(t)))
                 self.evidence(c, m, sentences, rep)
@@ -317,49 +308,50 @@ class _Builder:
                 self.add((rep, PK.mentionsAgency, a))
             elif label_ == "REGION":
                 if m.get("code"):
-                    self.add((rep, PK.mentionsRegion, iris.region(m["code"])))
+                    self.add((rep, PK.mentionsRegion, iri(iris.region(m["code"]))))
                 else:
-                    amb = URIRef(f"{rep}/ambiguous-region/{iris.key(m['canonical'])}")
+                    amb = iri(f"{rep.value}/ambiguous-region/{iris.key(m['canonical'])}")
                     self.add((amb, RDF.type, PK.AmbiguousRegion))
                     self.add((amb, SKOS.prefLabel, zh(m["canonical"])))
                     for c in m.get("candidates", []):
                         if c in self.regions:
-                            self.add((amb, PK.candidate, iris.region(c)))
+                            self.add((amb, PK.candidate, iri(iris.region(c))))
                     self.add((rep, PK.mentionsRegion, amb))
             elif label_ == "PROGRAM":
-                p = iris.program(m["canonical"])
+                p = iri(iris.program(m["canonical"]))
                 self.add((p, RDF.type, PK.Program))
                 self.add((p, SKOS.prefLabel, zh(m["canonical"])))
                 self.add((rep, PK.mentionsProgram, p))
                 self.add((issuer, PK.adopts, p))
-                pm = iris.mention(rep, "program", m["start"], m["end"])
+                pm = iri(iris.mention(rep.value, "program", m["start"], m["end"]))
                 self.add((rep, PK.hasProgramMention, pm))
                 self.add((pm, RDF.type, PK.ProgramMention))
                 self.add((pm, PK.program, p))
                 self.evidence(pm, m, sentences, rep)
                 # the agency's adoption of the program in the report's year: one node per
                 # (agency, year, program), so year-on-year comparisons are one query
-                ad = iris.adoption(issuer, r.get("year"), m["canonical"])
+                ad = iri(iris.adoption(issuer.value, r.get("year"), m["canonical"]))
                 self.add((ad, RDF.type, PK.ProgramAdoption))
                 self.add((issuer, PK.adoption, ad))
                 self.add((ad, PK.adoptingAgency, issuer))
                 self.add((ad, PK.adoptedProgram, p))
                 if r.get("year"):
-                    self.add((ad, PK.year, Literal(int(r["year"]))))
+                    self.add((ad, PK.year, literal(int(r["year"]))))
                 self.add((ad, PROV.wasDerivedFrom, rep))
                 self.add((ad, PK.supportedBy, pm))
         for name in r.get("regions_cooperation", []):
             for reg in r.get("region_index", []):
                 if reg["name"] == name:
-                    self.add((issuer, PK.cooperatesWith, iris.region(reg["code"])))
+                    self.add((issuer, PK.cooperatesWith, iri(iris.region(reg["code"]))))
         for o in r.get("observations", []):
-            node = iris.mention(rep, "observation", o["start"], o["end"])
+            node = iri(iris.mention(rep.value, "observation", o["start"], o["end"]))
             self.add((rep, PK.hasObservation, node))
             self.add((node, RDF.type, PK.Observation))
-            self.add((node, PK.measure, Literal(o["measure"])))
-            self.add((node, RDF.value, Literal(Decimal(str(o["value"])), datatype=XSD.decimal)))
+            self.add((node, PK.measure, literal(o["measure"])))
+            self.add((node, RDF.value, literal(Decimal(str(o["value"])), XSD.decimal)))
             self.add((node, PK.unit, zh(o["unit"])))
             self.evidence(node, {**o, "surface": o["surface"]}, sentences, rep, motivation=OA.describing)
+        return rep
 
 
 def _describe(r) -> str:
@@ -368,25 +360,39 @@ def _describe(r) -> str:
     return f"a record that is not a JSON object ({type(r).__name__})"
 
 
-def build_graph(records: Iterable[dict[str, Any]], with_ontology: bool = True,
-                failures: list[ReportFailure] | None = None) -> Graph:
-    """One RDF graph of all reports; the ontology's vocabularies (levels, roles) are included so
-    that queries can read their labels.
+@cache
+def ontology_quads() -> tuple[ox.Quad, ...]:
+    """The ontology as quads, parsed once per process (it has no blank nodes)."""
+    with resources.files("policykg.ontology").joinpath("policykg.ttl").open("rb") as f:
+        return tuple(ox.parse(f, format=ox.RdfFormat.TURTLE))
+
+
+def build_quads(records: Iterable[dict[str, Any]], with_ontology: bool = True,
+                failures: list[ReportFailure] | None = None,
+                builder: QuadBuilder | None = None) -> Iterator[ox.Quad]:
+    """The quads of all reports, report by report, for ``Store.bulk_extend``: no graph is held,
+    only the shared entities met so far. The ontology's vocabularies (levels, roles) come first,
+    so that queries can read their labels.
 
     Each report goes in whole or not at all. A report whose graph cannot be built or stored is
     appended to ``failures`` as a ReportFailure (its file and the problem) and left out, and the
     rest is built; without a ``failures`` list the first such report raises ReportGraphError."""
-    g = new_graph()
     if with_ontology:
-        for t in ontology_graph():
-            g.add(t)
-    b = _Builder(g)
+        yield from ontology_quads()
+    b = builder or QuadBuilder()
     for r in records:
         try:
-            b.report(r)
+            quads = b.report(r)
         except Exception as e:  # one report's bug or bad data must not lose the batch
             failure = ReportFailure(_describe(r), f"graph not built ({type(e).__name__}: {e})")
             if failures is None:
                 raise ReportGraphError(failure) from e
             failures.append(failure)
-    return g
+            continue
+        yield from quads
+
+
+def build_graph(records: Iterable[dict[str, Any]], with_ontology: bool = True,
+                failures: list[ReportFailure] | None = None) -> Graph:
+    """build_quads as one rdflib Graph, for what reads rdflib (SHACL, the networkx projection)."""
+    return add_to_rdflib(new_graph(), build_quads(records, with_ontology, failures))

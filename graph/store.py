@@ -11,12 +11,14 @@ import tempfile
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Iterable
 
 import pyoxigraph as ox
 from rdflib import Graph
 
 from . import safe_csv
-from .sparql_json import XSD_STRING, boolean_doc, solutions_doc
+from .quads import add_to_rdflib
+from .sparql_json import boolean_doc, solutions_doc
 from .vocab import PREFIXES, short_iri
 
 STORE_DIR = "store"
@@ -25,10 +27,13 @@ _FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": o
             ".jsonld": ox.RdfFormat.JSON_LD, ".n3": ox.RdfFormat.N3}
 
 
-def write_store(graph: Graph, out_dir: Path, turtle: Path | None = None) -> Path:
+def write_store(graph: Graph | Iterable[ox.Quad], out_dir: Path, turtle: Path | None = None) -> Path:
     """Write a persistent pyoxigraph store at OUT/store, replacing an older one, and when
     ``turtle`` is given the same triples as Turtle (pyoxigraph writes it 40x faster than
     rdflib's serializer: 0.6 s against 25 s for 300k triples).
+
+    ``graph`` is an rdflib Graph or quads (graph.build.build_quads), which are streamed into the
+    store as they are made: no graph is held in memory.
 
     Both are written beside the old ones and swapped in only once complete, so a graph the store
     refuses (ValueError) leaves the previous store and Turtle as they were."""
@@ -38,9 +43,10 @@ def write_store(graph: Graph, out_dir: Path, turtle: Path | None = None) -> Path
     new_turtle = None if turtle is None else Path(turtle).with_name(f".{Path(turtle).name}.new")
     try:
         store = ox.Store(str(new))
-        data = graph.serialize(format="nt", encoding="utf-8")
+        if isinstance(graph, Graph):
+            graph = ox.parse(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
         try:
-            store.bulk_load(data, ox.RdfFormat.N_TRIPLES)
+            store.bulk_extend(graph)
         except SyntaxError as e:
             raise ValueError(f"the graph cannot be stored: {e}") from None
         store.flush()
@@ -87,36 +93,12 @@ def read_rdf(path) -> Graph:
     330k triples in 9 s instead of rdflib's 24 s. Terms come out as rdflib's own parser makes
     them (a plain string stays untyped, which SHACL's sh:in and the JSON-LD writer rely on).
     Raises ValueError for an unknown format or invalid content."""
-    from rdflib import BNode, Literal, URIRef
-
     p = Path(path)
     fmt = rdf_format(p)
-    seen: dict = {}  # each distinct term converted once
-
-    def term(x):
-        t = seen.get(x)
-        if t is None:
-            if isinstance(x, ox.NamedNode):
-                t = URIRef(x.value)
-            elif isinstance(x, ox.BlankNode):
-                t = BNode(x.value)
-            elif x.language:
-                t = Literal(x.value, lang=x.language)
-            elif x.datatype.value == XSD_STRING:
-                t = Literal(x.value)
-            else:
-                t = Literal(x.value, datatype=URIRef(x.datatype.value))
-            seen[x] = t
-        return t
-
-    g = Graph()
-    add = g.add
     try:
-        for q in ox.parse(path=str(p), format=fmt):
-            add((term(q.subject), term(q.predicate), term(q.object)))
+        return add_to_rdflib(Graph(), ox.parse(path=str(p), format=fmt))
     except SyntaxError as e:
         raise ValueError(f"{p}: not valid {p.suffix} ({e})")
-    return g
 
 
 def open_store(path) -> ox.Store:
