@@ -12,7 +12,7 @@ import click
 from policykg import __version__
 
 from .common import (FORMAT, GRAPH, INPUTS, JOBS, MANIFEST, PARAM, RAW_CSV, limit_options, load_rdf as _load_rdf,
-                     open_manifest, output_format)
+                     open_manifest, output_format, print_wide)
 
 
 def _quiet_libraries() -> None:
@@ -230,16 +230,19 @@ def evaluate_cmd(gold_file, inputs, jobs, errors, as_json, levels, roles, group_
         table.add_row(s.name, str(s.tp + s.fn), str(s.tp + s.fp), str(s.tp),
                       f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}")
     console = Console()
-    console.print(table)
+    print_wide(console, table)
     if groups:
         scored = [f for f in LIST_FIELDS if any(g.evaluation.fields[f].tp + g.evaluation.fields[f].fn for g in groups)]
         by_table = Table(title=f"by {group_key}: metadata accuracy, field F1")
+        widest = max([len(group_key), *(len(g.group) for g in groups)])
         for col in (group_key, "reports", *METADATA_FIELDS, *scored):
-            by_table.add_column(col, justify="left" if col == group_key else "right")
+            # never cut a department's name or a figure short: a narrow terminal wraps instead
+            by_table.add_column(col, justify="left" if col == group_key else "right", no_wrap=True,
+                                min_width=widest if col == group_key else max(len(col), 5))
         for g in groups:
             by_table.add_row(g.group, str(g.documents), *(f"{g.accuracy[f]:.3f}" for f in METADATA_FIELDS),
                              *(_f1_cell(g.evaluation.fields[f]) for f in scored))
-        console.print(by_table)
+        print_wide(console, by_table)
     if result.missing:
         _err(f"no prediction for: {', '.join(result.missing)}")
     if errors:

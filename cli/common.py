@@ -94,3 +94,14 @@ def load_rdf(graph_path: Path):
         raise click.ClickException(f"{path}: not a readable RDF file ({e})")
 
 
+def print_wide(console, table) -> None:
+    """Print a table no narrower than its columns need: Rich would squeeze columns below their
+    minimum (a narrow terminal lost the region column), so such a table is drawn at its minimum
+    width and the terminal wraps its lines instead."""
+    from rich.measure import Measurement
+
+    need = Measurement.get(console, console.options.update_width(100_000), table).minimum  # unclamped
+    if need > console.width:
+        console.print(table, width=need, crop=False)
+    else:
+        console.print(table)

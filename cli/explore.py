@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .common import FORMAT, GRAPH, RAW_CSV, load_rdf, output_format
+from .common import FORMAT, GRAPH, RAW_CSV, load_rdf, output_format, print_wide
 
 PIPE_WIDTH = 200  # console width when stdout is not a terminal (Rich would assume 80)
 
@@ -80,19 +80,6 @@ def _write_table(path: Path, fmt: str, name: str, rows: list[dict], raw: bool = 
             json.dump(rows, f, ensure_ascii=False, indent=1)
         else:
             _write_csv(f, name, rows, raw=raw)
-
-
-def _print_table(console, table) -> None:
-    """Print a table no narrower than its columns need: Rich would squeeze columns below their
-    minimum (a narrow terminal lost the region column), so such a table is drawn at its minimum
-    width and the terminal wraps its lines instead."""
-    from rich.measure import Measurement
-
-    need = Measurement.get(console, console.options.update_width(100_000), table).minimum  # unclamped
-    if need > console.width:
-        console.print(table, width=need, crop=False)
-    else:
-        console.print(table)
 
 
 @click.command()
@@ -178,7 +165,7 @@ def stats(graph, tables, fmt, out_dir, csv_dir, top, placed_only, seed, raw_csv)
                              min_width=widest if numeric else min(widest, 8))
         for row in cells:
             table.add_row(*row)
-        _print_table(console, table)
+        print_wide(console, table)
         if len(shown) < len(rows):
             console.print(f"{len(rows) - len(shown)} more rows: --top 0 prints them, -o DIR writes them", style="dim")
         if out_dir:
