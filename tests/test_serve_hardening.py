@@ -184,14 +184,14 @@ def test_a_pathological_body_is_refused_without_stalling_other_clients(endpoint)
     hostile = [threading.Thread(target=send, args=(f"bad{i}",), kwargs={"data": {"query": body}}) for i in range(3)]
     for t in hostile:
         t.start()
-    time.sleep(0.05)
+    time.sleep(0.5)  # the bodies are being checked
     started = time.monotonic()
     ask = requests.get(endpoint + "/sparql", params={"query": ASK}, timeout=60)
     assert ask.status_code == 200 and ask.json()["boolean"] is True
     assert time.monotonic() - started < 2
     for t in hostile:
-        t.join(60)
-    assert all(status == 400 and took < 10 for status, took in answers.values()), answers
+        t.join(30)
+    assert len(answers) == 3 and all(status == 400 and took < 10 for status, took in answers.values()), answers
     # over the request limit (1 MB by default): 413 at once, as a body or as a query parameter
     huge = "ASK {} #" + "x" * 1_100_000
     started = time.monotonic()
