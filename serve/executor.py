@@ -18,7 +18,10 @@ from dataclasses import dataclass
 from .results import Answer
 from .sparql_text import inspect
 
-_CTX = mp.get_context("spawn")  # no fork of a threaded server
+# Workers are forked from a clean server process that has only imported pyoxigraph (never
+# from this threaded server): a worker killed over a limit is replaced in milliseconds.
+_CTX = mp.get_context("forkserver")
+_CTX.set_forkserver_preload(["pyoxigraph", "policykg.serve.results", "policykg.serve.sparql_text"])
 MB = 1 << 20
 COPY_BYTES_PER_QUAD = 1000  # peak memory of the in-memory copy: the N-Quads dump and the store
 
@@ -231,7 +234,10 @@ class QueryExecutor:
         if not parent.poll(self.start_timeout):
             p.kill()
             raise RuntimeError(f"{self.store_path}: query worker did not start")
-        msg = parent.recv() if p.is_alive() or parent.poll(0) else ("dead",)
+        try:
+            msg = parent.recv()
+        except EOFError:
+            msg = ("dead",)
         if msg[0] != "ready":
             raise RuntimeError(f"{self.store_path}: query worker could not open the store")
         w = _Worker(p, parent, lane)
@@ -257,7 +263,7 @@ class QueryExecutor:
                 return
             try:
                 fresh = self._spawn(w.lane)
-            except (RuntimeError, OSError):
+            except (RuntimeError, OSError):  # the executor is closing, or the store went away
                 return
             if self._closed:
                 self._retire(fresh)

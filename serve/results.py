@@ -77,20 +77,27 @@ def serialize(result, solution_type: str, graph_type: str, limit: int, max_bytes
 
 def _take(result, limit: int, max_bytes: float) -> tuple[list, bool]:
     """The first solutions or triples, up to ``limit`` of them and twice ``max_bytes`` of text
-    (their terms written as N-Triples, a rough measure: Turtle is shorter, JSON longer; _fit
+    (the length of their terms' values, a rough measure: Turtle is shorter, JSON longer; _fit
     makes it exact); and whether more were left behind."""
     taken, size = [], 0
     max_bytes *= 2
     for item in result:
         if len(taken) >= limit:
             return taken, True
-        size += sum(len(str(term)) for term in item if term is not None)
+        size += sum(_size(term) for term in item if term is not None)
         if size > max_bytes and taken:
             return taken, True
         taken.append(item)
         if size > max_bytes:  # the first one alone is too large: _fit refuses it
             return taken, True
     return taken, False
+
+
+def _size(term) -> int:
+    """About the length of a term as text, without writing it: escaping a string of hundreds
+    of MB would take as much memory again."""
+    value = getattr(term, "value", None)
+    return len(value) if value is not None else len(str(term))
 
 
 def _fit(items: list, write, max_bytes: float, truncated: bool) -> tuple[bytes, int, bool]:

@@ -167,3 +167,21 @@ def test_refusals_are_clear(virtuoso, seeds_build):
         load_graph(seeds_build, f"http://127.0.0.1:{_free_port()}/gsp")
     result = CliRunner().invoke(cli, ["query", "--endpoint", virtuoso + "/sparql", "SELEC nothing"])
     assert result.exit_code != 0 and "refused" in result.output and "Traceback" not in result.output
+
+
+def test_credentials_in_the_url_are_used_and_never_printed(virtuoso, seeds_build):
+    url = virtuoso.replace("http://", "http://dba:dba@")
+    runner = CliRunner()
+    graph = "urn:policykg:url-credentials"
+    loaded = runner.invoke(cli, ["load", str(seeds_build), "--endpoint", url + "/sparql-graph-crud-auth",
+                                 "--graph", graph])
+    assert loaded.exit_code == 0, loaded.output
+    assert ":dba@" not in loaded.output and virtuoso + "/sparql-graph-crud-auth" in loaded.output
+    # Virtuoso's authenticated query endpoint wants digest
+    asked = runner.invoke(cli, ["query", "--endpoint", url + "/sparql-auth", "--auth", "digest",
+                                f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"])
+    assert asked.exit_code == 0, asked.output
+    assert asked.output.strip() == "true"
+    wrong = runner.invoke(cli, ["query", "--endpoint", virtuoso.replace("http://", "http://dba:wrong-pw@") + "/sparql-auth",
+                                "--auth", "digest", "ASK {}"])
+    assert wrong.exit_code == 1 and "wrong-pw" not in wrong.output
