@@ -43,6 +43,9 @@ def test_common_systems_of_party_and_government_work_are_in_the_lexicon(nlp, tex
     ("严格落实“每周一学”“季度一考”制度。", "季度一考"),
     ("严格落实“每周一学”“季度一考”制度。", "每周一学"),
     ("打造“邑心办”服务品牌。", "邑心办"),
+    # branded local names
+    ("全力打造“法治医保”，基金监管持续加强。", "法治医保"),
+    ("推行“阳光执法”，执法过程全程公开。", "阳光执法"),
     # "+" formulas and numbered formulas
     ("建立“1+N”学法清单，覆盖全部科室。", "1+N"),
     ("探索“检察长+河长”协作机制。", "检察长+河长"),
@@ -71,6 +74,8 @@ def test_quoted_names_are_programs_by_their_form_or_the_word_after_them(nlp, tex
     ("通过“线上+线下”模式开展培训。", "线上+线下"),
     ("举办“法律进社区”等活动，发放资料千余份。", "法律进社区"),
     ("开展“2023年度法治人物”评选。", "2023年度法治人物"),
+    ("加快建设“法治政府”。", "法治政府"),
+    ("助力“法治江城”建设。", "法治江城"),
 ])
 def test_quoted_words_that_are_not_programs_are_left(nlp, text, quoted):
     assert quoted not in programs(nlp, text)
