@@ -212,7 +212,8 @@ def evaluate_cmd(gold_file, inputs, jobs, errors, as_json, levels, roles, group_
         for g in groups:
             by_table.add_row(g.group, str(g.documents), *(f"{g.accuracy[f]:.3f}" for f in METADATA_FIELDS),
                              *(_f1_cell(g.evaluation.fields[f]) for f in scored))
-        console.print(by_table)
+        # one row per group, a column per measure: as wide as it needs (a pipe gets 80 columns otherwise)
+        Console(width=max(console.width, 150)).print(by_table)
     if result.missing:
         _err(f"no prediction for: {', '.join(result.missing)}")
     if errors:

@@ -94,6 +94,9 @@ def test_a_quoted_name_followed_by_a_thing_not_a_program_is_left(nlp):
     ("以深化执法权力运行机制改革为动力。", "执法权力运行机制改革"),
     ("对公共法律服务体制改革作出部署。", "公共法律服务体制改革"),
     ("持续推进政务服务3.0版改革。", "政务服务3.0版改革"),
+    ("扎实开展作风建设年，整改问题十项。", "作风建设年"),
+    ("组织开展食品安全百日行动。", "食品安全百日行动"),
+    ("举办消费维权服务月，受理投诉百余件。", "消费维权服务月"),
 ])
 def test_a_named_campaign_or_reform_does_not_swallow_the_verb_before_it(nlp, text, name):
     assert programs(nlp, text) == [name]
@@ -101,6 +104,11 @@ def test_a_named_campaign_or_reform_does_not_swallow_the_verb_before_it(nlp, tex
 
 def test_a_bare_kind_of_reform_is_not_a_program(nlp):
     assert programs(nlp, "持续深化体制改革。") == []
+
+
+def test_a_year_of_a_report_is_not_a_campaign_year(nlp):
+    assert programs(nlp, "报送法治政府建设年度报告。") == []
+    assert programs(nlp, "公开法治政府建设年报。") == []
 
 
 # ---------------------------------------------------------------- regions inside ordinary words
