@@ -42,10 +42,10 @@ METADATA = ("agency", "province", "city", "year")
 # small margin.
 MIN_F1 = {
     "laws": 0.90,
-    "doc_numbers": 0.85,
-    "agencies": 0.95,
-    "regions": 0.88,
-    "programs": 0.44,
+    "doc_numbers": 0.95,  # 1.000 on 2026-11-27 (a lost bracket read)
+    "agencies": 0.95,  # 0.989 on 2026-11-27 (organ catalogue, issuers of any department)
+    "regions": 0.94,  # 0.978 on 2026-11-27 (no places inside ordinary words)
+    "programs": 0.85,  # 0.894 on 2026-11-27 (quoted names, formulas, reforms by kind)
     "region_code": 0.92,
 }
 MIN_ACCURACY = {"agency": 0.92, "province": 0.95, "city": 0.95, "year": 0.95}

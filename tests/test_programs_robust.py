@@ -43,6 +43,9 @@ def test_common_systems_of_party_and_government_work_are_in_the_lexicon(nlp, tex
     ("严格落实“每周一学”“季度一考”制度。", "季度一考"),
     ("严格落实“每周一学”“季度一考”制度。", "每周一学"),
     ("打造“邑心办”服务品牌。", "邑心办"),
+    # branded local names
+    ("全力打造“法治医保”，基金监管持续加强。", "法治医保"),
+    ("推行“阳光执法”，执法过程全程公开。", "阳光执法"),
     # "+" formulas and numbered formulas
     ("建立“1+N”学法清单，覆盖全部科室。", "1+N"),
     ("探索“检察长+河长”协作机制。", "检察长+河长"),
@@ -71,6 +74,8 @@ def test_quoted_names_are_programs_by_their_form_or_the_word_after_them(nlp, tex
     ("通过“线上+线下”模式开展培训。", "线上+线下"),
     ("举办“法律进社区”等活动，发放资料千余份。", "法律进社区"),
     ("开展“2023年度法治人物”评选。", "2023年度法治人物"),
+    ("加快建设“法治政府”。", "法治政府"),
+    ("助力“法治江城”建设。", "法治江城"),
 ])
 def test_quoted_words_that_are_not_programs_are_left(nlp, text, quoted):
     assert quoted not in programs(nlp, text)
@@ -89,6 +94,9 @@ def test_a_quoted_name_followed_by_a_thing_not_a_program_is_left(nlp):
     ("以深化执法权力运行机制改革为动力。", "执法权力运行机制改革"),
     ("对公共法律服务体制改革作出部署。", "公共法律服务体制改革"),
     ("持续推进政务服务3.0版改革。", "政务服务3.0版改革"),
+    ("扎实开展作风建设年，整改问题十项。", "作风建设年"),
+    ("组织开展食品安全百日行动。", "食品安全百日行动"),
+    ("举办消费维权服务月，受理投诉百余件。", "消费维权服务月"),
 ])
 def test_a_named_campaign_or_reform_does_not_swallow_the_verb_before_it(nlp, text, name):
     assert programs(nlp, text) == [name]
@@ -96,6 +104,11 @@ def test_a_named_campaign_or_reform_does_not_swallow_the_verb_before_it(nlp, tex
 
 def test_a_bare_kind_of_reform_is_not_a_program(nlp):
     assert programs(nlp, "持续深化体制改革。") == []
+
+
+def test_a_year_of_a_report_is_not_a_campaign_year(nlp):
+    assert programs(nlp, "报送法治政府建设年度报告。") == []
+    assert programs(nlp, "公开法治政府建设年报。") == []
 
 
 # ---------------------------------------------------------------- regions inside ordinary words

@@ -47,16 +47,24 @@ SECOND_HEADS = HEADS - {"工作", "模式"}
 _NOT_PROGRAM_ENDINGS = ("力", "性", "量", "精神", "意识", "时间", "一线", "故事", "示范区", "示范市", "示范县",
                         "示范校", "示范单位", "示范项目", "示范点", "奖", "称号", "单位", "培训班", "班", "牌", "化",
                         "经验", "人员", "责任人", "平台", "局", "委", "厅", "节", "秀")
+# branded names: a brand word and what it is applied to (法治医保, 阳光执法, 清廉医院, 智慧监管); not the
+# goals themselves (法治政府, 法治社会) and not a place (法治达州: the gazetteer rejects it first)
+_BRAND = re.compile(r"(?:法治|平安|阳光|智慧|清廉|数字|信用|诚信|书香|满意)[\u4e00-\u9fff]{2}")
+_BRAND_GOALS = {"政府", "社会", "国家", "中国", "思维", "方式", "精神", "意识", "理念", "文化", "建设", "环境"}
 # a numeral and a measure word: a category or a count (三类人员, 两个首次, 三个全覆盖), not a program
 _COUNTED = re.compile(rf"[{NUMERALS}][类个项名次批种条]")
-CAMPAIGN = re.compile(r"(?:质量管理年|能力提升行动|专项整治行动|专项行动|攻坚行动|三年行动|法治宣传月|宣传月|宣传周"
+CAMPAIGN = re.compile(r"(?:质量管理年|能力提升行动|专项整治行动|专项行动|攻坚行动|三年行动|百日行动|集中行动|护航行动"
+                      r"|法治宣传月|宣传月|宣传周|活动月|活动周|服务月"
+                      # a campaign year (作风建设年, 执法规范提升年), not a year's report or term (建设年度, 年报)
+                      r"|(?:建设|提升|攻坚|突破|落实)年(?![度份底初末内中终报限龄以])"
                       r"|体制改革|制度改革|机制改革|执法改革|\d(?:\.\d)?版?改革)")
 # tokens that end a campaign name on the left: verbs and function words
 _LEFT_STOP = {"开展", "组织", "推进", "实施", "深化", "启动", "举办", "持续", "深入", "以", "在", "和", "与", "及",
               "的", "了", "为", "将", "通过", "结合", "利用", "借助", "围绕", "抓住", "积极", "认真", "等", "纳入",
               "完成", "落实", "推动", "加快", "对", "把", "按照", "参与", "参加", "助力", "全面深化",
               "深入开展", "扎实开展", "全面落实", "全面推进", "全面推行", "推行", "坚持", "根据", "是", "有"}
-_GENERIC_CAMPAIGN = {"体制改革", "制度改革", "机制改革", "执法改革", "专项行动", "宣传月", "宣传周", "三年行动"}
+_GENERIC_CAMPAIGN = {"体制改革", "制度改革", "机制改革", "执法改革", "专项行动", "宣传月", "宣传周", "三年行动", "百日行动",
+                     "集中行动", "活动月", "活动周", "服务月"}
 
 
 def canonical_program(name: str) -> str:
@@ -108,7 +116,9 @@ def looks_like_program(term: str, gazetteer=None, not_programs: frozenset[str] |
         return False
     if len(items) >= 2 and all(len(x) >= 4 and x[0] in NUMERALS for x in items):
         return True  # 三大战略、八大行动, 一个统筹、四大职能
-    if len(items) <= 2 and flat.endswith(SUFFIXES) or re.fullmatch(r"[^\d]+年", flat) and len(flat) >= 3:
+    if (len(items) <= 2 and flat.endswith(SUFFIXES)) or (re.fullmatch(r"[^\d]+年", flat) and len(flat) >= 3):
+        return True
+    if _BRAND.fullmatch(flat) and flat[2:] not in _BRAND_GOALS:
         return True
     if len(items) >= 2:
         return False
