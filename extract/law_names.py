@@ -14,11 +14,13 @@ from pathlib import Path
 
 import yaml
 
+from policykg.graph.vocab import LEVEL_ORDER  # the ontology's vocabulary, without rdflib
+
 from .datafiles import resolve, shared
 from .gazetteer import MUNICIPALITIES, Gazetteer, load_gazetteer
 
 PRC = "中华人民共和国"
-LEVELS = ("法律", "行政法规", "部门规章", "地方性法规", "地方政府规章", "党内法规", "规范性文件", "国家规划", "其他")
+LEVELS = LEVEL_ORDER  # the ontology's law levels, written once in graph.vocab
 
 # the forms a title of a law or normative document ends with
 LAW_FORMS = (
