@@ -17,7 +17,7 @@ import yaml
 from policykg.graph.vocab import LEVEL_ORDER  # the ontology's vocabulary, without rdflib
 
 from .datafiles import resolve, shared
-from .gazetteer import MUNICIPALITIES, Gazetteer, load_gazetteer
+from .gazetteer import Gazetteer, load_gazetteer
 
 PRC = "中华人民共和国"
 LEVELS = LEVEL_ORDER  # the ontology's law levels, written once in graph.vocab
