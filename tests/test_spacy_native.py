@@ -81,28 +81,35 @@ def test_two_processes_give_the_same_spans_as_one(nlp, seed_documents):
     assert one == two and all(one)
 
 
-def test_a_saved_pipeline_loads_in_a_fresh_process_with_the_same_spans(nlp, seed_documents, tmp_path):
+def _span_rows(doc):
+    return [[s.start_char, s.end_char, s.label_, s.kb_id_, s._.role if s.label_ == "LAW" else None]
+            for s in doc.spans[SPANS_KEY]]
+
+
+def _same_spans_in_a_fresh_process(nlp, seed_documents, tmp_path, prelude: str = "") -> None:
+    """Save ``nlp``, load it with spacy.load in a new interpreter (after ``prelude``), run two seed
+    reports through both, and compare every span with its key and role."""
     nlp.to_disk(tmp_path / "pipeline")
     texts = [d.text for d in list(seed_documents.values())[:2]]
     (tmp_path / "texts.json").write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
-    # the fresh process imports nothing of policykg itself: spacy.load finds the factories through
-    # the spacy_factories entry points
-    script = textwrap.dedent(f"""
+    script = textwrap.dedent(prelude) + textwrap.dedent(f"""
         import json, spacy
         nlp = spacy.load({str(tmp_path / "pipeline")!r})
         texts = json.loads(open({str(tmp_path / "texts.json")!r}, encoding="utf-8").read())
-        out = []
-        for doc in nlp.pipe(texts):
-            out.append([[s.start_char, s.end_char, s.label_, s.kb_id_, s._.role if s.label_ == "LAW" else None]
-                        for s in doc.spans["policykg"]])
-        print(json.dumps(out, ensure_ascii=False))
+        print(json.dumps([[[s.start_char, s.end_char, s.label_, s.kb_id_, s._.role if s.label_ == "LAW" else None]
+                           for s in doc.spans["policykg"]] for doc in nlp.pipe(texts)], ensure_ascii=False))
     """)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     fresh = json.loads(done.stdout.strip().splitlines()[-1])
-    here = [[[s.start_char, s.end_char, s.label_, s.kb_id_, s._.role if s.label_ == "LAW" else None]
-             for s in doc.spans[SPANS_KEY]] for doc in map(nlp, texts)]
+    here = [_span_rows(doc) for doc in map(nlp, texts)]
     assert fresh == here and all(here)
+
+
+def test_a_saved_pipeline_loads_in_a_fresh_process_with_the_same_spans(nlp, seed_documents, tmp_path):
+    # the fresh process imports nothing of policykg itself: spacy.load finds the factories through
+    # the spacy_factories entry points
+    _same_spans_in_a_fresh_process(nlp, seed_documents, tmp_path)
 
 
 def test_a_saved_pipeline_carries_its_lexicon_data(tmp_path):
@@ -173,31 +180,14 @@ def test_components_share_one_copy_of_each_resource(nlp, tmp_path):
 def test_a_saved_pipeline_needs_no_package_data_in_a_fresh_process(nlp, seed_documents, tmp_path):
     """With every bundled file hidden (datafiles.bundled_file raises), spacy.load of a saved
     pipeline reads only the files saved with it and finds the same spans."""
-    nlp.to_disk(tmp_path / "pipeline")
-    texts = [d.text for d in list(seed_documents.values())[:2]]
-    (tmp_path / "texts.json").write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
-    script = textwrap.dedent(f"""
-        import json, spacy
+    _same_spans_in_a_fresh_process(nlp, seed_documents, tmp_path, prelude="""
         from policykg.extract import datafiles
 
         def hidden(name):
-            raise FileNotFoundError(f"bundled {{name}} is hidden")
+            raise FileNotFoundError(f"bundled {name} is hidden")
 
         datafiles.bundled_file = hidden
-        nlp = spacy.load({str(tmp_path / "pipeline")!r})
-        texts = json.loads(open({str(tmp_path / "texts.json")!r}, encoding="utf-8").read())
-        out = []
-        for doc in nlp.pipe(texts):
-            out.append([[s.start_char, s.end_char, s.label_, s.kb_id_, s._.role if s.label_ == "LAW" else None]
-                        for s in doc.spans["policykg"]])
-        print(json.dumps(out, ensure_ascii=False))
     """)
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-2000:]
-    fresh = json.loads(done.stdout.strip().splitlines()[-1])
-    here = [[[s.start_char, s.end_char, s.label_, s.kb_id_, s._.role if s.label_ == "LAW" else None]
-             for s in doc.spans[SPANS_KEY]] for doc in map(nlp, texts)]
-    assert fresh == here and all(here)
 
 
 FICTIONAL_LAW = "- {name: 虚构事务管理法, level: 法律, issuer: 全国人民代表大会常务委员会, aliases: []}\n"
