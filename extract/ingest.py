@@ -199,7 +199,8 @@ def read_document(path: str | os.PathLike, limits: Limits | None = None) -> Docu
     if not _CJK.search(result.text[:20000]):
         raise IngestError(str(p), f"holds no Chinese text (read as {result.format}); not a report")
     try:
-        digest = hashlib.sha256(p.read_bytes()).hexdigest()
+        with p.open("rb") as f:  # streamed: a large PDF is not held in memory a second time
+            digest = hashlib.file_digest(f, "sha256").hexdigest()
     except OSError as e:
         raise IngestError(str(p), f"cannot be read ({e.strerror or e})")
     document = document_from_text(result.text, name=p.name, path=str(p.resolve()),
