@@ -15,7 +15,7 @@ from .html import read_html
 from .ocr import read_image
 from .office import read_office
 from .pdf import read_pdf
-from .text import decode, read_text
+from .text import read_text
 
 Reader = Callable[[Path, Limits], ReadResult]
 
@@ -67,4 +67,4 @@ def read_file(path: Path, limits: Limits | None = None) -> ReadResult:
         raise IngestError(str(path), f"could not be read as {path.suffix.lower()} ({type(e).__name__}: {e})")
 
 
-__all__ = ["IngestError", "Limits", "ReadResult", "READERS", "SUPPORTED", "decode", "read_file", "reader_for"]
+__all__ = ["IngestError", "Limits", "ReadResult", "READERS", "SUPPORTED", "read_file", "reader_for"]
