@@ -142,6 +142,9 @@ def build(inputs, out_dir: str | Path, jobs: int = 1, html: bool = True,
         if graph_failures:  # a report whose graph cannot be stored is left out whole, and named
             failures += [Failure(f.path, f.reason) for f in graph_failures]
             left_out = {f.path for f in graph_failures}
+            for r in records:  # nor does its text stay in texts/
+                if r.get("path", r["doc"]) in left_out:
+                    (tmp / r["text_file"]).unlink(missing_ok=True)
             records = [r for r in records if r.get("path", r["doc"]) not in left_out]
         write_jsonl(records, tmp / "extraction.jsonl")
 
