@@ -1,7 +1,7 @@
 """Named-query parameters given as a person would write them: 宪法 for 中华人民共和国宪法, a region
 by its name, full name or code. Each value is looked up among the graph's entities of the
 parameter's kind and replaced by that entity's canonical name (its skos:prefLabel), the value the
-named queries match on. The matching is the views' (viz.views.find_node): exact name, alias or
+named queries match on. The matching is graph.names.find_node's (the views' pickers use it too): exact name, alias or
 code first, then a unique substring; an unknown or ambiguous value is an error naming the
 candidates or close matches."""
 from __future__ import annotations
@@ -43,12 +43,12 @@ def resolve(store: ox.Store, name: str, value: str) -> str:
     kind = KINDS.get(name)
     if kind is None or value.startswith(("http://", "https://")):
         return value
-    from policykg.viz.views import ViewError, find_node
+    from policykg.graph.names import NameLookupError, find_node
 
     G = _candidates(store, kind)
     try:
         return G.nodes[find_node(G, value, [kind])]["label"]
-    except ViewError as e:
+    except NameLookupError as e:
         raise ParameterError(f"parameter {name}={value!r}: {e}") from None
 
 

@@ -21,7 +21,6 @@ rankings of :mod:`policykg.graph.analytics` and the placements of :mod:`policykg
 """
 from __future__ import annotations
 
-import difflib
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -33,6 +32,8 @@ import networkx as nx
 from policykg.graph.analytics import (agency_citations, citation_count, cites, law_citation_counts, pagerank,
                                      region_citations, region_name, report_regions)
 
+from policykg.graph.names import NameLookupError, find_node, node_label, nodes_of_type  # noqa: F401  (find_node: the views' API)
+
 from .layout import map_projection, ring
 from .page import default_title, write_site, write_view
 
@@ -40,8 +41,8 @@ VIEWS = ("overview", "region-law", "region", "law", "map")
 FOCUS_TYPES = {"region": ("Region",), "agency": ("Agency",), "law": ("Law",)}
 
 
-class ViewError(ValueError):
-    """A view cannot be made (an unknown or ambiguous name); the message is for the user."""
+# a view cannot be made (an unknown or ambiguous name); the message is for the user
+ViewError = NameLookupError
 
 
 @dataclass
@@ -64,13 +65,6 @@ class View:
 
 # --------------------------------------------------------------------------- helpers
 
-def _label(G: nx.MultiDiGraph, n: Any) -> str:
-    d = G.nodes[n]
-    if d.get("type") == "Region":
-        return region_name(G, n)
-    return str(d.get("label") or n)
-
-
 def _copy_node(H: nx.MultiDiGraph, G: nx.MultiDiGraph, n: Any, **extra) -> None:
     if n in H:
         H.nodes[n].update(extra)
@@ -92,24 +86,20 @@ def _year(G: nx.MultiDiGraph, n: Any) -> int | None:
     return int(y) if isinstance(y, (int, float)) and not isinstance(y, bool) else None
 
 
-def _of_type(G: nx.MultiDiGraph, *types: str) -> list:
-    return sorted((n for n, t in G.nodes(data="type") if t in types), key=str)
-
-
 def _add_jurisdiction(H: nx.MultiDiGraph, G: nx.MultiDiGraph) -> None:
     """Laws' jurisdiction region names, for their tooltips."""
     for u, v, t in G.edges(data="type"):
         if t == "jurisdiction" and u in H and H.nodes[u].get("type") == "Law":
-            H.nodes[u]["jurisdiction"] = _label(G, v)
+            H.nodes[u]["jurisdiction"] = node_label(G, v)
 
 
 def _top(G: nx.MultiDiGraph, counts: Counter, typ: str) -> Any:
     cands = [n for n in counts if G.nodes[n].get("type") == typ]
     if not cands:
-        cands = _of_type(G, typ)
+        cands = nodes_of_type(G, typ)
         if not cands:
             raise ViewError(f"the graph has no {typ.lower()}")
-    return min(cands, key=lambda n: (-counts.get(n, 0), _label(G, n), str(n)))
+    return min(cands, key=lambda n: (-counts.get(n, 0), node_label(G, n), str(n)))
 
 
 def top_region(G: nx.MultiDiGraph) -> Any:
@@ -125,50 +115,6 @@ def top_agency(G: nx.MultiDiGraph) -> Any:
 def top_law(G: nx.MultiDiGraph) -> Any:
     """The most cited law (ties: by name)."""
     return _top(G, law_citation_counts(G), "Law")
-
-
-def _names(G: nx.MultiDiGraph, n: Any) -> list[str]:
-    d = G.nodes[n]
-    names = [str(d.get("label") or ""), *map(str, d.get("aliases") or [])]
-    if d.get("type") == "Region":
-        names += [region_name(G, n), str(d.get("code") or "")]
-    return [s for s in dict.fromkeys(names) if s]
-
-
-def find_node(G: nx.MultiDiGraph, name: str, types: Iterable[str]) -> Any:
-    """The node of one of ``types`` named ``name``: its label, an alias, a region's full name or
-    code, or its IRI; exact (case-insensitive) first, then a unique substring. Raises
-    :class:`ViewError` naming the candidates (ambiguous) or close matches (unknown)."""
-    types = tuple(types)
-    kind = "/".join(t.lower() for t in types)
-    q = name.strip()
-    ql = q.casefold()
-    cands = [n for n in _of_type(G, *types)]
-    if not q:
-        raise ViewError(f"an empty {kind} name")
-
-    def describe(n):
-        d = G.nodes[n]
-        code = f" ({d['code']})" if d.get("code") else ""
-        return f"{_label(G, n)}{code}"
-
-    exact = [n for n in cands if str(n) == q or ql in {s.casefold() for s in _names(G, n)}]
-    if len(exact) == 1:
-        return exact[0]
-    subs = exact or [n for n in cands if any(ql in s.casefold() for s in _names(G, n))]
-    if len(subs) == 1:
-        return subs[0]
-    if subs:
-        shown = "; ".join(describe(n) for n in subs[:12]) + ("; …" if len(subs) > 12 else "")
-        raise ViewError(f"{kind} {name!r} is ambiguous: {len(subs)} match ({shown}); give a full name"
-                        + (" or a code" if "Region" in types else ""))
-    everything = sorted({s for n in cands for s in _names(G, n)})
-    close = difflib.get_close_matches(q, everything, n=8, cutoff=0.4)
-    if not close:  # short queries against long names: rank by the ratio on each name
-        scored = sorted(everything, key=lambda s: -difflib.SequenceMatcher(None, q, s).ratio())
-        close = [s for s in scored[:5] if difflib.SequenceMatcher(None, q, s).ratio() > 0.2]
-    hint = f"; close matches: {', '.join(close)}" if close else ""
-    raise ViewError(f"no {kind} named {name!r} in the graph ({len(cands)} {kind} nodes){hint}")
 
 
 def _year_nodes(H: nx.MultiDiGraph, G: nx.MultiDiGraph, hub: Any, reports: Iterable) -> None:
@@ -219,8 +165,8 @@ def region_law(G: nx.MultiDiGraph) -> View:
             a["roles"].update(d.get("roles") or [])
             if y is not None:
                 a["years"].add(y)
-            a["reports"].append(_label(G, report))
-            a["evidence"].extend(dict(ev, report=_label(G, report)) for ev in d.get("evidence") or []
+            a["reports"].append(node_label(G, report))
+            a["evidence"].extend(dict(ev, report=node_label(G, report)) for ev in d.get("evidence") or []
                                  if isinstance(ev, dict))
     per_law: Counter = Counter()
     per_region: dict[Any, set] = defaultdict(set)
@@ -292,7 +238,7 @@ def region_focus(G: nx.MultiDiGraph, region: Any = None) -> View:
     related = [n for u, v, t in list(G.in_edges(region, data="type")) + list(G.out_edges(region, data="type"))
                if t in ("jurisdiction", "part_of") for n in (u, v)]
     H = _hub_graph(G, region, reports, sorted(agencies, key=str) + related)
-    name = _label(G, region)
+    name = node_label(G, region)
     return View("region", f"{name} — region focus: {_reports_summary(G, reports)}",
                 f"Everything {name}'s agencies' reports cite and mention, grouped by year (the year nodes); "
                 "its agencies, parent and sub-regions, and the laws made for it. Untick years to compare.",
@@ -304,7 +250,7 @@ def agency_focus(G: nx.MultiDiGraph, agency: Any = None) -> View:
     reports = sorted((u for u, v, t in G.in_edges(agency, data="type") if t == "issued_by"), key=str)
     linked = [n for u, v in list(G.in_edges(agency)) + list(G.out_edges(agency)) for n in (u, v)]
     H = _hub_graph(G, agency, reports, linked)
-    name = _label(G, agency)
+    name = node_label(G, agency)
     return View("agency", f"{name} — agency focus: {_reports_summary(G, reports)}",
                 f"The reports {name} issued, grouped by year, with everything they cite and mention, and the "
                 "agencies, regions and reports linked to it.", H, focus=agency)
@@ -337,7 +283,7 @@ def law_focus(G: nx.MultiDiGraph, law: Any = None) -> View:
                 _copy_node(H, G, region)
                 H.add_edge(agency, region, type="located_in", weight=1)
     _add_jurisdiction(H, G)
-    name = _label(G, law)
+    name = node_label(G, law)
     n_regions = sum(1 for _, t in H.nodes(data="type") if t == "Region")
     total = sum(citation_count(d) for _, d in citing)
     level = G.nodes[law].get("level")
@@ -361,7 +307,7 @@ def _laws_per_place(G: nx.MultiDiGraph) -> dict[Any, int]:
 
 
 def map_view(G: nx.MultiDiGraph) -> View:
-    regions = _of_type(G, "Region")
+    regions = nodes_of_type(G, "Region")
     geo = {r: (G.nodes[r]["lon"], G.nodes[r]["lat"]) for r in regions
            if G.nodes[r].get("lat") is not None and G.nodes[r].get("lon") is not None}
     parent = {u: v for u, v, t in G.edges(data="type") if t == "part_of"}
@@ -372,7 +318,7 @@ def map_view(G: nx.MultiDiGraph) -> View:
             p, hops = parent[p], hops + 1
             if p in geo:
                 geo[r] = geo[p]
-                approx[r] = _label(G, p)
+                approx[r] = node_label(G, p)
     H = nx.MultiDiGraph()
     extra: dict = {}
     pos: dict[Any, tuple[float, float]] = {}
@@ -395,7 +341,7 @@ def map_view(G: nx.MultiDiGraph) -> View:
             approx[r] = "unknown"
     rr = report_regions(G)  # unplaced reports: their agency stands in
     place_reports: dict[Any, list] = defaultdict(list)
-    for rep in _of_type(G, "Report"):
+    for rep in nodes_of_type(G, "Report"):
         for place in rr.get(rep, [])[:1]:
             place_reports[place].append(rep)
     for place in sorted(place_reports, key=str):
@@ -427,13 +373,13 @@ def map_view(G: nx.MultiDiGraph) -> View:
             _copy_node(H, G, rep, _x=spots[rep][0], _y=spots[rep][1])
             H.add_edge(rep, place, type="in_region", weight=1)
     for place, laws in sorted(own.items(), key=lambda x: str(x[0])):
-        laws = sorted(laws, key=lambda n: (-sum(1 for _ in G.predecessors(n)), _label(G, n), str(n)))
+        laws = sorted(laws, key=lambda n: (-sum(1 for _ in G.predecessors(n)), node_label(G, n), str(n)))
         for law, xy in ring(pos[place], laws, 110.0).items():
             _copy_node(H, G, law, _x=xy[0], _y=xy[1])
     for places, laws in sorted(shared.items(), key=lambda x: [str(p) for p in x[0]]):
         cx = sum(pos[p][0] for p in places) / len(places)
         cy = sum(pos[p][1] for p in places) / len(places)
-        for i, law in enumerate(sorted(laws, key=lambda n: (_label(G, n), str(n)))):
+        for i, law in enumerate(sorted(laws, key=lambda n: (node_label(G, n), str(n)))):
             r, a = 24.0 * math.sqrt(i + 0.5), 2.399963 * i  # a sunflower around the centroid
             _copy_node(H, G, law, _x=round(cx + r * math.cos(a), 1), _y=round(cy + r * math.sin(a), 1),
                        _note="placed between the regions that cite it")
