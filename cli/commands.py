@@ -177,6 +177,7 @@ def extract(inputs, jobs, manifest, limits, full) -> None:
 @click.argument("gold_file", metavar="GOLD.jsonl", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @INPUTS
 @JOBS
+@MANIFEST
 @click.option("--errors/--no-errors", default=False, show_default=True, help="List each document's missed and spurious items.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @click.option("--levels", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -186,7 +187,7 @@ def extract(inputs, jobs, manifest, limits, full) -> None:
 @click.option("--by", "group_key", default="department", show_default=True, metavar="KEY",
               help="Also score each group of reports sharing this gold key (reports without it form the group "
                    "'all'): metadata accuracy and field F1 per group. 'none' turns it off.")
-def evaluate_cmd(gold_file, inputs, jobs, errors, as_json, levels, roles, group_key) -> None:
+def evaluate_cmd(gold_file, inputs, jobs, manifest, errors, as_json, levels, roles, group_key) -> None:
     """Score extraction on INPUTS against GOLD.jsonl: precision, recall, F1 per field.
 
     Scores are micro-averaged over the documents; strings are compared normalised (NFKC,
@@ -196,6 +197,8 @@ def evaluate_cmd(gold_file, inputs, jobs, errors, as_json, levels, roles, group_
     levels and citation roles when --levels / --roles give their annotations.
     With --by (the gold's department type by default), a second table gives each group's
     metadata accuracy (agency, province, city, year: share of its reports right) and field F1.
+    --manifest reads the reports as a build with that manifest would (the dev set's
+    tests/gold/devset/manifest.csv gives what some texts never name).
     """
     from rich.console import Console
     from rich.table import Table
@@ -211,7 +214,7 @@ def evaluate_cmd(gold_file, inputs, jobs, errors, as_json, levels, roles, group_
             predicted.extend(_read_jsonl(p))
     reports = [p for p in inputs if p.suffix != ".jsonl"]
     paths, failures = collect_inputs(reports) if reports else ([], [])
-    for result in extract_files(paths, jobs=jobs):
+    for result in extract_files(paths, jobs=jobs, manifest=open_manifest(manifest)):
         (failures if isinstance(result, Failure) else predicted).append(result)
     _report_failures(failures)
     result = evaluate_all(gold, predicted, levels=levels, roles=roles)

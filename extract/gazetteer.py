@@ -59,7 +59,8 @@ class Gazetteer:
             if r.short:
                 self.by_name.setdefault(r.short, []).append(r.code)
         self._automaton = ahocorasick.Automaton()
-        for key, codes in self.by_name.items():
+        # 伊犁州, 海西州: prefectures are found in running text by their usual short form too
+        for key, codes in [*self.by_name.items(), *self.prefecture_forms.items()]:
             self._automaton.add_word(key, (key, tuple(codes)))
         self._automaton.make_automaton()
 

@@ -31,6 +31,8 @@ _SUB_SUFFIXES = ("机关党委", "党组", "党委", "党工委")
 _DOCNUM_AFTER = re.compile(r"(?:办)?(?:发|函|字|通|规)?\s*[〔\[［(（]\s*(?:19|20)\d\d")
 # leading groups: [region | 省/市/区/县] + purpose + 领导小组[办公室] (市法治政府建设工作领导小组)
 _LEADING_GROUP = re.compile(r"领导小组(?:办公室)?")
+# a congress's term written between its place and its name: 省十三届人大常委会, 市第十六届人民代表大会常务委员会
+_TERM_BEFORE = re.compile(r"第?[一二三四五六七八九十]{1,3}届$")
 
 
 @dataclass
@@ -313,6 +315,11 @@ def _expand(text, s, e, kind, name, ctx: Context, gaz: Gazetteer, lex: OrganLexi
         return None  # 委员, 委托
     if name == "委" and nxt in "会":
         return None
+    if entry["kind"] == "congress":
+        # the term is part of how the body is written, not of its name: the place stands before it
+        term = _TERM_BEFORE.search(text, max(0, s - 5), s)
+        if term is not None:
+            s = term.start()
     # region prefix: 北碚区 / 重庆市 / 江苏省 ...
     pre = region_prefix(gaz, text, s)
     if pre is not None:

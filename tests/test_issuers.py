@@ -116,3 +116,20 @@ def test_the_government_report_of_a_party_committee_and_government(nlp):
 def test_the_work_year_is_not_a_cited_plan_span(nlp):
     m = meta_of(nlp, "株洲市人民政府法治政府建设情况报告\n根据《法治政府建设实施纲要(2021—2025年)》,2023年,市政府坚持依法行政。")
     assert m.year == 2023
+
+
+@pytest.mark.parametrize("text, surface, full_name", [
+    ("省十三届人大常委会第二十次会议审议通过。", "省十三届人大常委会", "江苏省人民代表大会常务委员会"),
+    ("向市第十六届人民代表大会常务委员会报告。", "市第十六届人民代表大会常务委员会", "南京市人民代表大会常务委员会"),
+    ("区人大常委会开展执法检查。", "区人大常委会", "南京市玄武区人民代表大会常务委员会"),
+    ("南京市第十七届人大常委会听取报告。", "南京市第十七届人大常委会", "南京市人民代表大会常务委员会"),
+])
+def test_standing_committees_with_their_term_are_the_committee_itself(text, surface, full_name):
+    """The term (十三届) is written inside the name but is not part of the body: the standing
+    committee is one agency from term to term, named without it."""
+    found = find_agencies(text, Context(region_code="320102"))  # 南京市玄武区
+    assert [(a.surface, a.full_name, a.kind) for a in found] == [(surface, full_name, "congress")]
+
+
+def test_a_term_without_a_place_names_no_local_committee():
+    assert surfaces("各地十三届人大常委会的做法。") == []

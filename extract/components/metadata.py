@@ -22,6 +22,11 @@ _ASIDE = re.compile(r"在[^，,。；]{0,60}?(?:领导|指导|监督|支持)[^�
 _LEAD = re.compile(r"\s*(?:(?:19|20)\d\d\s*年(?:度|以来)?[，,]?\s*)?")
 _SUBJECT_PRONOUN = re.compile(r"(?:我|本|全)(省|市|区|县|州)")
 _REPORT_INTRO = re.compile(r"现将(.{2,30}?)(?:(?:19|20)\d\d|关于|法治)")
+# a township standing as the subject (2025年,下蜀镇坚持…): the gazetteer stops at counties, so its
+# name is what stands before 镇/乡/街道 when a verb of the opening sentence follows
+_TOWNSHIP_SUBJECT = re.compile(r"([\u4e00-\u9fff]{1,4}?)(镇|乡|街道)(?:人民政府|办事处)?"
+                               r"(?=坚持|认真|深入|全面|始终|紧紧|紧扣|紧密|围绕|积极|扎实|按照|聚焦|持续|立足|高度|以习近平)")
+_TOWNSHIP_ORGAN = {"镇": "人民政府", "乡": "人民政府", "街道": "办事处"}
 SIGNATURE_CHARS = 300
 
 
@@ -155,8 +160,8 @@ class MetadataReader(DataComponent):
         return None
 
     def _subject(self, line: str, ctx_regions, leading_only: bool) -> AgencyMatch | None:
-        """The first issuing body named in ``line``: a government organ, or a place (or 我县, 全市)
-        standing as the subject, which is the place's government."""
+        """The first issuing body named in ``line``: a government organ, or a place (or 我县, 全市, or a
+        township the gazetteer does not hold) standing as the subject, which is the place's government."""
         probe = Context(region_context=tuple(ctx_regions))
         organs = [a for a in find_agencies(line, probe, self.gaz, self.lex)
                   if a.kind == "government" and not (a.national or a.pronoun) and a.surface not in self.lex.unit_names]
@@ -177,6 +182,10 @@ class MetadataReader(DataComponent):
             organ = self._organ_of_system(system.group(1), rel) if system else "人民政府"
             if organ:
                 subject = AgencyMatch(lead, pronoun.end(), pronoun.group(), rel + organ, organ, "government", "")
+        township = _TOWNSHIP_SUBJECT.match(line, lead)
+        if subject is None and township and township.group(1)[0] not in "全我本各该每城":
+            organ = township.group(1) + township.group(2) + _TOWNSHIP_ORGAN[township.group(2)]
+            subject = AgencyMatch(lead, township.end(), township.group(), organ, organ, "government", "")
         if leading_only and organs and organs[0].start > lead + 2 and subject is None:
             organs = organs[:1]
         candidates = sorted([*organs, *([subject] if subject else [])], key=lambda a: a.start)
