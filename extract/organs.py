@@ -29,6 +29,9 @@ _CONJUNCTIONS = set("和与及或并暨")
 _SUB_SUFFIXES = ("机关党委", "党组", "党委", "党工委")
 # an organ name directly followed by these is a fragment of a document number (川委发〔2021〕)
 _DOCNUM_AFTER = re.compile(r"(?:办)?(?:发|函|字|通|规)?\s*[〔\[［(（]\s*(?:19|20)\d\d")
+# an organ name that heads a statistic given with its figure (法院判决执行率100%, 区法院受理案件数
+# 同比下降) labels the figure: the text reports a number, it does not name the body as acting
+_STATISTIC_AFTER = re.compile(r"[\u4e00-\u9fff]{0,10}?(?:率|数|量)(?=[为达同比较下上增降均是占居列共累]|\s*\d)")
 # leading groups: [region | 省/市/区/县] + purpose + 领导小组[办公室] (市法治政府建设工作领导小组)
 _LEADING_GROUP = re.compile(r"领导小组(?:办公室)?")
 # a congress's term written between its place and its name: 省十三届人大常委会, 市第十六届人民代表大会常务委员会
@@ -217,6 +220,8 @@ def find_agencies(text: str, ctx: Context, gaz: Gazetteer | None = None, lex: Or
     for s, e, values in raw:
         if _DOCNUM_AFTER.match(text, e):
             continue  # 川委发〔2021〕: a document number's issuer code names no agency
+        if _STATISTIC_AFTER.match(text, e):
+            continue
         for kind, name in values:
             m = _expand(text, s, e, kind, name, ctx, gaz, lex)
             if m is not None:

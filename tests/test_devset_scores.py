@@ -1,12 +1,13 @@
-"""Extraction on the dev set (tests/gold/devset/): 45 report openings from public government
+"""Extraction on the dev set (tests/gold/devset/): 57 report openings from public government
 pages beyond the seeds, most of them from departments other than health, held against their
-hand-made gold.
+hand-made gold. They are read with the dev set's manifest (tests/gold/devset/manifest.csv),
+which gives only what a few texts never name (their place, or an issuer written as 我厅).
 
 The floors are today's measured figures less a small margin, so that a change that makes
 extraction worse on reports it was not tuned on fails the suite; whoever improves extraction
 raises them. `pytest -s tests/test_devset_scores.py` prints the figures per field and per
 department type (the same field scores as `policykg eval tests/gold/devset/devset.jsonl
-tests/gold/devset/texts`)."""
+tests/gold/devset/texts --manifest tests/gold/devset/manifest.csv`)."""
 from __future__ import annotations
 
 import json
@@ -20,6 +21,7 @@ from policykg.extract.evaluate import evaluate, evaluate_all
 
 DEVSET = Path(__file__).parent / "gold" / "devset"
 TEXTS = DEVSET / "texts"
+MANIFEST = DEVSET / "manifest.csv"
 
 # The seeds' gold keys (../shared/corpus/gold/seeds.jsonl), plus where each report came from.
 GOLD_KEYS = {"doc", "agency", "agency_surface", "province", "city", "county", "year", "date", "addressed_to",
@@ -35,34 +37,28 @@ PROVINCES = {"北京市", "上海市", "江苏省", "四川省", "江西省", "�
 
 METADATA = ("agency", "province", "city", "year")
 
-# Measured on 2026-11-23 with `policykg eval` (45 documents), after the organ catalogue and the
-# issuer rules for any department and level: laws 0.955, doc_numbers 0.900, agencies 0.989 (0.807
-# before), regions 0.923, programs 0.493, region_code 0.956 (0.125 before); metadata accuracy
-# agency 0.956 (0.044 before), province 0.978, city 0.978, year 1.000. Floors are those less a
-# small margin.
+# Measured on 2026-11-27 with `policykg eval --manifest` (57 documents: the 45 first ones and 12
+# more from 青海, 西藏, 内蒙古 and finance, human resources, township and education departments):
+# laws 0.957, doc_numbers 1.000, agencies 0.986, regions 0.983, programs 0.896, region_code 0.982;
+# metadata accuracy agency 0.982, province 0.982, city 0.982, year 1.000 (005, 通州区 without 北京,
+# is the one report left unplaced). Floors are those less a small margin.
 MIN_F1 = {
-    "laws": 0.90,
-    "doc_numbers": 0.95,  # 1.000 on 2026-11-27 (a lost bracket read)
-    "agencies": 0.95,  # 0.989 on 2026-11-27 (organ catalogue, issuers of any department)
-    "regions": 0.94,  # 0.978 on 2026-11-27 (no places inside ordinary words)
-    "programs": 0.85,  # 0.894 on 2026-11-27 (quoted names, formulas, reforms by kind)
-    "region_code": 0.92,
+    "laws": 0.94,
+    "doc_numbers": 0.95,
+    "agencies": 0.96,
+    "regions": 0.96,
+    "programs": 0.86,
+    "region_code": 0.95,
 }
-MIN_ACCURACY = {"agency": 0.92, "province": 0.95, "city": 0.95, "year": 0.95}
+MIN_ACCURACY = {"agency": 0.95, "province": 0.95, "city": 0.95, "year": 0.95}
 
-# Metadata accuracy per department type, measured on 2026-11-23: government (22) agency 0.955
-# province 0.955 city 0.955 (通州区 is never placed in 北京 by its text); education (4) agency
-# 0.750 (建湖县教育局 never names its county), province and city 1.000; every other group 1.000;
-# year 1.000 everywhere.
-MIN_DEPARTMENT_ACCURACY = {
-    "government": {"agency": 0.90, "province": 0.90, "city": 0.90, "year": 0.95},
-    "health": {"agency": 0.95, "province": 0.95, "city": 0.95, "year": 0.95},
-    "education": {"agency": 0.70, "province": 0.95, "city": 0.95, "year": 0.95},
-    "justice": {"agency": 0.95, "province": 0.95, "city": 0.95, "year": 0.95},
-    "transport": {"agency": 0.95, "province": 0.95, "city": 0.95, "year": 0.95},
-    "emergency": {"agency": 0.95, "province": 0.95, "city": 0.95, "year": 0.95},
-    "other_departments": {"agency": 0.95, "province": 0.95, "city": 0.95, "year": 0.95},
-}
+# Metadata accuracy per department type, measured on 2026-11-27: government (26) agency, province
+# and city 0.962 (005), year 1.000; every other type 1.000 on every field. The target is 95 % for
+# every type: these floors hold it.
+_ALL_RIGHT = {"agency": 0.95, "province": 0.95, "city": 0.95, "year": 0.95}
+MIN_DEPARTMENT_ACCURACY = {group: dict(_ALL_RIGHT) for group in (
+    "government", "health", "education", "justice", "transport", "emergency", "finance", "human_resources",
+    "township", "other_departments")}
 # Types with one or two reports are scored together, so that each group's figure means something.
 GROUP_OF = {d: d for d in MIN_DEPARTMENT_ACCURACY} | {
     d: "other_departments" for d in DEPARTMENTS - set(MIN_DEPARTMENT_ACCURACY)}
@@ -79,11 +75,13 @@ def devset_gold() -> list[dict]:
 
 
 @pytest.fixture(scope="session")
-def devset_records(nlp, devset_gold) -> list[dict]:
-    from policykg.extract.ingest import read_document
-    from policykg.extract.pipeline import doc_to_record, run
+def devset_records(devset_gold) -> list[dict]:
+    """Each report read as `policykg eval --manifest` reads it."""
+    from policykg.corpus import extract_file
+    from policykg.extract.manifest import read_manifest
 
-    return [doc_to_record(run(nlp, read_document(TEXTS / g["doc"]))) for g in devset_gold]
+    manifest = read_manifest(MANIFEST)
+    return [extract_file(TEXTS / g["doc"], manifest=manifest) for g in devset_gold]
 
 
 @pytest.fixture(scope="session")
@@ -128,6 +126,49 @@ def test_each_report_comes_from_an_official_page_of_the_chosen_provinces(devset_
         assert g["department"] in DEPARTMENTS and g["level"] in LEVELS, g["doc"]
         assert g["province"] in PROVINCES, g["doc"]
         assert isinstance(g["year"], int) and 2016 <= g["year"] <= 2025, g["doc"]
+
+
+def test_the_manifest_gives_only_what_the_text_never_names(devset_gold):
+    """Each manifest row names a dev-set text, and fills its region or its agency (never both, and
+    never the year): what the text does not say. The gold's note says where the value came from."""
+    from policykg.extract.manifest import read_manifest
+
+    gold = {g["doc"]: g for g in devset_gold}
+    manifest = read_manifest(MANIFEST)
+    rows = {p.name: e for p, e in manifest.by_path.items()}
+    assert rows and set(rows) <= set(gold)
+    for doc, entry in rows.items():
+        filled = set(entry.overrides)
+        assert filled in ({"agency"}, {"region_code"}), (doc, filled)
+        assert "manifest" in gold[doc]["notes"] or "publishing site" in gold[doc]["notes"], doc
+        text = (TEXTS / doc).read_text(encoding="utf-8")
+        if "agency" in filled:
+            assert entry.overrides["agency"] not in text, doc
+
+
+def test_eval_reads_the_reports_with_a_manifest(tmp_path):
+    """`policykg eval --manifest` scores what a build with that manifest would read: 030 never
+    names its county, and without the manifest its agency stays a bare 教育局."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from policykg.cli import cli
+
+    doc = "030_jianhu_jyj_2024.txt"
+    (tmp_path / "texts").mkdir()
+    shutil.copy(TEXTS / doc, tmp_path / "texts" / doc)
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(next(line for line in (DEVSET / "devset.jsonl").read_text(encoding="utf-8").splitlines()
+                         if doc in line) + "\n", encoding="utf-8")
+    args = ["eval", str(gold), str(tmp_path / "texts"), "--json", "--by", "none"]
+    scores = {}
+    for extra in ([], ["--manifest", str(MANIFEST)]):
+        result = CliRunner().invoke(cli, args + extra)
+        assert result.exit_code == 0, result.output
+        fields = {f["field"]: f for f in json.loads(result.output)["fields"]}
+        scores[bool(extra)] = fields["agency"]["f1"]
+    assert scores == {False: 0.0, True: 1.0}
 
 
 def test_surface_items_are_in_their_report(devset_gold):

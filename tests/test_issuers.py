@@ -133,3 +133,47 @@ def test_standing_committees_with_their_term_are_the_committee_itself(text, surf
 
 def test_a_term_without_a_place_names_no_local_committee():
     assert surfaces("各地十三届人大常委会的做法。") == []
+
+
+@pytest.mark.parametrize("text", [
+    "行政机关负责人出庭应诉率100%,法院判决执行率100%。",
+    "县法院受理行政诉讼案件数同比下降12%。",
+    "全市法院一审行政案件受理数下降。",
+    "检察院提起公益诉讼案件数为12件。",
+])
+def test_an_organ_heading_a_statistic_makes_no_agency(text):
+    assert surfaces(text) == []
+
+
+def test_an_organ_acting_before_a_noun_in_rate_is_still_an_agency():
+    """率 or 量 ending an ordinary noun (效率, 质量) with no figure after it is no statistic."""
+    assert surfaces("市卫健委提升效率。市市场监管局提升产品质量。县法院审理行政案件42件。") == [
+        "市卫健委", "市市场监管局", "县法院"]
+
+
+def test_a_township_standing_as_the_subject_is_its_government(nlp):
+    m = meta_of(nlp, "县委、县政府:\n2025年,下蜀镇坚持以习近平新时代中国特色社会主义思想为指导,推进依法行政。")
+    assert m.agency == "下蜀镇人民政府"
+    m = meta_of(nlp, "2022年,坡子街街道深入学习贯彻习近平法治思想。")
+    assert m.agency == "坡子街街道办事处"
+
+
+def test_the_whole_town_is_no_township_name(nlp):
+    m = meta_of(nlp, "2025年,全镇坚持依法行政,推进法治建设。")
+    assert m.agency != "全镇人民政府"
+
+
+def test_a_prefecture_by_its_short_name_is_the_subject(nlp):
+    m = meta_of(nlp, "海西州2020年度法治政府建设工作报告\n2020年,海西州坚持依法行政。")
+    assert (m.agency, m.province, m.city) == ("海西蒙古族藏族自治州人民政府", "青海省", "海西蒙古族藏族自治州")
+
+
+def test_a_ministry_treaty_and_law_department_is_its_unit():
+    assert surfaces("邀请财政部条法司领导作专题讲座。") == ["财政部条法司"]
+
+
+def test_a_bound_of_the_reporting_period_is_no_signing_date():
+    from policykg.extract.components.metadata import parse_date
+
+    assert parse_date("本年度报告中所列数据的统计期限自2023年1月1日起至12月31日止。") == ""
+    assert parse_date("上海市浦东新区财政局\n2024年1月28日\n") == "2024-01-28"

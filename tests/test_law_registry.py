@@ -187,3 +187,15 @@ def test_generator_reads_a_snapshot_and_writes_the_facts(tmp_path):
     assert entries == [{"name": "中华人民共和国某某法", "level": "法律", "issuer": "全国人民代表大会",
                         "date": "1996-03-17", "revised": "2021-01-22"}]
     assert "LawRefBook/Laws @ " in out.read_text(encoding="utf-8")
+
+
+def test_outlines_and_procedures_are_normative_titles(nlp):
+    """规程 and 大纲 end normative documents (工作规程, 《青少年法治教育大纲》) as 办法 and 纲要 do."""
+    found = laws_in(nlp, "严格落实《青少年法治教育大纲》要求,制定《行政执法监督和行政争议处理规程(试行)》。")
+    assert [(c, lv) for _s, c, lv in found] == [("青少年法治教育大纲", "规范性文件"),
+                                               ("行政执法监督和行政争议处理规程(试行)", found[1][2])]
+
+
+def test_a_known_miscitation_of_a_party_regulation_resolves_to_it(nlp):
+    found = laws_in(nlp, "严格落实《党政主要负责人履行推进第一责任人职责规定》。")
+    assert [c for _s, c, _lv in found] == ["党政主要负责人履行推进法治建设第一责任人职责规定"]

@@ -149,3 +149,15 @@ def test_a_document_number_that_lost_a_bracket_is_kept_as_written_and_restored(n
 
 def test_a_whole_document_number_is_not_read_twice(nlp):
     assert found(nlp, "依据《通知》（渝卫发〔2019〕85号）执行。", DOCNUM) == ["渝卫发〔2019〕85号"]
+
+
+@pytest.mark.parametrize("text, place", [
+    ("2020年,海西州坚持以习近平法治思想为指导。", "海西蒙古族藏族自治州"),
+    ("伊犁州水利局持续深入学习宣传宪法。", "伊犁哈萨克自治州"),
+])
+def test_an_autonomous_prefecture_by_its_short_name_is_a_region(nlp, text, place):
+    assert place in regions(nlp, text)
+
+
+def test_the_annual_sessions_and_figures_of_speech_are_not_programs(nlp):
+    assert programs(nlp, "学习贯彻全国“两会”精神,发挥“法治外脑”作用。") == []

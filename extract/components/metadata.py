@@ -46,8 +46,16 @@ def _cn_number(s: str) -> int:
 
 
 def parse_date(text: str) -> str:
-    """The last date written in ``text``, ISO formatted, or ""."""
-    found = list(_DATE.finditer(text))
+    """The last date written in ``text``, ISO formatted, or "": a signing date, so not a bound of a
+    period (统计期限自2023年1月1日起至12月31日止).
+
+    >>> parse_date("数据统计期限自2023年1月1日起至12月31日止。")
+    ''
+    >>> parse_date("某市司法局\n2024年1月28日")
+    '2024-01-28'
+    """
+    found = [m for m in _DATE.finditer(text)
+             if text[m.start() - 1:m.start()] not in ("自", "至", "从", "到") and text[m.end():m.end() + 1] not in ("起", "止", "至", "到")]
     for m in reversed(found):
         y, mo, d = (_cn_number(g) for g in m.groups())
         if 1990 <= y <= 2100 and 1 <= mo <= 12 and 1 <= d <= 31:
