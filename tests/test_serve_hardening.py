@@ -209,15 +209,15 @@ def test_the_request_check_is_linear():
     def seconds(n: int, unit: str) -> float:
         text = "PREFIX " + unit * n
         best = float("inf")
-        for _ in range(5):
-            started = time.perf_counter()
+        for _ in range(5):  # CPU time: other processes on the machine do not count
+            started = time.process_time()
             inspect(text)
-            best = min(best, time.perf_counter() - started)
+            best = min(best, time.process_time() - started)
         return best
 
     for unit in ("<", "a.", "'a\\", '"""a', "<a", "?a ", "#\n"):
         small, large = seconds(40_000, unit), seconds(320_000, unit)
-        assert large < max(25 * small, 0.5) and large < 5, (unit, small, large)
+        assert large < max(25 * small, 1.0) and large < 5, (unit, small, large)
 
 
 # --- 10. Host, Origin and the pages' security headers -----------------------------------------
