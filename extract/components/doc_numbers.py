@@ -11,7 +11,7 @@ from ..datafiles import shared
 from ..gazetteer import GAZETTEER_FILES
 from ..law_names import DOCNUM_FILES, docnum_issuer, read_docnum_codes
 from ..records import DOCNUM
-from .base import DataComponent, add_mentions, gazetteer_of, region_context
+from .base import DataComponent, add_mentions, doc_text, gazetteer_of, region_context
 
 # prefix 〔year〕 number 号, with the bracket variants word processors produce
 DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,12}?)\s*[〔\[［【(（]\s*((?:19|20)\d{2})\s*[〕\]］】)）]\s*(第?\s*\d{1,5})\s*号")
@@ -39,7 +39,7 @@ class DocNumberFinder(DataComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         self.ensure_data()
-        text = doc.text
+        text = doc_text(doc)
         ctx = region_context(doc)
         found: list = []
         for m in DOC_NUMBER.finditer(text):

@@ -13,7 +13,7 @@ from ..datafiles import shared
 from ..gazetteer import GAZETTEER_FILES
 from ..law_names import DOCNUM_FILES, LAW_FILES, PRC, describe, is_law_title, read_docnum_codes, read_registry
 from ..records import DOCNUM, LAW
-from .base import DataComponent, add_mentions, document, gazetteer_of, region_context, spans as found_spans
+from .base import DataComponent, add_mentions, doc_text, document, gazetteer_of, region_context, spans as found_spans
 
 _OPEN, _CLOSE = "《〈", "》〉"
 _PRC_LAW = re.compile(PRC + r"[\u4e00-\u9fff]{2,24}?(?:法|条例)(?![\u4e00-\u9fff]{0,2}(?:》|实施))")
@@ -77,7 +77,7 @@ class LawFinder(DataComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         self.ensure_data()
-        text = doc.text
+        text = doc_text(doc)
         d = document(doc)
         ctx = region_context(doc)
         numbers = sorted(((d.to_raw(n.start_char, n.end_char)[0], n) for n in found_spans(doc, DOCNUM)),

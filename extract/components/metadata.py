@@ -10,7 +10,7 @@ from spacy.tokens import Doc
 from ..datafiles import shared
 from ..gazetteer import GAZETTEER_FILES, MUNICIPALITIES
 from ..organs import ORGAN_FILES, AgencyMatch, Context, find_agencies, read_organs, relative_region
-from .base import DataComponent, document, gazetteer_of, meta, region_context
+from .base import DataComponent, doc_text, document, gazetteer_of, meta, region_context
 
 HEALTH_ORGANS = ("卫生健康委员会", "卫生健康局", "卫生和计划生育委员会", "卫生局")
 _YEAR = re.compile(r"(20\d\d)\s*年")
@@ -67,7 +67,7 @@ class MetadataReader(DataComponent):
         self.ensure_data()
         d = document(doc)
         m = meta(doc)
-        text = doc.text
+        text = doc_text(doc)
         ctx_regions = region_context(doc)
         heading = text[:self.heading_chars]
         lines = [(mm.start(), mm.group()) for mm in re.finditer(r"[^\n]+", heading)]

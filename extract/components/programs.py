@@ -27,7 +27,7 @@ from spacy.tokens import Doc
 from ..datafiles import bundled_file, read_yaml
 from ..gazetteer import GAZETTEER_FILES, load_gazetteer
 from ..records import PROGRAM
-from .base import DataComponent, add_mentions, gazetteer_of
+from .base import DataComponent, add_mentions, doc_text, gazetteer_of
 
 _PUNCT = re.compile(r"[、，,·•\s“”\"'‘’《》]")
 QUOTED = re.compile(r"“([^“”\n]{1,24})”")
@@ -166,7 +166,7 @@ class ProgramFinder(DataComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         self.ensure_data()
-        text = doc.text
+        text = doc_text(doc)
         taken = bytearray(len(text))
         found: list[tuple[int, int, str]] = []
 
@@ -222,7 +222,7 @@ class ProgramFinder(DataComponent):
     def _head_follows(doc: Doc, char: int) -> bool:
         """After a closing quote (and any quoted terms chained to it: “A”“B”制度, “A”和“B”机制),
         the next word, or the one after it, is a program head (制度, 改革, 行动 ...)."""
-        text = doc.text
+        text = doc_text(doc)
         chained = re.compile(r"(?:[、和及与]?“[^“”\n]{1,24}”)*")
         char = chained.match(text, char).end()
         span = doc.char_span(char, char, alignment_mode="expand")

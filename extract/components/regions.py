@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from ..gazetteer import GAZETTEER_FILES
 from ..records import REGION
-from .base import DataComponent, add_mentions, gazetteer_of
+from .base import DataComponent, add_mentions, doc_text, gazetteer_of
 
 # a short form followed by one of these is part of another word (达州 in 达州人 is fine, 开江 in 开江河 ...)
 _NOT_AFTER_SHORT = set("河江湖山路街桥站港")
@@ -78,7 +78,7 @@ class RegionFinder(DataComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         self.ensure_data()
-        text = doc.text
+        text = doc_text(doc)
         found: list = []
         matches = list(self.gaz.find(text))
         # pass 1: unambiguous full names give the context
@@ -133,7 +133,7 @@ class RegionFinder(DataComponent):
 
     def _compounds(self, doc: Doc, taken: set[tuple[int, int]]) -> list:
         """川渝毗邻地区, 万达开川渝统筹发展示范区: each abbreviation of the run is a region."""
-        text = doc.text
+        text = doc_text(doc)
         found = []
         i, n = 0, len(text)
         while i < n:
