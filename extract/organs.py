@@ -56,7 +56,7 @@ class OrganLexicon:
     pronouns: list[str]
     sub_bodies: dict[str, dict]
 
-    @property
+    @functools.cached_property
     def unit_names(self) -> list[str]:
         return [stem + suf for stem in self.unit_stems for suf in [*self.unit_suffixes, "司"]]
 

@@ -8,6 +8,7 @@ ambiguous with its candidate codes — never guessed.
 from __future__ import annotations
 
 import functools
+import re
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -75,6 +76,9 @@ class RegionFinder(DataComponent):
 
     def load(self, files) -> None:
         self.gaz = gazetteer_of(files)
+        # runs of two or more one-character abbreviations, found in one scan of the text
+        letters = sorted(a for a in self.gaz.abbreviations if len(a) == 1 and self.gaz.by_abbreviation(a))
+        self.abbreviation_runs = re.compile("[" + "".join(map(re.escape, letters)) + "]{2,}" if letters else "(?!)")
 
     def __call__(self, doc: Doc) -> Doc:
         self.ensure_data()
@@ -135,19 +139,15 @@ class RegionFinder(DataComponent):
         """川渝毗邻地区, 万达开川渝统筹发展示范区: each abbreviation of the run is a region."""
         text = doc_text(doc)
         found = []
-        i, n = 0, len(text)
-        while i < n:
-            j = i
-            while j < n and self.gaz.by_abbreviation(text[j]):
-                j += 1
-            if j - i >= 2 and text.startswith(_COMPOUND_NEXT, j) and not any(a < j and i < b for a, b in taken):
+        for run in self.abbreviation_runs.finditer(text):
+            i, j = run.span()
+            if text.startswith(_COMPOUND_NEXT, j) and not any(a < j and i < b for a, b in taken):
                 for k in range(i, j):
                     regions = self.gaz.by_abbreviation(text[k])
                     if len(regions) == 1:
                         r = regions[0]
                         found.append((REGION, k, k + 1, r.name, {"code": r.code, "level": r.level,
                                                                  "candidates": [], "abbreviation": True}))
-            i = max(j, i + 1)
         return found
 
 
