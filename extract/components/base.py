@@ -97,6 +97,11 @@ def _set_document(doc: Doc, d: Document) -> None:
 _texts: weakref.WeakKeyDictionary[Doc, str] = weakref.WeakKeyDictionary()
 
 
+def remember_text(doc: Doc, text: str) -> None:
+    """Keep ``text`` as ``doc.text`` (the tokenizer knows it: the text it was given)."""
+    _texts[doc] = text
+
+
 def doc_text(doc: Doc) -> str:
     """``doc.text``, cached for the life of the Doc: what components read instead of ``doc.text``."""
     text = _texts.get(doc)
