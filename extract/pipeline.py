@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import components  # noqa: F401  (registers the factories)
-from . import tokenizer  # noqa: F401  (registers the tokenizer)
+from . import jieba_dict, tokenizer  # noqa: F401  (tokenizer: registers the tokenizer)
 from .components.base import meta
 from .records import AGENCY, DOCNUM, LAW, PROGRAM, REGION, Document
 
@@ -44,6 +44,7 @@ def build_nlp(exclude: Iterable[str] = (), tokenizer_backend: str = "auto") -> L
         if name not in exclude:
             nlp.add_pipe(name)
     nlp.initialize()
+    jieba_dict.word_tags()  # the dictionary the components look words up in, read before any fork
     return nlp
 
 

@@ -100,3 +100,18 @@ def test_a_saved_pipeline_names_its_tokenizer_and_loads_it_in_a_fresh_process(tm
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout.strip().splitlines()[-1]) == [
         "JiebaTokenizer", "rjieba", [t.text for t in nlp.make_doc(text)]]
+
+
+def test_the_dictionary_lookups_are_python_jiebas():
+    """The components' word lookups, read from jieba's dict.txt, answer as Python jieba's tables."""
+    import jieba
+    import jieba.posseg
+
+    from policykg.extract.jieba_dict import word_frequencies, word_tags
+
+    jieba.initialize()
+    jieba.posseg.dt.initialize()
+    assert word_tags() == jieba.posseg.dt.word_tag_tab
+    freq = word_frequencies()
+    assert {w for w, f in jieba.dt.FREQ.items() if f} == {w for w, f in freq.items() if f}
+    assert word_tags()["城区"] == "n" and freq["和"] > 0 and not freq.get("和县司")

@@ -7,13 +7,13 @@ ambiguous with its candidate codes — never guessed.
 """
 from __future__ import annotations
 
-import functools
 import re
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..gazetteer import GAZETTEER_FILES
+from ..jieba_dict import word_tags
 from ..records import REGION
 from .base import DataComponent, add_mentions, doc_text, gazetteer_of
 
@@ -32,14 +32,6 @@ _ORDINARY_TAGS = ("v", "vn", "vd", "a", "ad", "an", "d", "n", "f", "s", "t", "l"
 _PLACE_NEXT = tuple("区县市州旗镇乡、等和及与")
 
 
-@functools.lru_cache(maxsize=1)
-def _word_tags() -> dict[str, str]:
-    import jieba.posseg
-
-    jieba.posseg.dt.initialize()
-    return jieba.posseg.dt.word_tag_tab
-
-
 def cuts_a_word(doc: Doc, start: int, end: int, *, short: bool) -> bool:
     """Does the match begin inside a jieba token (范县 in 示范县, 通化 in 沟通化解) or, for a short
     form, end inside one (文山 in 文山会海)? A full name may begin a longer token (北京市民)."""
@@ -56,7 +48,7 @@ def cuts_a_word(doc: Doc, start: int, end: int, *, short: bool) -> bool:
 def ordinary_word(text: str, start: int, end: int) -> bool:
     """A short form that is also an ordinary word (振兴 v, 城区 n) and stands alone, not in a list
     or before a level word."""
-    tag = _word_tags().get(text[start:end], "")
+    tag = word_tags().get(text[start:end], "")
     if not tag or tag.startswith(("ns", "nr", "nz", "j")) or tag not in _ORDINARY_TAGS:
         return False
     before = text[start - 1] if start else ""
@@ -66,7 +58,7 @@ def ordinary_word(text: str, start: int, end: int) -> bool:
 
 def function_stem(name: str) -> bool:
     """Is the first character of a two-character name a conjunction, preposition or particle (和, 与, 在)?"""
-    return _word_tags().get(name[0], "")[:1] in ("c", "p", "u")
+    return word_tags().get(name[0], "")[:1] in ("c", "p", "u")
 
 
 class RegionFinder(DataComponent):
