@@ -12,22 +12,19 @@ start-up in every process, and the segmenting itself is done by jieba-rs (tokeni
 from __future__ import annotations
 
 import functools
+import re
+
+# one line of dict.txt: word, frequency, and the tag (optional in a user dictionary)
+_ENTRY = re.compile(r"^[ \t]*(\S+) (\d+)(?: (\S+))?[ \t\r]*$", re.M)
 
 
 @functools.lru_cache(maxsize=1)
 def _entries() -> tuple[dict[str, int], dict[str, str]]:
     import jieba
 
-    freq: dict[str, int] = {}
-    tags: dict[str, str] = {}
     with jieba.dt.get_dict_file() as f:  # the default dictionary (the project adds no user words)
-        for line in f.read().decode("utf-8").splitlines():
-            parts = line.strip().split(" ")
-            if len(parts) >= 2:
-                freq[parts[0]] = int(parts[1])
-            if len(parts) == 3:
-                tags[parts[0]] = parts[2]
-    return freq, tags
+        entries = _ENTRY.findall(f.read().decode("utf-8"))
+    return {w: int(n) for w, n, _t in entries}, {w: t for w, _n, t in entries if t}
 
 
 def word_frequencies() -> dict[str, int]:
