@@ -162,5 +162,6 @@ def extract_files(paths: list[Path], jobs: int = 1, limits: Limits | None = None
         for p in paths:
             yield work(p)
         return
+    _nlp()  # built once here: the forked workers inherit it instead of each building their own
     with ProcessPoolExecutor(max_workers=jobs, initializer=_quiet_worker) as pool:
         yield from pool.map(work, paths, chunksize=4)

@@ -41,7 +41,8 @@ def read_yaml(path: Path) -> Any:
     import yaml
 
     with path.open(encoding="utf-8") as f:
-        return yaml.safe_load(f)
+        # libyaml's parser when PyYAML has it: the same values, several times faster to read
+        return yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 # built object by (builder, content hashes of its files); an entry lives while the object is used

@@ -124,6 +124,21 @@ class Gazetteer:
                     forms.setdefault(r.name[:k] + "州", []).append(r.code)
         return {f: codes for f, codes in forms.items() if len(codes) == 1 and f not in self.by_name}
 
+    @functools.cached_property
+    def _longest_name(self) -> int:
+        return max(map(len, self.by_name), default=0)
+
+    def official_names_at_start(self, text: str) -> list[tuple[str, list[str]]]:
+        """The official names ``text`` begins with, shortest first, with their codes (a short form
+        is no official name): 市中区卫生健康局 → [("市中区", [four codes])]."""
+        out = []
+        for k in range(1, min(len(text), self._longest_name) + 1):
+            name = text[:k]
+            codes = [c for c in self.by_name.get(name, ()) if self.regions[c].name == name]
+            if codes:
+                out.append((name, codes))
+        return out
+
     def is_within(self, code: str, ancestor: str) -> bool:
         return code == ancestor or any(a.code == ancestor for a in self.ancestors(code))
 

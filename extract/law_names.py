@@ -238,7 +238,7 @@ class DocNumberCodes(dict):
 
 def read_docnum_codes(path: Path) -> DocNumberCodes:
     with path.open(encoding="utf-8") as f:
-        return DocNumberCodes(yaml.safe_load(f))
+        return DocNumberCodes(yaml.load(f, Loader=_YAML_LOADER))
 
 
 DOCNUM_FILES = {"doc_number_codes": "doc_number_codes.yaml"}

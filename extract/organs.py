@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import ahocorasick
-import jieba
 
 from .datafiles import read_yaml, resolve, shared
 from .gazetteer import MUNICIPALITIES, Gazetteer, load_gazetteer
+from .jieba_dict import word_frequencies
 
 RELATIVE = "省市区县州"
 # a relative prefix preceded by one of these is part of a word (全市, 城区, 社区, 各县 ...) or of a
@@ -61,7 +61,7 @@ class OrganLexicon:
     pronouns: list[str]
     sub_bodies: dict[str, dict]
 
-    @property
+    @functools.cached_property
     def unit_names(self) -> list[str]:
         return [stem + suf for stem in self.unit_stems for suf in [*self.unit_suffixes, "司"]]
 
@@ -192,10 +192,8 @@ def _glued(text: str, start: int) -> bool:
     return bool(_word_freq().get(text[start - 1:start + 1]))
 
 
-@functools.lru_cache(maxsize=1)
 def _word_freq() -> dict[str, int]:
-    jieba.initialize()
-    return jieba.dt.FREQ
+    return word_frequencies()
 
 
 def full_name(gaz: Gazetteer, code: str, organ_entry: dict) -> str:

@@ -1,5 +1,6 @@
-"""The extraction pipeline: a blank Chinese spaCy pipeline with the jieba segmenter and our
-components, plus the conversion of a processed Doc into a JSON-ready record."""
+"""The extraction pipeline: a blank Chinese spaCy pipeline with jieba's words (tokenizer.py: cut
+by jieba-rs when installed) and our components, plus the conversion of a processed Doc into a
+JSON-ready record."""
 from __future__ import annotations
 
 from dataclasses import asdict
@@ -10,6 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import components  # noqa: F401  (registers the factories)
+from . import jieba_dict, tokenizer  # noqa: F401  (tokenizer: registers the tokenizer)
 from .components.base import meta
 from .records import AGENCY, DOCNUM, LAW, PROGRAM, REGION, Document
 
@@ -29,14 +31,20 @@ COMPONENTS = [
 ]
 
 
-def build_nlp(exclude: Iterable[str] = ()) -> Language:
-    """A blank zh pipeline segmenting with jieba, with every policykg component, initialised: the
-    components have read their data (before any fork of ``nlp.pipe(n_process=N)``)."""
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+# the registered name of the tokenizer, so that a saved pipeline's config names it
+TOKENIZER = {"@tokenizers": "policykg.JiebaTokenizer.v1", "backend": "auto"}
+
+
+def build_nlp(exclude: Iterable[str] = (), tokenizer_backend: str = "auto") -> Language:
+    """A blank zh pipeline segmenting with jieba (``tokenizer_backend``: see tokenizer.py), with
+    every policykg component, initialised: the components have read their data (before any fork
+    of ``nlp.pipe(n_process=N)``)."""
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {**TOKENIZER, "backend": tokenizer_backend}}})
     for name in COMPONENTS:
         if name not in exclude:
             nlp.add_pipe(name)
     nlp.initialize()
+    jieba_dict.word_tags()  # the dictionary the components look words up in, read before any fork
     return nlp
 
 

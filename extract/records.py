@@ -73,11 +73,17 @@ class Document:
 
     def sentence_at(self, raw_offset: int) -> Sentence | None:
         """The sentence containing a raw offset (sentences are sorted by start)."""
-        starts = [s.start for s in self.sentences]
-        i = bisect.bisect_right(starts, raw_offset) - 1
+        i = bisect.bisect_right(self._sentence_starts(), raw_offset) - 1
         if i >= 0 and self.sentences[i].start <= raw_offset < max(self.sentences[i].end, self.sentences[i].start + 1):
             return self.sentences[i]
         return None
+
+    def _sentence_starts(self) -> list[int]:
+        """The sentences' starts, listed once (and again if the sentences are replaced)."""
+        cached = self.__dict__.get("_starts")
+        if cached is None or cached[0] is not self.sentences or len(cached[1]) != len(self.sentences):
+            cached = self.__dict__["_starts"] = (self.sentences, [s.start for s in self.sentences])
+        return cached[1]
 
 
 @dataclass

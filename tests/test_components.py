@@ -120,3 +120,18 @@ def test_a_component_added_without_initialize_reads_its_data_at_its_first_doc():
     assert [(s.text, s._.code) for s in spans_of(blank, "重庆市北碚区开展普法。", "REGION")] == [
         ("重庆市", "500000"), ("北碚区", "500109")]
     assert finder.sources["adcodes"].name == "adcodes.csv"
+
+
+@pytest.mark.parametrize("pattern_name", ["DOC_NUMBER", "LOST_BRACKET", "ORDER_NUMBER"])
+def test_document_numbers_are_found_near_their_anchors_as_by_a_full_scan(seed_documents, pattern_name):
+    """find_numbers scans only the text before each 〔year〕…号 / 令第…号: the same matches as the
+    pattern's own scan of the whole text, prefixes of full length and whitespace included."""
+    from policykg.extract.components import doc_numbers
+
+    pattern = getattr(doc_numbers, pattern_name)
+    texts = [d.text for d in seed_documents.values()] + [
+        "的一二三四五六七八九十一二人民政府令第3号", "一二三四五六七八九十一二  （2021）3号，川市监发2020〕41号、渝卫发〔201985号",
+        "印发《办法》（渝府发〔2021〕 3号）（2022）5号"]
+    for text in texts:
+        assert ([(m.span(), m.groups()) for m in doc_numbers.find_numbers(pattern, text)]
+                == [(m.span(), m.groups()) for m in pattern.finditer(text)])

@@ -10,7 +10,7 @@ from ..gazetteer import GAZETTEER_FILES
 from ..organs import ORGAN_FILES, find_agencies, read_organs
 from ..records import AGENCY
 from ..datafiles import shared
-from .base import DataComponent, add_mentions, agency_context, gazetteer_of
+from .base import DataComponent, add_mentions, agency_context, doc_text, gazetteer_of
 
 
 class AgencyFinder(DataComponent):
@@ -28,7 +28,7 @@ class AgencyFinder(DataComponent):
         add_mentions(doc, [(AGENCY, a.start, a.end, a.full_name,
                             {"full_name": a.full_name, "organ": a.organ, "kind": a.kind, "region_code": a.region_code,
                              "parent": a.parent, "pronoun": a.pronoun})
-                           for a in find_agencies(doc.text, ctx, self.gaz, self.lex)])
+                           for a in find_agencies(doc_text(doc), ctx, self.gaz, self.lex)])
         return doc
 
 

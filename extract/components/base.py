@@ -4,7 +4,7 @@ Every mention is a Span in ``doc.spans["policykg"]`` (label LAW, DOCNUM, AGENCY,
 PROGRAM, ``kb_id_`` = the canonical key); the rest (level, code, role, triggers ...) are Span
 extensions. Every value kept on a Doc is plain (str, int, list, dict), so that ``doc.to_bytes()``
 and ``nlp.pipe(n_process=N)`` work. Components read ``doc.text`` (normalised; span offsets are
-offsets into it) and the ingest record through ``document(doc)``; ``doc._.mentions`` gives the
+offsets into it; ``doc_text(doc)`` gives it without joining the tokens again) and the ingest record through ``document(doc)``; ``doc._.mentions`` gives the
 mentions with raw offsets (see records.py).
 """
 from __future__ import annotations
@@ -83,7 +83,7 @@ def _get_document(doc: Doc) -> Document | None:
         return None
     cached = _documents.get(doc)
     if cached is None or cached[0] is not plain:
-        cached = _documents[doc] = (plain, document_from_plain(doc.text, plain))
+        cached = _documents[doc] = (plain, document_from_plain(doc_text(doc), plain))
     return cached[1]
 
 
@@ -92,12 +92,30 @@ def _set_document(doc: Doc, d: Document) -> None:
     _documents[doc] = (plain, d)
 
 
+# doc.text joined once per Doc: spaCy joins the tokens again at every read of doc.text, and
+# splitting tokens at the mentions' edges (split_at) never changes the text
+_texts: weakref.WeakKeyDictionary[Doc, str] = weakref.WeakKeyDictionary()
+
+
+def remember_text(doc: Doc, text: str) -> None:
+    """Keep ``text`` as ``doc.text`` (the tokenizer knows it: the text it was given)."""
+    _texts[doc] = text
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, cached for the life of the Doc: what components read instead of ``doc.text``."""
+    text = _texts.get(doc)
+    if text is None:
+        text = _texts[doc] = doc.text
+    return text
+
+
 def document(doc: Doc) -> Document:
     """The ingest record; a bare Doc (e.g. nlp("...") in a test) gets a trivial one."""
     if doc._.ingest is None:
         from ..ingest import document_from_text
 
-        doc._.document = document_from_text(doc.text, name="<text>")
+        doc._.document = document_from_text(doc_text(doc), name="<text>")
     return doc._.document
 
 
@@ -208,7 +226,7 @@ def split_at(doc: Doc, offsets: Iterable[int]) -> None:
             inside.setdefault(i, []).append(off)
     if not inside:
         return
-    text = doc.text
+    text = doc_text(doc)
     saved = {key: [(s.start, s.end, s.label, s.kb_id) for s in group] for key, group in doc.spans.items()}
     added = [0] * (len(doc) + 1)  # added[i]: tokens the splits add before old token i
     with doc.retokenize() as retokenizer:

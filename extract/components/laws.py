@@ -13,9 +13,11 @@ from ..datafiles import shared
 from ..gazetteer import GAZETTEER_FILES
 from ..law_names import DOCNUM_FILES, LAW_FILES, PRC, describe, is_law_title, read_docnum_codes, read_registry
 from ..records import DOCNUM, LAW
-from .base import DataComponent, add_mentions, document, gazetteer_of, region_context, spans as found_spans
+from .base import DataComponent, add_mentions, doc_text, document, gazetteer_of, region_context, spans as found_spans
 
 _OPEN, _CLOSE = "《〈", "》〉"
+# what the title scans look at: the marks and the paragraph ends (one regex scan, not a loop per character)
+_MARKS = re.compile("[《〈》〉\n]")
 _PRC_LAW = re.compile(PRC + r"[\u4e00-\u9fff]{2,24}?(?:法|条例)(?![\u4e00-\u9fff]{0,2}(?:》|实施))")
 # a bare name directly followed by one of these is a longer word (宪法学, 公司法人, 公司法定代表人 ...)
 _AFTER_BARE = set("学家律院系治制规人定务")
@@ -28,7 +30,8 @@ _NOT_CITATION = {"精神", "意识", "观念", "思维", "权威", "理念"}
 def orphan_closers(text: str) -> list[int]:
     """Positions of the 》 / 〉 whose opening mark is missing in their paragraph (lost in a web copy)."""
     out, depth = [], 0
-    for i, c in enumerate(text):
+    for m in _MARKS.finditer(text):
+        i, c = m.start(), m.group()
         if c in _OPEN:
             depth += 1
         elif c in _CLOSE:
@@ -44,7 +47,8 @@ def orphan_closers(text: str) -> list[int]:
 def title_spans(text: str) -> list[tuple[int, int, int]]:
     """(start, end, depth) of the inside of every 《…》 / 〈…〉, nested ones included."""
     spans, stack = [], []
-    for i, c in enumerate(text):
+    for m in _MARKS.finditer(text):
+        i, c = m.start(), m.group()
         if c in _OPEN:
             stack.append(i)
         elif c in _CLOSE and stack:
@@ -77,7 +81,7 @@ class LawFinder(DataComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         self.ensure_data()
-        text = doc.text
+        text = doc_text(doc)
         d = document(doc)
         ctx = region_context(doc)
         numbers = sorted(((d.to_raw(n.start_char, n.end_char)[0], n) for n in found_spans(doc, DOCNUM)),

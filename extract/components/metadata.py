@@ -10,7 +10,7 @@ from spacy.tokens import Doc
 from ..datafiles import shared
 from ..gazetteer import GAZETTEER_FILES, MUNICIPALITIES
 from ..organs import ORGAN_FILES, AgencyMatch, Context, find_agencies, read_organs, relative_region
-from .base import DataComponent, document, gazetteer_of, meta, region_context
+from .base import DataComponent, doc_text, document, gazetteer_of, meta, region_context
 
 HEALTH_ORGANS = ("卫生健康委员会", "卫生健康局", "卫生和计划生育委员会", "卫生局")
 _YEAR = re.compile(r"(20\d\d)\s*年")
@@ -80,7 +80,7 @@ class MetadataReader(DataComponent):
         self.ensure_data()
         d = document(doc)
         m = meta(doc)
-        text = doc.text
+        text = doc_text(doc)
         ctx_regions = region_context(doc)
         heading = text[:self.heading_chars]
         lines = [(mm.start(), mm.group()) for mm in re.finditer(r"[^\n]+", heading)]
@@ -93,7 +93,7 @@ class MetadataReader(DataComponent):
             m.region_code = issuer.region_code
             if not issuer.region_code:
                 pre = issuer.surface.removeprefix("中共")
-                codes = [c for n, cs in self.gaz.by_name.items() if pre.startswith(n) for c in cs if self.gaz.regions[c].name == n]
+                codes = [c for _n, cs in self.gaz.official_names_at_start(pre) for c in cs]
                 m.region_candidates = sorted(set(codes))
         if m.region_code:
             h = self.gaz.hierarchy(m.region_code)
@@ -229,8 +229,7 @@ class MetadataReader(DataComponent):
     def _has_own_place(self, a: AgencyMatch) -> bool:
         """A name that carries a place the gazetteer could not settle (市中区卫生健康局)."""
         pre = a.surface.removeprefix("中共")
-        return any(pre.startswith(n) for n, cs in self.gaz.by_name.items() if len(n) >= 2 and any(
-            self.gaz.regions[c].name == n for c in cs))
+        return any(len(n) >= 2 for n, _cs in self.gaz.official_names_at_start(pre))
 
     def _place(self, rel: str, ctx_regions) -> str:
         """The report's own region at the level 省/市/区/县 names (the first one the text names),

@@ -27,7 +27,7 @@ from spacy.tokens import Doc
 from ..datafiles import bundled_file, read_yaml
 from ..gazetteer import GAZETTEER_FILES, load_gazetteer
 from ..records import PROGRAM
-from .base import DataComponent, add_mentions, gazetteer_of
+from .base import DataComponent, add_mentions, doc_text, gazetteer_of
 
 _PUNCT = re.compile(r"[、，,·•\s“”\"'‘’《》]")
 QUOTED = re.compile(r"“([^“”\n]{1,24})”")
@@ -63,6 +63,8 @@ _LEFT_STOP = {"开展", "组织", "推进", "实施", "深化", "启动", "举�
               "的", "了", "为", "将", "通过", "结合", "利用", "借助", "围绕", "抓住", "积极", "认真", "等", "纳入",
               "完成", "落实", "推动", "加快", "对", "把", "按照", "参与", "参加", "助力", "全面深化",
               "深入开展", "扎实开展", "全面落实", "全面推进", "全面推行", "推行", "坚持", "根据", "是", "有"}
+# quoted terms chained to a closing quote: “A”“B”制度, “A”和“B”机制
+_CHAINED_QUOTES = re.compile(r"(?:[、和及与]?“[^“”\n]{1,24}”)*")
 _GENERIC_CAMPAIGN = {"体制改革", "制度改革", "机制改革", "执法改革", "专项行动", "宣传月", "宣传周", "三年行动", "百日行动",
                      "集中行动", "活动月", "活动周", "服务月"}
 
@@ -166,7 +168,7 @@ class ProgramFinder(DataComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         self.ensure_data()
-        text = doc.text
+        text = doc_text(doc)
         taken = bytearray(len(text))
         found: list[tuple[int, int, str]] = []
 
@@ -222,9 +224,7 @@ class ProgramFinder(DataComponent):
     def _head_follows(doc: Doc, char: int) -> bool:
         """After a closing quote (and any quoted terms chained to it: “A”“B”制度, “A”和“B”机制),
         the next word, or the one after it, is a program head (制度, 改革, 行动 ...)."""
-        text = doc.text
-        chained = re.compile(r"(?:[、和及与]?“[^“”\n]{1,24}”)*")
-        char = chained.match(text, char).end()
+        char = _CHAINED_QUOTES.match(doc_text(doc), char).end()
         span = doc.char_span(char, char, alignment_mode="expand")
         if span is None or span.start >= len(doc) or doc[span.start].idx != char:
             return False

@@ -7,14 +7,15 @@ ambiguous with its candidate codes — never guessed.
 """
 from __future__ import annotations
 
-import functools
+import re
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..gazetteer import GAZETTEER_FILES
+from ..jieba_dict import word_tags
 from ..records import REGION
-from .base import DataComponent, add_mentions, gazetteer_of
+from .base import DataComponent, add_mentions, doc_text, gazetteer_of
 
 # a short form followed by one of these is part of another word (达州 in 达州人 is fine, 开江 in 开江河 ...)
 _NOT_AFTER_SHORT = set("河江湖山路街桥站港")
@@ -29,14 +30,6 @@ _COMPOUND_NEXT = ("毗邻", "地区", "统筹", "合作", "一体化", "协同",
 _ORDINARY_TAGS = ("v", "vn", "vd", "a", "ad", "an", "d", "n", "f", "s", "t", "l", "i")
 # what after a short form shows it is a place: a level word, a list mark, "等"
 _PLACE_NEXT = tuple("区县市州旗镇乡、等和及与")
-
-
-@functools.lru_cache(maxsize=1)
-def _word_tags() -> dict[str, str]:
-    import jieba.posseg
-
-    jieba.posseg.dt.initialize()
-    return jieba.posseg.dt.word_tag_tab
 
 
 def cuts_a_word(doc: Doc, start: int, end: int, *, short: bool) -> bool:
@@ -55,7 +48,7 @@ def cuts_a_word(doc: Doc, start: int, end: int, *, short: bool) -> bool:
 def ordinary_word(text: str, start: int, end: int) -> bool:
     """A short form that is also an ordinary word (振兴 v, 城区 n) and stands alone, not in a list
     or before a level word."""
-    tag = _word_tags().get(text[start:end], "")
+    tag = word_tags().get(text[start:end], "")
     if not tag or tag.startswith(("ns", "nr", "nz", "j")) or tag not in _ORDINARY_TAGS:
         return False
     before = text[start - 1] if start else ""
@@ -65,7 +58,7 @@ def ordinary_word(text: str, start: int, end: int) -> bool:
 
 def function_stem(name: str) -> bool:
     """Is the first character of a two-character name a conjunction, preposition or particle (和, 与, 在)?"""
-    return _word_tags().get(name[0], "")[:1] in ("c", "p", "u")
+    return word_tags().get(name[0], "")[:1] in ("c", "p", "u")
 
 
 class RegionFinder(DataComponent):
@@ -75,10 +68,13 @@ class RegionFinder(DataComponent):
 
     def load(self, files) -> None:
         self.gaz = gazetteer_of(files)
+        # runs of two or more one-character abbreviations, found in one scan of the text
+        letters = sorted(a for a in self.gaz.abbreviations if len(a) == 1 and self.gaz.by_abbreviation(a))
+        self.abbreviation_runs = re.compile("[" + "".join(map(re.escape, letters)) + "]{2,}" if letters else "(?!)")
 
     def __call__(self, doc: Doc) -> Doc:
         self.ensure_data()
-        text = doc.text
+        text = doc_text(doc)
         found: list = []
         matches = list(self.gaz.find(text))
         # pass 1: unambiguous full names give the context
@@ -133,21 +129,17 @@ class RegionFinder(DataComponent):
 
     def _compounds(self, doc: Doc, taken: set[tuple[int, int]]) -> list:
         """川渝毗邻地区, 万达开川渝统筹发展示范区: each abbreviation of the run is a region."""
-        text = doc.text
+        text = doc_text(doc)
         found = []
-        i, n = 0, len(text)
-        while i < n:
-            j = i
-            while j < n and self.gaz.by_abbreviation(text[j]):
-                j += 1
-            if j - i >= 2 and text.startswith(_COMPOUND_NEXT, j) and not any(a < j and i < b for a, b in taken):
+        for run in self.abbreviation_runs.finditer(text):
+            i, j = run.span()
+            if text.startswith(_COMPOUND_NEXT, j) and not any(a < j and i < b for a, b in taken):
                 for k in range(i, j):
                     regions = self.gaz.by_abbreviation(text[k])
                     if len(regions) == 1:
                         r = regions[0]
                         found.append((REGION, k, k + 1, r.name, {"code": r.code, "level": r.level,
                                                                  "candidates": [], "abbreviation": True}))
-            i = max(j, i + 1)
         return found
 
 

@@ -10,7 +10,7 @@ from spacy.tokens import Doc
 
 from ..gazetteer import GAZETTEER_FILES
 from ..records import REGION, Observation
-from .base import DataComponent, document, gazetteer_of, meta, spans
+from .base import DataComponent, doc_text, document, gazetteer_of, meta, spans
 
 COOPERATION = re.compile(r"联合|合作|协同|跨区|跨省|跨市|毗邻|签订|共建|一体化|协作|联动|互认|通办")
 _NUM = r"(\d+(?:\.\d+)?)\s*"
@@ -58,7 +58,7 @@ class RelationFinder(DataComponent):
         doc._.cooperation = list(partners)
 
         observations: list[Observation] = []
-        text = doc.text
+        text = doc_text(doc)
         for measure, pattern in FIGURES:
             for mm in pattern.finditer(text):
                 value = float(mm.group(1))

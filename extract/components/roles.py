@@ -103,7 +103,14 @@ class RoleClassifier(DataComponent):
 
 def _outside(text: str, a: int, b: int, spans: list[tuple[int, int]]) -> str:
     """text[a:b] without the characters inside any of ``spans`` (the other cited titles)."""
-    return "".join(ch for i, ch in enumerate(text[a:b], a) if not any(s0 <= i < s1 for s0, s1 in spans))
+    pieces, pos = [], a
+    for s0, s1 in sorted(spans):
+        s0, s1 = max(s0, pos), min(s1, b)
+        if s0 < s1:
+            pieces.append(text[pos:s0])
+            pos = s1
+    pieces.append(text[pos:b])
+    return "".join(pieces)
 
 
 @Language.factory(
