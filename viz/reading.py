@@ -326,7 +326,7 @@ def _legend(mentions: list[dict]) -> tuple[list[dict], list[dict]]:
 
 
 def render_reading_page(record: dict, text_: str, info: ReportInfo | None, link: Linker,
-                        views_href: str | None = None, report_href: str | None = None) -> str:
+                        home_href: str | None = None, report_href: str | None = None) -> str:
     """The HTML of one report's reading page."""
     mentions = [m for m in record.get("mentions", []) if m.get("label") in LABELS]
     kinds, roles = _legend(mentions)
@@ -343,7 +343,7 @@ def render_reading_page(record: dict, text_: str, info: ReportInfo | None, link:
         year=info.year or record.get("year") or "",
         source=info.source or source.get("url") or "", issued=info.issued or source.get("published") or "",
         body=render_marks(text_, mentions, link), n_mentions=len(mentions), kinds=kinds, roles=roles,
-        label_colors=LABEL_COLORS, role_css=Markup(role_css), views_href=views_href, report_href=report_href,
+        label_colors=LABEL_COLORS, role_css=Markup(role_css), home_href=home_href, report_href=report_href,
         strings={k: text(*v) for k, v in STRINGS.items()}, switch=switch_button(), switch_js=Markup(SWITCH_JS))
 
 
@@ -359,7 +359,7 @@ def write_reading_pages(build_dir: Path, out_dir: Path, infos: dict[str, ReportI
         info = infos.get(record.get("text_file", ""))
         if info is None:  # left out of the graph (failed, or a duplicate)
             continue
-        html = render_reading_page(record, read_text(build_dir, info.text_file), info, link, views_href=views_href,
+        html = render_reading_page(record, read_text(build_dir, info.text_file), info, link, home_href=f"{views_href}index.html",
                                    report_href=f"{views_href}overview.html#{quote(info.iri, safe='')}")
         path = out_dir / f"{info.id}.html"
         path.write_text(html, encoding="utf-8", newline="\n")
