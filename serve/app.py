@@ -238,7 +238,7 @@ class App:
             evidence=[dict({k: v(b, k) for k in ("ev", "text", "start", "end", "report", "reportLabel", "role",
                                                   "lawLabel")}, reading=self._reading_href(v(b, "textFile"), v(b, "start")))
                       for b in evidence],
-            has_graph=self.graph_page() is not None, short=short_iri)
+            has_graph=self.graph_page() is not None, short=short_iri, reading_of=self._reading_href)
         return Response(page, content_type="text/html; charset=utf-8")
 
     def _reading_href(self, text_file: str, start: str = "") -> str:

@@ -241,6 +241,12 @@ def test_serve_answers_report_pages_linked_to_entity_pages(served, records, buil
         href = next(h for m in p.marks if m["data-label"] == label for h in m["links"])
         assert href.startswith("/entity?iri=")
         assert get(served + href)[0] == 200, href
+    # the page links to its report's entity page, which links back to the page
+    import re
+
+    entity = re.search(r'<a href="([^"]+)" id="report-node">', html).group(1).replace("&amp;", "&")
+    status, entity_html = get(served + entity)
+    assert status == 200 and f'id="reading-link" href="/report/{record["id"]}"' in entity_html
     assert get(f"{served}/report/0000000000000000")[0] == 404
     assert get(f"{served}/report/..%2Fgraph")[0] == 404
 
@@ -279,7 +285,6 @@ def test_reading_page_in_chromium_marks_links_and_language(page, site, records, 
     for label in LABELS:
         assert page.locator(f'#report-text mark[data-label="{label}"]').count() > 0, label
     assert page.inner_text("dl#report-meta dt >> nth=0") == "报告机关"
-    _shot(page, tmp_path, "reading")
     page.click("[data-lang-switch]")
     assert page.inner_text("dl#report-meta dt >> nth=0") == "Agency"
     # a law's link opens the law view on that law
@@ -339,6 +344,7 @@ def test_law_view_picker_table_csv_png_slider_and_language(page, site, tmp_path)
         page.click("#year-all")
         assert page.evaluate("window.policykg.visible.nodes") == total
 
+    page.click("#panel-close")  # the picture shows the graph and the table, not the reports' sentences
     _shot(page, tmp_path, "law-picker")
     page.click("[data-lang-switch]")
     assert page.inner_text("#drawn thead th >> nth=1") == "Name"
@@ -354,4 +360,33 @@ def test_region_view_hash_picks_the_region(page, site, seeds_nx):
                            "window.policykg.data.nodes.some(function (n) { return n.focus && n.iri === iri; })",
                            arg=region, timeout=30000)
     assert "北碚区" in page.inner_text("#page-title")
+    assert page.errors == []
+
+
+def test_reading_page_of_a_sample_report_in_chromium(page, nlp, examples_dir, tmp_path):
+    """A reading page of the bundled (synthetic) sample, the one in docs/screenshots/reading.png:
+    the seeds' text stays in ../shared."""
+    from policykg.builder import write_graph_outputs, write_jsonl
+    from policykg.extract.ingest import read_document
+    from policykg.extract.pipeline import doc_to_record, run
+    from policykg.graph.build import build_graph
+    from policykg.graph.store import open_store
+
+    build = tmp_path / "sample"
+    (build / "texts").mkdir(parents=True)
+    records = []
+    for path in sorted(examples_dir.glob("*.txt")):
+        document = read_document(path)
+        record = doc_to_record(run(nlp, document))
+        (build / "texts" / f"{record['id']}.txt").write_text(document.raw, encoding="utf-8", newline="")
+        records.append(dict(record, text_file=f"texts/{record['id']}.txt"))
+    write_jsonl(records, build / "extraction.jsonl")
+    write_graph_outputs(build_graph(records), build, html=False)
+    pages = R.write_reading_pages(build, tmp_path / "site" / "reports", R.report_infos(open_store(build)))
+    assert len(pages) == len(records)
+    record = max(records, key=lambda r: len({m["label"] for m in r["mentions"]}))
+    page.goto((tmp_path / "site" / "reports" / f"{record['id']}.html").as_uri())
+    for label in {R.LABELS[m["label"]] for m in record["mentions"]}:
+        assert page.locator(f'#report-text mark[data-label="{label}"]').count() > 0, label
+    _shot(page, tmp_path, "reading")
     assert page.errors == []
