@@ -93,10 +93,13 @@ def _year(G: nx.MultiDiGraph, n: Any) -> int | None:
 
 
 def _add_jurisdiction(H: nx.MultiDiGraph, G: nx.MultiDiGraph) -> None:
-    """Laws' jurisdiction region names, for their tooltips."""
-    for u, v, t in G.edges(data="type"):
-        if t == "jurisdiction" and u in H and H.nodes[u].get("type") == "Law":
-            H.nodes[u]["jurisdiction"] = node_label(G, v)
+    """Laws' jurisdiction region names, for their tooltips (H's edges only: a view's cost stays
+    that of what it shows, which a page picking among thousands of laws needs)."""
+    for u, d in list(H.nodes(data=True)):
+        if d.get("type") == "Law" and u in G:
+            for _, v, t in G.out_edges(u, data="type"):
+                if t == "jurisdiction":
+                    H.nodes[u]["jurisdiction"] = node_label(G, v)
 
 
 def _top(G: nx.MultiDiGraph, counts: Counter, typ: str) -> Any:
@@ -226,9 +229,11 @@ def _report_neighbourhood(H: nx.MultiDiGraph, G: nx.MultiDiGraph, reports: Itera
 
 
 def _induced_edges(H: nx.MultiDiGraph, G: nx.MultiDiGraph) -> None:
-    for u, v, k, d in G.edges(keys=True, data=True):
-        if u in H and v in H and not H.has_edge(u, v, key=k):
-            H.add_edge(u, v, key=k, **d)
+    """G's edges among H's nodes (found from H's nodes, not by a scan of all of G)."""
+    for u in [n for n in H if n in G]:
+        for _, v, k, d in G.out_edges(u, keys=True, data=True):
+            if v in H and not H.has_edge(u, v, key=k):
+                H.add_edge(u, v, key=k, **d)
 
 
 def _hub_graph(G: nx.MultiDiGraph, hub: Any, reports: list, neighbours: Iterable) -> nx.MultiDiGraph:
