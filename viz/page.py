@@ -67,8 +67,6 @@ def _template(name: str):
     return env.get_template(name)
 
 
-FACET_NAMES = {"type": "Type", "level": "Law level", "year": "Year", "role": "Citation role"}
-
 #: the page's own words, (zh, en); the page script reads them for the text it makes
 PAGE_STRINGS = {
     "facet_type": ("类型", "Type"), "facet_year": ("年份", "Year"),
