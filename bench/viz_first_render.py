@@ -14,6 +14,14 @@ through Playwright and prints, per run and as the median:
 * filter: ms to untick the Law type in the filter (hide/show update of the DataSets and a redraw);
 
 plus the page size in MB and the time to write it.
+
+With ``--site BUILD`` (a build folder, e.g. of the seeds) it writes the whole site instead, as
+``policykg viz BUILD -o DIR`` does (every view, the scripts the region/agency/law pickers load,
+``reports/<id>.html``), prints the write time and every page's size, then per view the first
+frame and the time to pick another entity (the second most cited), and the reading pages' first
+contentful paint:
+
+    python3 bench/viz_first_render.py --site /tmp/read-seeds [--runs 3]
 """
 from __future__ import annotations
 
@@ -50,7 +58,10 @@ def main() -> None:
     ap.add_argument("--view", default="overview", choices=views.VIEWS)
     ap.add_argument("--chromium", default="/usr/bin/chromium")
     ap.add_argument("-o", "--out", type=Path, default=Path(tempfile.gettempdir()) / "policykg-first-render.html")
+    ap.add_argument("--site", type=Path, help="a build folder: write and time the whole site of its views")
     a = ap.parse_args()
+    if a.site:
+        return site(a)
 
     t0 = time.perf_counter()
     G = synthetic_graph(a.reports, a.laws, a.agencies, a.regions, a.programs, a.edges)
@@ -93,6 +104,67 @@ def main() -> None:
     med = statistics.median
     print(f"median of {a.runs}: first frame {med(first):.0f} ms, page script {med(script):.0f} ms, "
           f"wall {med(wall):.0f} ms, filter {med(filt):.0f} ms; page {a.out.stat().st_size / 1e6:.2f} MB")
+
+
+PICK_JS = """() => new Promise(function (resolve) {
+  var api = window.policykg, items = api.data.picker.items, t = performance.now();
+  var other = items.filter(function (it) { return it[0] !== api.data.picker.current; })[0];
+  api.pick(other[1], function () {
+    (function wait() { if (api.ready) { resolve(performance.now() - t); } else { setTimeout(wait, 5); } })();
+  });
+})"""
+
+
+def site(a) -> None:
+    """Write the site of a build folder and time its pages in Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    from policykg.graph.project import to_networkx
+    from policykg.graph.store import read_rdf
+
+    out = Path(tempfile.mkdtemp(prefix="policykg-site-"))
+    t0 = time.perf_counter()
+    G = to_networkx(read_rdf(a.site / "graph.ttl"))
+    t1 = time.perf_counter()
+    written = views.write_views(G, out, build_dir=a.site)
+    t2 = time.perf_counter()
+    reports = sorted((out / "reports").glob("*.html"))
+    print(f"graph: {G.number_of_nodes()} nodes (projected in {t1 - t0:.2f} s); site written in {t2 - t1:.2f} s "
+          f"to {out}")
+
+    def mb(paths) -> float:
+        return sum(p.stat().st_size for p in paths) / 1e6
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=a.chromium, headless=True, args=CHROMIUM_ARGS)
+        for view, path in written:
+            picks = sorted((out / view.name).glob("*.js")) if (out / view.name).is_dir() else []
+            first, pick = [], []
+            for _ in range(a.runs):
+                context = browser.new_context(viewport={"width": 1280, "height": 800})
+                page = context.new_page()
+                page.goto(path.as_uri(), wait_until="commit")
+                page.wait_for_function("window.policykg && window.policykg.ready === true", timeout=120000)
+                first.append(page.evaluate("window.policykg.firstDrawAt"))
+                if picks:
+                    pick.append(page.evaluate(PICK_JS))
+                context.close()
+            med = statistics.median
+            extra = (f"; {len(picks)} picker scripts, {mb(picks):.2f} MB (median {mb(picks) / len(picks) * 1000:.1f} kB), "
+                     f"pick {med(pick):.0f} ms" if picks else "")
+            print(f"{view.name:11s} {path.stat().st_size / 1e6:.2f} MB, first frame {med(first):.0f} ms{extra}")
+        paints = []
+        for path in reports:
+            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            page = context.new_page()
+            page.goto(path.as_uri(), wait_until="load")
+            page.wait_for_function("performance.getEntriesByName('first-contentful-paint').length > 0", timeout=30000)
+            paints.append(page.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime"))
+            context.close()
+        browser.close()
+    if reports:
+        print(f"reports     {len(reports)} pages, {mb(reports):.2f} MB (largest {max(p.stat().st_size for p in reports) / 1e3:.0f} kB), "
+              f"first contentful paint median {statistics.median(paints):.0f} ms, max {max(paints):.0f} ms")
 
 
 if __name__ == "__main__":

@@ -13,21 +13,24 @@ VIEW_CHOICES = ("overview", "region-law", "region", "agency", "law", "map", "all
 @click.command()
 @GRAPH
 @click.option("-o", "--out", "out", required=True, type=click.Path(path_type=Path),
-              help="Folder for --view all (the views and an index.html); with one view an .html file or a folder.")
+              help="Folder for --view all (the views, an index.html and, from a build folder, reports/<id>.html: "
+                   "each report's text with its mentions marked); with one view an .html file or a folder.")
 @click.option("--view", type=click.Choice(VIEW_CHOICES), default=None,
               help="Which view: overview (whole graph, size = PageRank), region-law (regions ↔ laws), "
                    "region or agency (one region's/agency's reports by year), law (one law's citing reports "
                    "and regions), map (regions by lat/lon), or all (default).")
-@click.option("--region", metavar="NAME", help="Region of the region view (label, alias, full name or code; "
-                                               "default: the region whose reports cite most).")
-@click.option("--agency", metavar="NAME", help="Agency to focus instead of a region (label or alias).")
-@click.option("--law", metavar="NAME", help="Law of the law view (label or alias; default: the most cited law).")
+@click.option("--region", metavar="NAME", help="Region the region view shows first (label, alias, full name or code; "
+                                               "default: the region whose reports cite most); the page picks any other.")
+@click.option("--agency", metavar="NAME", help="Agency the agency view shows first (label or alias); with --view "
+                                               "region, the agency view instead.")
+@click.option("--law", metavar="NAME", help="Law the law view shows first (label or alias; default: the most cited "
+                                            "law); the page picks any other.")
 @click.option("--title", help="Page title (with --view all: the index title, put before each view's title).")
 def viz(graph, out, view, region, agency, law, title) -> None:
     """Write interactive, offline HTML views of GRAPH (OUT folder or RDF file).
 
     \b
-    policykg viz out -o views/                     # all views + views/index.html
+    policykg viz out -o views/                     # all views, views/index.html, views/reports/<id>.html
     policykg viz out -o law.html --view law --law 传染病防治法
     policykg viz out -o beibei.html --view region --region 北碚区
     """
@@ -42,7 +45,8 @@ def viz(graph, out, view, region, agency, law, title) -> None:
     nx_graph = to_networkx(_load_rdf(graph))
     try:
         if view == "all":
-            written = write_views(nx_graph, out, VIEWS, region=region, agency=agency, law=law, title=title)
+            written = write_views(nx_graph, out, VIEWS, region=region, agency=agency, law=law, title=title,
+                                  build_dir=graph if Path(graph).is_dir() else None)
         else:
             v = make_view(nx_graph, view, region=region, agency=agency, law=law)
             path = out if out.suffix.lower() in (".html", ".htm") else out / v.filename
@@ -52,4 +56,7 @@ def viz(graph, out, view, region, agency, law, title) -> None:
     for v, path in written:
         click.echo(f"wrote {path} ({v.graph.number_of_nodes()} nodes, {v.graph.number_of_edges()} edges): {v.title}")
     if view == "all":
+        reports = Path(out) / "reports"
+        if reports.is_dir():
+            click.echo(f"wrote {sum(1 for _ in reports.glob('*.html'))} reading pages in {reports}")
         click.echo(f"wrote {Path(out) / 'index.html'}")

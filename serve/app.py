@@ -69,8 +69,12 @@ def _graph_iris(request: Request, name: str) -> list[str] | None:
 
 class App:
     def __init__(self, executor: QueryExecutor, graph_page: Callable[[], Path | None] | None = None,
-                 title: str = "policykg", guard: Guard | None = None, max_request_bytes: int = 1 * MB):
+                 title: str = "policykg", guard: Guard | None = None, max_request_bytes: int = 1 * MB,
+                 build_dir: Path | None = None):
         self.executor = executor
+        # a build folder (extraction.jsonl, texts/) gives every report a reading page
+        self.build_dir = Path(build_dir) if build_dir else None
+        self._records = None
         self.graph_page = graph_page or (lambda: None)
         self.title = title
         self.guard = guard or Guard()
@@ -84,6 +88,7 @@ class App:
             Rule("/queries", endpoint="queries"),
             Rule("/entity", endpoint="entity"),
             Rule("/graph", endpoint="graph"),
+            Rule("/report/<report_id>", endpoint="report"),
             Rule("/static/<path:name>", endpoint="static"),
             Rule("/favicon.ico", endpoint="favicon"),
         ])
@@ -205,11 +210,12 @@ class App:
         # sentences that support facts about this entity: evidence nodes next to it, and for a
         # report or an agency the citations made in its reports
         evidence = self._select(_PREFIXES + f"""
-            SELECT DISTINCT ?ev ?text ?start ?end ?report ?reportLabel ?role ?lawLabel WHERE {{
+            SELECT DISTINCT ?ev ?text ?start ?end ?report ?reportLabel ?textFile ?role ?lawLabel WHERE {{
               {{ ?ev ?p {node} }} UNION {{ {node} ?p ?ev }} UNION {{ {node} pk:hasCitation ?ev }}
               UNION {{ ?r pk:issuedBy {node} ; pk:hasCitation ?ev }}
               ?ev pk:evidenceText ?text ; pk:startOffset ?start ; pk:endOffset ?end ; prov:wasDerivedFrom ?report .
               OPTIONAL {{ ?report rdfs:label ?reportLabel }}
+              OPTIONAL {{ ?report pk:textFile ?textFile }}
               OPTIONAL {{ ?ev pk:role/skos:prefLabel ?role FILTER(LANG(?role) = "zh") }}
               OPTIONAL {{ ?ev pk:citedLaw/skos:prefLabel ?lawLabel }}
             }} ORDER BY ?reportLabel ?start LIMIT 500""")
@@ -229,10 +235,40 @@ class App:
             out_rel=[(v(b, "p"), b["o"], v(b, "ol")) for b in out_rel
                      if v(b, "p") != str(RDF.type)],
             in_rel=[(b["s"], v(b, "p"), v(b, "sl")) for b in in_rel],
-            evidence=[{k: v(b, k) for k in ("ev", "text", "start", "end", "report", "reportLabel", "role", "lawLabel")}
+            evidence=[dict({k: v(b, k) for k in ("ev", "text", "start", "end", "report", "reportLabel", "role",
+                                                  "lawLabel")}, reading=self._reading_href(v(b, "textFile"), v(b, "start")))
                       for b in evidence],
-            has_graph=self.graph_page() is not None, short=short_iri)
+            has_graph=self.graph_page() is not None, short=short_iri, reading_of=self._reading_href)
         return Response(page, content_type="text/html; charset=utf-8")
+
+    def _reading_href(self, text_file: str, start: str = "") -> str:
+        """The reading page of the report whose text is ``text_file``, at a mention's offset."""
+        if not text_file or self.build_dir is None:
+            return ""
+        return f"/report/{quote(Path(text_file).stem)}" + (f"#c{start}" if start else "")
+
+    def on_report(self, request: Request, report_id: str) -> Response:
+        """A report's text as read, its mentions marked and linked to their entity pages."""
+        from policykg.viz.reading import RecordIndex, ReportInfo, read_text, render_reading_page, reports_query, serve_linker
+
+        if self.build_dir is None:
+            raise NotFound("reading pages need a build folder (extraction.jsonl and texts/), not an RDF file")
+        if not report_id.isalnum():
+            raise NotFound(f"no report {report_id}")
+        text_file = f"texts/{report_id}.txt"
+        rows = self._select(reports_query(text_file))
+        if not rows:
+            raise NotFound(f"no report {report_id} in this graph")
+        info = ReportInfo.from_row({k: b["value"] for k, b in rows[0].items()})
+        if self._records is None:
+            self._records = RecordIndex(self.build_dir / "extraction.jsonl")
+        record = self._records.get(text_file)
+        if record is None or not (self.build_dir / text_file).is_file():
+            raise NotFound(f"the text of report {report_id} is not in {self.build_dir}")
+        html = render_reading_page(record, read_text(self.build_dir, text_file), info, serve_linker,
+                                   home_href="/", report_href=self.env.filters["entity_url"](info.iri))
+        return Response(html, content_type="text/html; charset=utf-8",
+                        headers={"Content-Security-Policy": csp_allowing_inline_scripts(html)})
 
     def on_graph(self, request: Request) -> Response:
         path = self.graph_page()

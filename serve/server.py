@@ -69,8 +69,10 @@ def build_app(store_path: Path, page: Path | None, title: str, options: ServeOpt
                              queue_wait=options.queue_wait)
     guard = Guard(hosts=(hosts or host_names_for("127.0.0.1")) | {h.lower() for h in options.allow_hosts},
                   cors_origins=set(options.cors_origins))
+    build = store_path.parent  # a build folder's extraction.jsonl and texts/ give reading pages
     return App(executor, graph_page=lambda: page, title=title, guard=guard,
-               max_request_bytes=int(options.max_request_mb * MB))
+               max_request_bytes=int(options.max_request_mb * MB),
+               build_dir=build if (build / "extraction.jsonl").is_file() else None)
 
 
 @contextmanager

@@ -23,6 +23,7 @@ EXPECTED = {
     "overview": [BEIBEI, CRBFZ, "重庆市北碚区卫生健康委员会 2021"],
     "region-law": [BEIBEI, CRBFZ, "无锡市"],
     "region": [],
+    "agency": [],
     "law": [],
     "map": [BEIBEI, "无锡市", "北京市", CRBFZ],
 }
@@ -62,7 +63,7 @@ def click_node(page, node_id: int) -> None:
 @pytest.mark.parametrize("name", V.VIEWS)
 def test_view_in_chromium(page, view_pages, seeds_nx, tmp_path, name):
     view, path = view_pages[name]
-    page.goto(path.as_uri())
+    page.goto(path.as_uri() + "?lang=en")  # the English interface (Chinese by default: tests/test_reading_pages.py)
     page.wait_for_function("window.policykg && window.policykg.ready === true", timeout=20000)
     assert page.evaluate("window.policykg.drawn") is True
     assert page.title() == view.title
@@ -149,7 +150,7 @@ def test_view_in_chromium(page, view_pages, seeds_nx, tmp_path, name):
     # search: by alias, the node is selected, focused (centred) and its panel shown
     if name == "law":
         query = "宪法" if "宪法" in names else seeds_nx.nodes[view.focus]["label"]
-    elif name == "region":
+    elif name in ("region", "agency"):
         query = CRBFZ if CRBFZ in names else next(n["names"][0] for n in nodes if n["type"] == "Law")
     else:
         query = BEIBEI
@@ -175,7 +176,7 @@ def test_page_focuses_the_node_named_in_the_url_hash(page, view_pages, seeds_nx)
     view, path = view_pages["overview"]
     region = V.find_node(seeds_nx, BEIBEI, ("Region",))
     law = V.find_node(seeds_nx, CRBFZ, ("Law",))
-    page.goto(path.as_uri() + "#" + quote(region, safe=""))
+    page.goto(path.as_uri() + "?lang=en#" + quote(region, safe=""))
     page.wait_for_function("window.policykg && window.policykg.ready === true", timeout=20000)
     assert page.evaluate(SELECTED_IRIS) == [region]
     assert page.inner_text("#panel-title").endswith(BEIBEI)

@@ -61,9 +61,9 @@ def test_all_views_are_written_offline_with_title_legend_and_filters(pages):
         assert path.name == f"{name}.html"
         assert not EXTERNAL.search(html) and "//cdn" not in html and "cdnjs" not in html
         assert f'<body data-view="{name}">' in html
-        assert re.search(r'<h1 id="page-title">[^<]{10,}</h1>', html)
+        assert re.search(r'<h1 id="page-title"[^>]*>[^<]{10,}</h1>', html)
         assert 'id="legend"' in html and 'data-facet="type"' in html  # the node-type legend / filter
-        assert html.lower().count("</script") == 3
+        assert html.lower().count("</script") == 4
         data = page_data(html)
         assert data["nodes"] and data["edges"] and data["facets"]["type"]
         # the filter groups are built from the values present in the view
@@ -274,7 +274,7 @@ def test_document_text_appears_only_as_text_in_every_view(tmp_path):
     for view, path in written:
         html = path.read_text(encoding="utf-8")
         assert "<img src=x" not in html and "onerror=alert(1)>" not in html, view.name
-        assert html.lower().count("</script") == 3, view.name  # the page's own three, none injected
+        assert html.lower().count("</script") == 4, view.name  # the page's own four, none injected
         block = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', html, re.S).group(1)
         assert "<" not in block and "\u2028" not in block
         data = json.loads(block)
@@ -296,7 +296,9 @@ def test_cli_viz_all_and_single_views(seeds_build, tmp_path):
     out = tmp_path / "views"
     r = runner.invoke(main, ["viz", str(seeds_build), "-o", str(out)])
     assert r.exit_code == 0, r.output
-    assert sorted(p.name for p in out.iterdir()) == sorted([f"{v}.html" for v in V.VIEWS] + ["index.html"])
+    # each view, the index, and the scripts of what the region, agency and law views can pick
+    assert sorted(p.name for p in out.iterdir()) == sorted([f"{v}.html" for v in V.VIEWS] + ["index.html"]
+                                                           + list(V.PICKERS))
     r = runner.invoke(main, ["viz", str(seeds_build), "-o", str(tmp_path / "l.html"), "--view", "law",
                              "--law", "传染病防治法", "--title", "T"])
     assert r.exit_code == 0, r.output

@@ -64,11 +64,14 @@ def test_page_is_written_utf8_and_self_contained(page):
 
 def test_title_description_and_legend(page, small_graph):
     _, html = page
-    assert "<h1 id=\"page-title\">示例 &lt;b&gt;标题&lt;/b&gt;</h1>" in html
+    assert re.search(r'<h1 id="page-title"[^>]*>示例 &lt;b&gt;标题&lt;/b&gt;</h1>', html)
     assert "描述 &amp; &lt;i&gt;说明&lt;/i&gt;" in html
     legend = re.search(r'<ul id="legend".*?</ul>', html, re.S).group(0)
+    from policykg.viz.i18n import ontology_labels
+
     for t, n in (("Report", 1), ("Agency", 1), ("Law", 2), ("Region", 1), ("Program", 1)):
-        assert f'data-type="{t}"' in legend and f"{t} ({n})" in legend
+        zh, en = ontology_labels()[t]  # the ontology's names, Chinese shown, English on the switch
+        assert f'data-type="{t}"' in legend and f'data-en="{en}">{zh}</span> ({n})' in legend
     assert legend.count('class="filter type-filter"') == 5
 
 
@@ -79,8 +82,8 @@ def test_document_text_cannot_break_out(page):
     data_block = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', html, re.S).group(1)
     assert "</script" not in data_block.lower() and "<" not in data_block
     assert "\u2028" not in data_block and "\u2029" not in data_block
-    # exactly the page's own three script elements end; none was injected
-    assert html.lower().count("</script") == 3
+    # exactly the page's own four script elements end (language switch, data, vis, page); none was injected
+    assert html.lower().count("</script") == 4
     assert "alert(1)</script>" not in html
     # the text itself survives, as data, for the tooltip (shown with textContent)
     data = page_data(html)

@@ -63,6 +63,23 @@ def ontology_labels() -> dict[str, tuple[str, str]]:
     return {name: (zh[name], en.get(name, zh[name])) for name in zh}
 
 
+@lru_cache(maxsize=1)
+def concept_names() -> dict[str, str]:
+    """The English ``skos:prefLabel`` of each law level and citation role, by its Chinese one:
+    ``concept_names()["执法依据"] == "enforced"`` (the graph and the pages show the Chinese)."""
+    from importlib import resources
+
+    import pyoxigraph as ox
+
+    ttl = resources.files("policykg.ontology").joinpath("policykg.ttl").read_bytes()
+    pref = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+    by_lang: dict[str, dict[str, str]] = {"zh": {}, "en": {}}
+    for triple in ox.parse(ttl, ox.RdfFormat.TURTLE):
+        if triple.predicate == pref and isinstance(triple.object, ox.Literal) and triple.object.language in by_lang:
+            by_lang[triple.object.language][triple.subject.value] = triple.object.value
+    return {zh: by_lang["en"].get(s, zh) for s, zh in by_lang["zh"].items()}
+
+
 SWITCH_JS = """
 (function () {
   var KEY = "policykg-lang";

@@ -97,8 +97,9 @@ def _edge_tip(t: str, d: dict) -> list[list[str]]:
     return lines
 
 
-def _evidence(d: dict) -> tuple[list[dict], int]:
-    """An edge's evidence sentences for the page: [{s: start, e: end, r: role, x: text, p: report}]."""
+def _evidence(d: dict, report: Any = None, reading: dict | None = None) -> tuple[list[dict], int]:
+    """An edge's evidence sentences for the page: [{s: start, e: end, r: role, x: text, p: report,
+    d: the report's reading page id}]; ``report`` is the edge's report node, if it has one."""
     out = []
     for ev in d.get("evidence") or []:
         if isinstance(ev, dict):
@@ -106,6 +107,9 @@ def _evidence(d: dict) -> tuple[list[dict], int]:
                     "x": _text(ev.get("text", ""))}
             if ev.get("report"):
                 item["p"] = _text(ev["report"], 80)
+            page = (reading or {}).get(ev.get("report_iri") or report)
+            if page:
+                item["d"] = page
         else:
             item = {"x": _text(ev)}
         out.append(item)
@@ -158,14 +162,15 @@ def _years_of(d: dict) -> list[int]:
     return [int(y)] if isinstance(y, (int, float)) and not isinstance(y, bool) else []
 
 
-def build_network(G: nx.Graph, color_by: Iterable[str] = (), focus: Any = None) -> Network:
+def build_network(G: nx.Graph, color_by: Iterable[str] = (), focus: Any = None,
+                  reading: dict | None = None) -> Network:
     """A pyvis Network holding G's nodes and merged edges, ready for :func:`write_graph_page`.
 
     Node ids become small integers (the IRI stays in the tooltip), which keeps a 5,000-node
     page a few MB. Extra keys the page script reads: ``tip`` (tooltip lines), ``ptype`` (node
     type), ``lv`` (law level), ``yr`` (years), ``ro`` (citation roles) for the filters,
     ``aliases``/``full`` for the search box, ``iri`` (tooltip, ``#IRI`` links); on edges ``t`` (type), ``ev`` (evidence sentences),
-    ``yr`` and ``ro``. ``color_by`` may hold ``"level"`` (laws coloured by level) and ``"role"``
+    ``yr`` and ``ro``. ``reading`` maps report IRIs to their reading page ids (evidence ``d``). ``color_by`` may hold ``"level"`` (laws coloured by level) and ``"role"``
     (citation edges with one role coloured by it).
     """
     color_by = set(color_by)
@@ -218,7 +223,10 @@ def build_network(G: nx.Graph, color_by: Iterable[str] = (), focus: Any = None) 
             edge["smooth"] = d["_smooth"]
         if t == "cites" or w != 1 or d.get("reports"):
             edge["tip"] = _edge_tip(t, d)
-        ev, more = _evidence(d)
+        if t == "cites":
+            edge["n"] = int(d.get("citations") or len(d.get("evidence") or []) or 1)
+        report = u if G.nodes[u].get("type") == "Report" else v if G.nodes[v].get("type") == "Report" else None
+        ev, more = _evidence(d, report, reading)
         if ev:
             edge["ev"] = ev
         if more:
@@ -314,9 +322,9 @@ def edge_legend(edges: list[dict], color_by: Iterable[str] = ()) -> list[dict]:
 
 
 def graph_data(G: nx.Graph, title: str, description: str = "", *, color_by: Iterable[str] = (),
-               focus: Any = None, extra: dict | None = None) -> dict:
+               focus: Any = None, extra: dict | None = None, reading: dict | None = None) -> dict:
     """Everything the page script needs, as one JSON-able dict."""
-    net = build_network(G, color_by=color_by, focus=focus)
+    net = build_network(G, color_by=color_by, focus=focus, reading=reading)
     nodes, edges, _heading, _height, _width, _options_json = net.get_network_data()
     data = {"title": title, "description": description, "nodes": nodes, "edges": edges,
             "options": net.options, "edgeColors": EDGE_COLORS, "otherEdgeColor": OTHER_EDGE_COLOR,

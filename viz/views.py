@@ -34,10 +34,16 @@ from policykg.graph.analytics import (agency_citations, citation_count, cites, l
 
 from policykg.graph.names import NameLookupError, find_node, node_label, nodes_of_type  # noqa: F401  (find_node: the views' API)
 
-from .layout import map_projection, ring
-from .page import default_title, write_site, write_view
+from policykg.graph.store import STORE_DIR, open_store
 
-VIEWS = ("overview", "region-law", "region", "law", "map")
+from .layout import map_projection, ring
+from .network import graph_data
+from .page import default_title, json_for_script, write_site, write_view
+from .reading import report_infos, write_reading_pages
+
+READING_DIR = "reports"
+
+VIEWS = ("overview", "region-law", "region", "agency", "law", "map")
 FOCUS_TYPES = {"region": ("Region",), "agency": ("Agency",), "law": ("Law",)}
 
 
@@ -87,10 +93,13 @@ def _year(G: nx.MultiDiGraph, n: Any) -> int | None:
 
 
 def _add_jurisdiction(H: nx.MultiDiGraph, G: nx.MultiDiGraph) -> None:
-    """Laws' jurisdiction region names, for their tooltips."""
-    for u, v, t in G.edges(data="type"):
-        if t == "jurisdiction" and u in H and H.nodes[u].get("type") == "Law":
-            H.nodes[u]["jurisdiction"] = node_label(G, v)
+    """Laws' jurisdiction region names, for their tooltips (H's edges only: a view's cost stays
+    that of what it shows, which a page picking among thousands of laws needs)."""
+    for u, d in list(H.nodes(data=True)):
+        if d.get("type") == "Law" and u in G:
+            for _, v, t in G.out_edges(u, data="type"):
+                if t == "jurisdiction":
+                    H.nodes[u]["jurisdiction"] = node_label(G, v)
 
 
 def _top(G: nx.MultiDiGraph, counts: Counter, typ: str) -> Any:
@@ -130,6 +139,18 @@ def _year_nodes(H: nx.MultiDiGraph, G: nx.MultiDiGraph, hub: Any, reports: Itera
         H.add_edge(yn, r, type="in_year", weight=1)
 
 
+def _zh(title: str, description: str) -> dict:
+    """A view's Chinese title and description (the page's default language), for View.extra."""
+    return {"title_zh": title, "description_zh": description}
+
+
+def _counts_zh(G: nx.MultiDiGraph) -> str:
+    """``5 份报告、58 部法规、46 个机关、23 个地区、64 项专项工作``."""
+    c = Counter(d.get("type", "") for _, d in G.nodes(data=True))
+    return "、".join(f"{c[t]} {unit}" for t, unit in (("Report", "份报告"), ("Law", "部法规"), ("Agency", "个机关"),
+                                                      ("Region", "个地区"), ("Program", "项专项工作")))
+
+
 def _citation_width(c: int) -> float:
     return round(min(14.0, 1.0 + 2.0 * math.log2(max(c, 1))), 2)
 
@@ -149,7 +170,9 @@ def overview(G: nx.MultiDiGraph) -> View:
     return View("overview", "Overview — " + default_title(G).removeprefix("policykg — "),
                 "The whole graph: every report, agency, law, program and region and the links between "
                 "them; node size = PageRank importance. Hover a citation edge for its evidence; "
-                "click a report for its citations.", H)
+                "click a report for its citations.", H,
+                extra=_zh("总览 — " + _counts_zh(G), "整个图谱：每份报告、机关、法规、专项工作和地区及其联系；节点大小表示 PageRank "
+                          "重要性。悬停引用边可看证据，点击报告可看其引用。"))
 
 
 def region_law(G: nx.MultiDiGraph) -> View:
@@ -166,7 +189,7 @@ def region_law(G: nx.MultiDiGraph) -> View:
             if y is not None:
                 a["years"].add(y)
             a["reports"].append(node_label(G, report))
-            a["evidence"].extend(dict(ev, report=node_label(G, report)) for ev in d.get("evidence") or []
+            a["evidence"].extend(dict(ev, report=node_label(G, report), report_iri=report) for ev in d.get("evidence") or []
                                  if isinstance(ev, dict))
     per_law: Counter = Counter()
     per_region: dict[Any, set] = defaultdict(set)
@@ -191,7 +214,10 @@ def region_law(G: nx.MultiDiGraph) -> View:
     return View("region-law", f"Regions ↔ laws — {n_regions} regions, {len(per_law)} laws",
                 "Which region's reports cite which law: edge width = number of citations, laws coloured by "
                 "level (dashed: the law's jurisdiction). A report's region is where its issuing agency is located.",
-                H, color_by=("level",))
+                H, color_by=("level",),
+                extra=_zh(f"地区—法规：{n_regions} 个地区，{len(per_law)} 部法规",
+                          "各地区的报告引用了哪些法规：边宽为引用次数，法规按效力层级着色（虚线：法规的适用地区）。"
+                          "报告的地区即其发布机关所在地。"))
 
 
 def _report_neighbourhood(H: nx.MultiDiGraph, G: nx.MultiDiGraph, reports: Iterable) -> None:
@@ -203,9 +229,11 @@ def _report_neighbourhood(H: nx.MultiDiGraph, G: nx.MultiDiGraph, reports: Itera
 
 
 def _induced_edges(H: nx.MultiDiGraph, G: nx.MultiDiGraph) -> None:
-    for u, v, k, d in G.edges(keys=True, data=True):
-        if u in H and v in H and not H.has_edge(u, v, key=k):
-            H.add_edge(u, v, key=k, **d)
+    """G's edges among H's nodes (found from H's nodes, not by a scan of all of G)."""
+    for u in [n for n in H if n in G]:
+        for _, v, k, d in G.out_edges(u, keys=True, data=True):
+            if v in H and not H.has_edge(u, v, key=k):
+                H.add_edge(u, v, key=k, **d)
 
 
 def _hub_graph(G: nx.MultiDiGraph, hub: Any, reports: list, neighbours: Iterable) -> nx.MultiDiGraph:
@@ -225,15 +253,28 @@ def _hub_graph(G: nx.MultiDiGraph, hub: Any, reports: list, neighbours: Iterable
 def _reports_summary(G: nx.MultiDiGraph, reports: list) -> str:
     """``3 reports, 41 citations, 2020–2022``."""
     years = sorted({y for r in reports if (y := _year(G, r)) is not None})
-    n_cit = sum(citation_count(d) for u, _, d in cites(G) if u in reports)
+    n_cit = sum(citation_count(d) for r in reports for _, _, d in G.out_edges(r, data=True) if d.get("type") == "cites")
     span = f", {years[0]}–{years[-1]}" if len(years) > 1 else f", {years[0]}" if years else ""
     return f"{len(reports)} report{'s' if len(reports) != 1 else ''}, {n_cit} citations{span}"
 
 
+def _region_reports(G: nx.MultiDiGraph, region: Any) -> list:
+    """The reports whose issuing agency is located in ``region``."""
+    agencies = [u for u, _, t in G.in_edges(region, data="type") if t == "located_in"]
+    return sorted({r for a in agencies for r, _, t in G.in_edges(a, data="type")
+                   if t == "issued_by" and G.nodes[r].get("type") == "Report"}, key=str)
+
+
+def _reports_summary_zh(G: nx.MultiDiGraph, reports: list) -> str:
+    """``3 份报告，41 次引用，2020–2022``."""
+    en = _reports_summary(G, reports).split(", ")
+    years = en[2] if len(en) > 2 else ""
+    return f"{len(reports)} 份报告，{en[1].split()[0]} 次引用" + (f"，{years}" if years else "")
+
+
 def region_focus(G: nx.MultiDiGraph, region: Any = None) -> View:
     region = top_region(G) if region is None else region
-    rr = report_regions(G, unplaced=False)
-    reports = sorted((r for r, regs in rr.items() if region in regs), key=str)
+    reports = _region_reports(G, region)
     agencies = [u for u, v, t in G.in_edges(region, data="type") if t == "located_in"]
     related = [n for u, v, t in list(G.in_edges(region, data="type")) + list(G.out_edges(region, data="type"))
                if t in ("jurisdiction", "part_of") for n in (u, v)]
@@ -242,7 +283,10 @@ def region_focus(G: nx.MultiDiGraph, region: Any = None) -> View:
     return View("region", f"{name} — region focus: {_reports_summary(G, reports)}",
                 f"Everything {name}'s agencies' reports cite and mention, grouped by year (the year nodes); "
                 "its agencies, parent and sub-regions, and the laws made for it. Untick years to compare.",
-                H, focus=region)
+                H, focus=region,
+                extra=_zh(f"{name} — 地区：{_reports_summary_zh(G, reports)}",
+                          f"{name}各机关的报告所引用和提及的一切，按年份归组（年份节点）；其机关、上下级地区和为其制定的法规。"
+                          "用年份筛选或逐年滑块比较各年。"))
 
 
 def agency_focus(G: nx.MultiDiGraph, agency: Any = None) -> View:
@@ -253,14 +297,17 @@ def agency_focus(G: nx.MultiDiGraph, agency: Any = None) -> View:
     name = node_label(G, agency)
     return View("agency", f"{name} — agency focus: {_reports_summary(G, reports)}",
                 f"The reports {name} issued, grouped by year, with everything they cite and mention, and the "
-                "agencies, regions and reports linked to it.", H, focus=agency)
+                "agencies, regions and reports linked to it.", H, focus=agency,
+                extra=_zh(f"{name} — 机关：{_reports_summary_zh(G, reports)}",
+                          f"{name}发布的报告，按年份归组，及其引用和提及的一切，以及与其相关的机关、地区和报告。"))
 
 
 def law_focus(G: nx.MultiDiGraph, law: Any = None) -> View:
     law = top_law(G) if law is None else law
     H = nx.MultiDiGraph()
     _copy_node(H, G, law, _years=[], _roles=[], _size=32)
-    citing = sorted(((u, d) for u, v, d in cites(G) if v == law), key=lambda x: str(x[0]))
+    citing = sorted(((u, d) for u, _, d in G.in_edges(law, data=True) if d.get("type") == "cites"),
+                    key=lambda x: str(x[0]))
     for report, d in citing:
         _copy_node(H, G, report)
         roles = sorted(set(d.get("roles") or ["其他"]))
@@ -291,7 +338,10 @@ def law_focus(G: nx.MultiDiGraph, law: Any = None) -> View:
                        f"report{'s' if len(citing) != 1 else ''} from {n_regions} region{'s' if n_regions != 1 else ''}",
                 f"{name}{f'（{level}）' if level else ''}: every report that cites it, one edge per citation role "
                 "(coloured by role; hover for the evidence sentences), and the agencies and regions of those reports.",
-                H, color_by=("role",), focus=law)
+                H, color_by=("role",), focus=law,
+                extra=_zh(f"{name} — 法规：{len(citing)} 份报告引用 {total} 次，来自 {n_regions} 个地区",
+                          f"{name}{f'（{level}）' if level else ''}：引用它的每份报告，每种引用方式一条边（按引用方式着色；"
+                          "悬停可看证据句子），以及这些报告的机关和地区。"))
 
 
 # --------------------------------------------------------------------------- map
@@ -393,7 +443,9 @@ def map_view(G: nx.MultiDiGraph) -> View:
                 f"Regions at their coordinates ({n_geo} with their own, the rest at their parent's or in the row "
                 "below); each report sits next to its region with the laws it cites around it (laws cited from "
                 "several places lie between them). Fixed positions; drag or zoom to read.",
-                H, extra=extra)
+                H, extra=dict(extra, **_zh(f"地图 — {len(regions)} 个地区按经纬度排列，{len(place_reports)} 处报告",
+                                          f"地区位于其坐标（{n_geo} 个有自己的坐标，其余用上级的或列在下方）；每份报告在其地区旁，"
+                                          "周围是它引用的法规（多地引用的法规位于其间）。位置固定，可拖动或缩放查看。")))
 
 
 # --------------------------------------------------------------------------- choosing and writing
@@ -416,12 +468,64 @@ def make_view(G: nx.MultiDiGraph, name: str, region: str | None = None, agency: 
     raise ViewError(f"unknown view {name!r} (one of {', '.join(VIEWS)}, agency)")
 
 
+#: the views that pick their entity in the page: view → (node type, view maker, ranking)
+PICKERS = {"region": ("Region", region_focus, region_citations),
+           "agency": ("Agency", agency_focus, agency_citations),
+           "law": ("Law", law_focus, law_citation_counts)}
+
+
+def write_picker_data(G: nx.MultiDiGraph, view: View, out_dir, reading: dict | None = None) -> dict:
+    """Write one script per entity the view can pick (``<out_dir>/<view>/<n>.js``, loaded by the
+    page when that entity is picked) and return the picker's index for the page: every entity's
+    number, name, aliases and citation count, most cited first (the page loads only what it shows)."""
+    typ, make, ranking = PICKERS[view.name]
+    counts = ranking(G)
+    nodes = sorted(nodes_of_type(G, typ), key=str)
+    folder = Path(out_dir) / view.name
+    folder.mkdir(parents=True, exist_ok=True)
+    items = []
+    for k, n in enumerate(nodes):
+        v = view if n == view.focus else make(G, n)
+        data = graph_data(v.graph, v.title, v.description, color_by=v.color_by, focus=n, reading=reading)
+        data.update(title_zh=v.extra.get("title_zh", v.title), description_zh=v.extra.get("description_zh", ""))
+        (folder / f"{k}.js").write_text(f"window.policykg.load({json_for_script(data)});\n", encoding="utf-8",
+                                        newline="\n")
+        d = G.nodes[n]
+        name = region_name(G, n) if typ == "Region" else node_label(G, n)
+        aliases = [a for a in [d.get("label"), *(d.get("aliases") or [])] if a and a != name]
+        items.append([k, name, aliases, counts.get(n, 0), str(n)])
+    items.sort(key=lambda it: (-it[3], it[1], it[0]))
+    return {"dir": view.name, "items": items, "current": next((k for k, n in enumerate(nodes) if n == view.focus), None)}
+
+
 def write_views(G: nx.MultiDiGraph, out_dir, views: Iterable[str] = VIEWS, region: str | None = None,
-                agency: str | None = None, law: str | None = None, title: str | None = None) -> list[tuple[View, Path]]:
-    """Write the views into ``out_dir`` (``<view>.html``; ``agency.html`` too when ``agency`` is
-    named) and an ``index.html`` linking them. All names are resolved before anything is written."""
+                agency: str | None = None, law: str | None = None, title: str | None = None,
+                build_dir=None, pickers: bool = True) -> list[tuple[View, Path]]:
+    """Write the views into ``out_dir`` (``<view>.html``) and an ``index.html`` linking them. All
+    names are resolved before anything is written; they choose the entity each focus view shows
+    first, and (``pickers``) each focus view can pick any other in the page. With ``build_dir`` (a
+    build folder: extraction.jsonl, texts/, store/) every report gets a reading page,
+    ``reports/<id>.html``, which the views' evidence links to."""
     names = list(views)
     if agency and "region" in names and "agency" not in names:
         names.insert(names.index("region") + 1, "agency")
     made = [make_view(G, n, region=region, agency=agency if n == "agency" else None, law=law) for n in names]
-    return write_site(made, out_dir, title or default_title(G), title)
+    reading = write_reports(build_dir, Path(out_dir) / READING_DIR) if build_dir is not None else {}
+    if pickers:
+        for v in made:
+            if v.name in PICKERS:
+                v.extra["picker"] = write_picker_data(G, v, out_dir, reading)
+    reports = sorted(({"label": node_label(G, iri), "href": f"{READING_DIR}/{rid}.html"} for iri, rid in reading.items()
+                      if iri in G), key=lambda r: (r["label"], r["href"]))
+    return write_site(made, out_dir, title or default_title(G), title, reading=reading, reports=reports)
+
+
+def write_reports(build_dir, out_dir) -> dict[str, str]:
+    """The reading page of every report of a build folder (``out_dir/<id>.html``); report IRI → id.
+    A folder without extraction.jsonl and texts/ (an RDF file's) has none."""
+    build_dir = Path(build_dir)
+    if not (build_dir / "extraction.jsonl").is_file() or not (build_dir / STORE_DIR).is_dir():
+        return {}
+    infos = report_infos(open_store(build_dir))
+    write_reading_pages(build_dir, out_dir, infos)
+    return {info.iri: info.id for info in infos.values()}
