@@ -144,6 +144,24 @@ def test_page_is_offline_and_escaped(seeds_nx, tmp_path):
     assert html.startswith("<!DOCTYPE html>") and '<html lang="zh">' in html
 
 
+def test_viz_writes_diffusion(seeds_build, tmp_path):
+    """`policykg viz GRAPH -o DIR` writes DIR/diffusion.html beside the other views; `--view
+    diffusion` writes it alone."""
+    from click.testing import CliRunner
+
+    from policykg.cli import cli
+
+    result = CliRunner().invoke(cli, ["viz", str(seeds_build), "-o", str(tmp_path / "views")])
+    assert result.exit_code == 0, result.output
+    page = tmp_path / "views" / D.FILENAME
+    assert f"wrote {page}" in result.output and (tmp_path / "views" / "index.html").is_file()
+    assert 'href="index.html"' in page.read_text(encoding="utf-8")
+    one = tmp_path / "map.html"
+    result = CliRunner().invoke(cli, ["viz", str(seeds_build), "-o", str(one), "--view", "diffusion"])
+    assert result.exit_code == 0, result.output
+    assert _block(one.read_text(encoding="utf-8"), "diffusion-data")["items"]
+
+
 # --------------------------------------------------------------------------- in Chromium
 
 def _shot(tmp_path: Path, name: str) -> Path:
@@ -166,7 +184,7 @@ def test_diffusion_in_chromium(page, seeds_nx, known, tmp_path):
     page.route("**/*", lambda route: (route.continue_() if route.request.url.startswith("file:")
                                       else (outside.append(route.request.url), route.abort())))
     page.goto(path.as_uri())
-    page.wait_for_function("window.pkMap && window.pkMap.ready === true", timeout=20000)
+    page.wait_for_function("window.pkMap && window.pkMap.ready === true", timeout=60000)
     assert page.locator("html").get_attribute("lang") == "zh"
 
     # every province's boundary is drawn, as an SVG path
@@ -195,10 +213,10 @@ def test_diffusion_in_chromium(page, seeds_nx, known, tmp_path):
                              province)
     assert sum(per_year.values()) == n_all
     other = [y for y in years if per_year.get(str(y), 0) != n_year]
-    if other:
-        slider.fill(str(years.index(other[0]) + 1))
-        assert page.evaluate(JS_FILL, province)[1] == per_year.get(str(other[0]), 0)
-    slider = page.locator("#year-slider")
+    assert other, "every seed year has as many citing reports in the region"
+    slider.fill(str(years.index(other[0]) + 1))
+    fill_other, n_other = page.evaluate(JS_FILL, province)
+    assert n_other == per_year.get(str(other[0]), 0) and (fill_other, n_other) != (fill_year, n_year)
     slider.fill("0")  # the slider's first stop is every year
     assert page.locator("#year-label").get_attribute("data-year") == ""
     assert page.evaluate(JS_FILL, province)[1] == n_all
@@ -208,14 +226,15 @@ def test_diffusion_in_chromium(page, seeds_nx, known, tmp_path):
     page.check(f'input[name="level"][value="{level}"]')
     fill, n = page.evaluate(JS_FILL, code)
     assert n > 0 and fill != "#f7f7f7"
+    page.evaluate("a => window.pkMap.map.fitBounds(window.pkMap.byCode[a[0]][a[1]].getBounds().pad(a[0] === 'county' ? 4 : 1))",
+                  [level, code])
+    page.wait_for_timeout(400)  # the zoom animation
     page.locator(f"#map path.r-{code}").click(force=True)
     page.wait_for_function(f"document.getElementById('region-body').getAttribute('data-code') === '{code}'")
     items = page.locator("#region-body li")
     assert items.count() >= 1
     assert page.locator("#region-body .ev").count() >= 1
-    page.evaluate("a => window.pkMap.map.fitBounds(window.pkMap.byCode[a[0]][a[1]].getBounds().pad(a[0] === 'county' ? 4 : 1))",
-                  [level, code])
-    page.mouse.move(5, 300)
+    page.mouse.move(1100, 760)  # off the map: no tooltip in the picture
     page.wait_for_timeout(400)
     page.screenshot(path=str(_shot(tmp_path, f"diffusion-{level}")))
 
