@@ -226,7 +226,7 @@ def test_diffusion_in_chromium(page, seeds_nx, known, tmp_path):
     page.check(f'input[name="level"][value="{level}"]')
     fill, n = page.evaluate(JS_FILL, code)
     assert n > 0 and fill != "#f7f7f7"
-    page.evaluate("a => window.pkMap.map.fitBounds(window.pkMap.byCode[a[0]][a[1]].getBounds().pad(a[0] === 'county' ? 4 : 1))",
+    page.evaluate("a => window.pkMap.map.fitBounds(window.pkMap.byCode[a[0]][a[1]].getBounds().pad(a[0] === 'county' ? 4 : 1), {animate: false})",
                   [level, code])
     page.wait_for_timeout(400)  # the zoom animation
     page.locator(f"#map path.r-{code}").click(force=True)
