@@ -122,6 +122,21 @@ def test_unplaced_reports_are_listed_not_guessed(seeds_nx):
     assert total(data["counts"][i]) < total(before["counts"][j])
 
 
+def test_ambiguous_places_are_listed_not_guessed(seeds_nx):
+    """A report whose region has no code (an ambiguous place name) is listed with that name, and
+    the name is among the page's ambiguous places."""
+    G = seeds_nx.copy()
+    law, report, code, _ = _placed_citations(G)[0]
+    region = next(r for r in report_regions(G, unplaced=False)[report] if G.nodes[r]["code"] == code)
+    for r in report_regions(G, unplaced=False)[report]:
+        G.nodes[r]["code"] = ""
+    data = D.diffusion_data(G)
+    i = next(k for k, it in enumerate(data["items"]) if it["n"] == G.nodes[law]["label"])
+    off = [row for row in data["unplaced"][i] if data["reports"][row[0]][0] == G.nodes[report]["label"]]
+    assert off and off[0][2] == "ambiguous"
+    assert off[0][1] in data["ambiguous"] and off[0][1] in {G.nodes[region]["label"], *G.nodes[region]["aliases"]}
+
+
 def test_page_is_offline_and_escaped(seeds_nx, tmp_path):
     G = seeds_nx.copy()
     report = sorted(n for n, t in G.nodes(data="type") if t == "Report")[0]
