@@ -7,7 +7,7 @@ import click
 
 from .common import GRAPH, load_rdf as _load_rdf
 
-VIEW_CHOICES = ("overview", "region-law", "region", "agency", "law", "map", "all")
+VIEW_CHOICES = ("overview", "region-law", "region", "agency", "law", "map", "diffusion", "all")
 
 
 @click.command()
@@ -18,7 +18,8 @@ VIEW_CHOICES = ("overview", "region-law", "region", "agency", "law", "map", "all
 @click.option("--view", type=click.Choice(VIEW_CHOICES), default=None,
               help="Which view: overview (whole graph, size = PageRank), region-law (regions ↔ laws), "
                    "region or agency (one region's/agency's reports by year), law (one law's citing reports "
-                   "and regions), map (regions by lat/lon), or all (default).")
+                   "and regions), map (regions by lat/lon), diffusion (China's regions shaded by the reports "
+                   "citing a law, year by year; diffusion.html), or all (default).")
 @click.option("--region", metavar="NAME", help="Region the region view shows first (label, alias, full name or code; "
                                                "default: the region whose reports cite most); the page picks any other.")
 @click.option("--agency", metavar="NAME", help="Agency the agency view shows first (label or alias); with --view "
@@ -43,6 +44,12 @@ def viz(graph, out, view, region, agency, law, title) -> None:
     if view == "all" and out.suffix.lower() in (".html", ".htm"):
         raise click.UsageError("--view all writes several pages: give a folder as -o/--out, not an .html file")
     nx_graph = to_networkx(_load_rdf(graph))
+    if view == "diffusion":
+        from policykg.viz.diffusion import FILENAME, write_diffusion
+
+        path = write_diffusion(nx_graph, out if out.suffix.lower() in (".html", ".htm") else out / FILENAME, title=title)
+        click.echo(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB): diffusion map")
+        return
     try:
         if view == "all":
             written = write_views(nx_graph, out, VIEWS, region=region, agency=agency, law=law, title=title,
@@ -56,6 +63,7 @@ def viz(graph, out, view, region, agency, law, title) -> None:
     for v, path in written:
         click.echo(f"wrote {path} ({v.graph.number_of_nodes()} nodes, {v.graph.number_of_edges()} edges): {v.title}")
     if view == "all":
+        click.echo(f"wrote {Path(out) / 'diffusion.html'}: diffusion map")
         reports = Path(out) / "reports"
         if reports.is_dir():
             click.echo(f"wrote {sum(1 for _ in reports.glob('*.html'))} reading pages in {reports}")

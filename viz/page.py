@@ -187,14 +187,18 @@ def view_name(name: str) -> Markup:
 
 
 def write_site(views: list, out_dir, index_title: str, title: str | None = None,
-               reading: dict | None = None, reports: list[dict] | None = None) -> list[tuple[Any, Path]]:
+               reading: dict | None = None, reports: list[dict] | None = None,
+               pages: list[dict] | None = None) -> list[tuple[Any, Path]]:
     """Write each view as ``<view name>.html`` in ``out_dir``, its title after ``title`` when
     given, every page with a bar linking the others, and an ``index.html`` headed ``index_title``
-    listing them. Returns (view, path) pairs."""
+    listing them and the ``pages`` written otherwise (``name``, ``href``, ``title`` and
+    ``description`` as (zh, en), ``mb``). Returns (view, path) pairs."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    pages = pages or []
     nav = [{"name": view_name("index"), "href": "index.html", "current": False}]
     nav += [{"name": view_name(v.name), "href": v.filename, "current": False} for v in views]
+    nav += [{"name": view_name(p["name"]), "href": p["href"], "current": False} for p in pages]
     written = []
     for v in views:
         here = [dict(item, current=item["href"] == v.filename) for item in nav]
@@ -203,6 +207,8 @@ def write_site(views: list, out_dir, index_title: str, title: str | None = None,
     rows = [{"name": view_name(v.name), "href": p.name, "title": text(v.extra.get("title_zh", v.title), v.title),
              "description": text(v.extra.get("description_zh", v.description), v.description),
              "nodes": v.graph.number_of_nodes(), "mb": round(p.stat().st_size / 1e6, 2)} for v, p in written]
+    rows += [{"name": view_name(p["name"]), "href": p["href"], "title": text(*p["title"]),
+              "description": text(*p["description"]), "nodes": None, "mb": p["mb"]} for p in pages]
     _write(out / "index.html", _template("index.html").render(
         generator="policykg", title=index_title, views=rows, reports=reports or [], switch=switch_button(),
         switch_js=Markup(SWITCH_JS), s={k: text(*v) for k, v in INDEX_STRINGS.items()}))

@@ -500,12 +500,13 @@ def write_picker_data(G: nx.MultiDiGraph, view: View, out_dir, reading: dict | N
 
 def write_views(G: nx.MultiDiGraph, out_dir, views: Iterable[str] = VIEWS, region: str | None = None,
                 agency: str | None = None, law: str | None = None, title: str | None = None,
-                build_dir=None, pickers: bool = True) -> list[tuple[View, Path]]:
+                build_dir=None, pickers: bool = True, diffusion: bool = True) -> list[tuple[View, Path]]:
     """Write the views into ``out_dir`` (``<view>.html``) and an ``index.html`` linking them. All
     names are resolved before anything is written; they choose the entity each focus view shows
     first, and (``pickers``) each focus view can pick any other in the page. With ``build_dir`` (a
     build folder: extraction.jsonl, texts/, store/) every report gets a reading page,
-    ``reports/<id>.html``, which the views' evidence links to."""
+    ``reports/<id>.html``, which the views' evidence links to. With ``diffusion`` the diffusion map
+    (``diffusion.html``, :mod:`policykg.viz.diffusion`) is written and listed too."""
     names = list(views)
     if agency and "region" in names and "agency" not in names:
         names.insert(names.index("region") + 1, "agency")
@@ -517,7 +518,17 @@ def write_views(G: nx.MultiDiGraph, out_dir, views: Iterable[str] = VIEWS, regio
                 v.extra["picker"] = write_picker_data(G, v, out_dir, reading)
     reports = sorted(({"label": node_label(G, iri), "href": f"{READING_DIR}/{rid}.html"} for iri, rid in reading.items()
                       if iri in G), key=lambda r: (r["label"], r["href"]))
-    return write_site(made, out_dir, title or default_title(G), title, reading=reading, reports=reports)
+    pages = [_write_diffusion_page(G, out_dir)] if diffusion else []
+    return write_site(made, out_dir, title or default_title(G), title, reading=reading, reports=reports, pages=pages)
+
+
+def _write_diffusion_page(G: nx.MultiDiGraph, out_dir) -> dict:
+    """diffusion.html (not a network view: a map), as the index lists it."""
+    from .diffusion import FILENAME, STRINGS, write_diffusion
+
+    path = write_diffusion(G, Path(out_dir) / FILENAME, nav=[{"name": "index", "href": "index.html"}])
+    return {"name": "diffusion", "href": FILENAME, "title": STRINGS["title"], "description": STRINGS["description"],
+            "mb": round(path.stat().st_size / 1e6, 2)}
 
 
 def write_reports(build_dir, out_dir) -> dict[str, str]:
