@@ -396,7 +396,8 @@ def _options(*table):
 @click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
               help="A Host name to answer to besides those of --host (repeatable; '*' for any).")
 @click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
-              help="An origin (https://site.example) whose pages may query the endpoint (repeatable; '*' for any).")
+              help="An origin (https://site.example, exactly as its pages send it: no path) whose pages may "
+                   "query the endpoint (repeatable; '*' for any). Default: none, only this server's own pages.")
 def serve(graph, host, port, timeout, limit, workers, memory, worker_memory_mb, max_response_mb, max_request_mb,
           short_workers, short_timeout, queue_wait, allow_services, allow_hosts, cors_origins) -> None:
     """Serve GRAPH over the SPARQL 1.1 Protocol, with a query page for people.
