@@ -13,6 +13,7 @@ from typing import Callable
 from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 from werkzeug.routing import Map, Rule
@@ -69,11 +70,12 @@ def _error(status: int, message: str, retry_after: int | None = None) -> Respons
 
 
 def _term_name(iri: str):
-    """An ontology class or property by its zh label (en on the switch); any other IRI shortened."""
+    """An ontology class or property by its zh label (en on the switch), its short IRI on hover
+    (what a query writes); any other IRI shortened."""
     if iri.startswith(PREFIXES["pk"]):
         labels = ontology_labels().get(iri[len(PREFIXES["pk"]):])
         if labels:
-            return text(*labels)
+            return Markup('<span class="term" title="{}">{}</span>').format(short_iri(iri), text(*labels))
     return short_iri(iri)
 
 

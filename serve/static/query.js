@@ -23,10 +23,14 @@
   // prefix completion from policykg.graph.vocab.PREFIXES (a fixed list: never prefix.cc)
   var prefixList = Object.keys(data.prefixes).sort().map(function (p) { return p + ": <" + data.prefixes[p] + ">"; });
   Yasqe.registerAutocompleter(Object.assign({}, Yasqe.Autocompleters.prefixes, {get: prefixList}), false);
+  // "property" and "class" ask the LOV web service: gone from the defaults (YASQE merges a page's
+  // list into the defaults' index by index, so leaving them out of the config is not enough)
+  delete Yasqe.Autocompleters.property;
+  delete Yasqe.Autocompleters["class"];
+  Yasqe.defaults.autocompleters = ["variables", "prefixes"];
 
   var yasqe = new Yasqe(document.getElementById("editor"), {
     value: data.defaultQuery,
-    autocompleters: ["variables", "prefixes"],  // not "property"/"class": they ask the LOV web service
     persistenceId: null,          // the history keeps queries; the editor starts clean
     consumeShareLink: null,       // this page reads its own links (?query=, ?name=&param.x=)
     createShareableLink: null,    // no share button (its short links need a web service)

@@ -60,6 +60,8 @@
     var timer = null, active = -1, asked = 0;
 
     function close() {
+      clearTimeout(timer);
+      asked++;  // an answer still on its way is not shown
       list.hidden = true;
       list.textContent = "";
       active = -1;
@@ -118,10 +120,10 @@
     input.addEventListener("focus", ask);
     input.addEventListener("blur", function () { setTimeout(close, 100); });
     input.addEventListener("keydown", function (e) {
+      if (e.key === "Escape") { close(); return; }  // also the list still on its way
       if (list.hidden) return;
       if (e.key === "ArrowDown") { highlight(active + 1); e.preventDefault(); }
       else if (e.key === "ArrowUp") { highlight(active - 1); e.preventDefault(); }
-      else if (e.key === "Escape") { close(); }
       else if (e.key === "Enter" && !e.ctrlKey && !e.metaKey && active >= 0) {
         pick(list.querySelectorAll("li[role=option]")[active]);
         e.preventDefault();
