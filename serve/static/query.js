@@ -81,7 +81,8 @@
     BaseTable.defaults.tableConfig = Object.assign({}, tableConfig, {language: pkq.datatablesLanguage()});
     var plugins = {};
     Object.keys(Yasr.plugins).forEach(function (name) { plugins[name] = {enabled: true}; });
-    plugins.table.dynamicConfig = {compact: true};  // values without quotes and datatypes
+    // values without quotes and datatypes; whole cells (an ellipsed cell takes the first click on a link)
+    plugins.table.dynamicConfig = {compact: true, isEllipsed: false};
     return {persistenceId: null, prefixes: data.prefixes, pluginOrder: ["table", "chart", "response"],
             defaultPlugin: "table", plugins: plugins};
   }
