@@ -257,5 +257,6 @@
   }
   window.pkq.yasqe = yasqe;
   window.pkq.yasr = function () { return yasr; };
+  window.pkq.readyAt = performance.now();  // ms since navigation started (bench/query_page.py)
   window.pkq.ready = true;
 })();
