@@ -175,13 +175,13 @@ def test_the_editor_highlights_and_completes_prefixes(bench, page, tmp_path):
     page.wait_for_selector(".CodeMirror-hints li")
     hints = page.locator(".CodeMirror-hints li").all_inner_texts()
     assert "skos: <http://www.w3.org/2004/02/skos/core#>" in hints
+    page.screenshot(path=str(screenshot_path(tmp_path, "query-completion")))
     page.keyboard.press("Enter")
     assert page.evaluate("pkq.yasqe.getValue()").startswith("PREFIX skos: <http://www.w3.org/2004/02/skos/core#>")
     # a prefix the query uses but does not declare is added from the server's table as one types
     page.keyboard.press("Enter")
     page.keyboard.type("SELECT * WHERE { ?s a pk:")
     _wait(page, "pkq.yasqe.getValue().indexOf('PREFIX pk: <https://w3id.org/policykg/ontology#>') >= 0")
-    page.screenshot(path=str(screenshot_path(tmp_path, "query-completion")))
     # nothing was asked of any host but this server (no prefix.cc, no LOV, no CDN)
     assert made and all(u.startswith(bench) for u in made), [u for u in made if not u.startswith(bench)]
     assert page.errors == []
