@@ -413,7 +413,9 @@ def serve(graph, host, port, timeout, limit, workers, memory, worker_memory_mb, 
     """Serve GRAPH over the SPARQL 1.1 Protocol, with a query page for people.
 
     \b
-    http://HOST:PORT/          query page: named queries, results table, entity links
+    http://HOST:PORT/          query workbench: SPARQL editor with prefix completion, sortable
+                               results and a chart, named queries with name suggestions, history
+    http://HOST:PORT/names?type=law&q=宪   names (and aliases) a named-query parameter takes
     http://HOST:PORT/sparql    the endpoint: GET or POST, SELECT/ASK/CONSTRUCT/DESCRIBE;
                                JSON, XML, CSV, TSV, Turtle, N-Triples, RDF/XML, JSON-LD by the
                                Accept header or ?format=json|xml|csv|tsv|turtle|ntriples|rdfxml|jsonld;
