@@ -239,6 +239,7 @@
     newYasr();
     if (response) yasr.setResponse(response);
     history.render();
+    if (current) params.show(current.params, params.values());  // placeholders in the new language
     if (statusText) status.textContent = statusText();
   });
 

@@ -5,6 +5,7 @@
   "use strict";
   var pkq = window.pkq;
   var DELAY = 120;  // ms after the last key before asking for names
+  var EXAMPLES = {law: "宪法", region: "北碚区", agency: "卫生健康委员会", program: "双随机、一公开"};
 
   function Params(form) {
     this.form = form;
@@ -42,7 +43,10 @@
     wrap.appendChild(label);
     wrap.appendChild(input);
     wrap.appendChild(help);
-    if (this.kinds.indexOf(p.name) >= 0) this.suggest(wrap, input, p.name);
+    if (this.kinds.indexOf(p.name) >= 0) {
+      input.placeholder = pkq.tr("param_placeholder", {example: EXAMPLES[p.name] || ""});
+      this.suggest(wrap, input, p.name);
+    }
     return wrap;
   };
 
