@@ -24,7 +24,6 @@ from policykg.graph.vocab import PREFIXES, short_iri, sparql_prefixes
 from policykg.viz.i18n import SWITCH_JS, ontology_labels, switch_button, t, text
 
 from . import texts
-
 from .description import describe, serialize_description
 from .executor import MB, QueryError, QueryExecutor
 from .guard import CSP, Guard, csp_allowing_inline_scripts
