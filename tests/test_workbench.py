@@ -182,6 +182,11 @@ def test_the_editor_highlights_and_completes_prefixes(bench, page, tmp_path):
     page.keyboard.press("Enter")
     page.keyboard.type("SELECT * WHERE { ?s a pk:")
     _wait(page, "pkq.yasqe.getValue().indexOf('PREFIX pk: <https://w3id.org/policykg/ontology#>') >= 0")
+    # Ctrl+Enter in the editor runs the query here
+    page.evaluate("pkq.yasqe.setValue(pkq.data.defaultQuery)")
+    page.click(".CodeMirror-code")
+    page.keyboard.press("Control+Enter")
+    _wait(page, "document.querySelectorAll('.yasr tbody tr').length > 0")
     # nothing was asked of any host but this server (no prefix.cc, no LOV, no CDN)
     assert made and all(u.startswith(bench) for u in made), [u for u in made if not u.startswith(bench)]
     assert page.errors == []

@@ -35,6 +35,7 @@
     consumeShareLink: null,       // this page reads its own links (?query=, ?name=&param.x=)
     createShareableLink: null,    // no share button (its short links need a web service)
     showQueryButton: false,       // the page's Run button posts to this server
+    requestConfig: {endpoint: "/sparql"},  // were YASQE's own query() ever called: here, not dbpedia
     resizeable: true,
     editorHeight: "260px",
   });
