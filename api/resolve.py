@@ -26,8 +26,9 @@ class ParameterError(ValueError):
     """A parameter value that names no entity, or several."""
 
 
-def _candidates(store: ox.Store, kind: str) -> nx.MultiDiGraph:
-    """The entities of one kind with their names, as the nodes find_node searches."""
+def entities_of_kind(store: ox.Store, kind: str) -> nx.MultiDiGraph:
+    """The entities of one kind with their names (label, aliases, code), as the nodes find_node
+    searches; the query page's name suggestions list them too."""
     G = nx.MultiDiGraph()
     for node, label, alias, code in store.query(_NAMES % kind):
         if node.value not in G:
@@ -45,7 +46,7 @@ def resolve(store: ox.Store, name: str, value: str) -> str:
         return value
     from policykg.graph.names import NameLookupError, find_node
 
-    G = _candidates(store, kind)
+    G = entities_of_kind(store, kind)
     try:
         return G.nodes[find_node(G, value, [kind])]["label"]
     except NameLookupError as e:

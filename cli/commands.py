@@ -369,6 +369,16 @@ def _options(*table):
     return apply
 
 
+def _origins(ctx, param, values):
+    """--cors-origin values checked before the store loads: an origin, exactly as browsers send it."""
+    from policykg.serve.guard import parse_origin
+
+    try:
+        return tuple(parse_origin(v) for v in values)
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from None
+
+
 @cli.command()
 @GRAPH
 @click.option("--host", default="127.0.0.1", show_default=True,
@@ -398,14 +408,17 @@ def _options(*table):
                    "with 403, so by default the server makes no outbound request.")
 @click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
               help="A Host name to answer to besides those of --host (repeatable; '*' for any).")
-@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
-              help="An origin (https://site.example) whose pages may query the endpoint (repeatable; '*' for any).")
+@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN", callback=_origins,
+              help="An origin (https://site.example, exactly as its pages send it: no path) whose pages may "
+                   "query the endpoint (repeatable; '*' for any). Default: none, only this server's own pages.")
 def serve(graph, host, port, timeout, limit, workers, memory, worker_memory_mb, max_response_mb, max_request_mb,
           short_workers, short_timeout, queue_wait, allow_services, allow_hosts, cors_origins) -> None:
     """Serve GRAPH over the SPARQL 1.1 Protocol, with a query page for people.
 
     \b
-    http://HOST:PORT/          query page: named queries, results table, entity links
+    http://HOST:PORT/          query workbench: SPARQL editor with prefix completion, sortable
+                               results and a chart, named queries with name suggestions, history
+    http://HOST:PORT/names?type=law&q=宪   names (and aliases) a named-query parameter takes
     http://HOST:PORT/sparql    the endpoint: GET or POST, SELECT/ASK/CONSTRUCT/DESCRIBE;
                                JSON, XML, CSV, TSV, Turtle, N-Triples, RDF/XML, JSON-LD by the
                                Accept header or ?format=json|xml|csv|tsv|turtle|ntriples|rdfxml|jsonld;

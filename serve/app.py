@@ -1,5 +1,6 @@
-"""The policykg web service (WSGI, werkzeug): the SPARQL 1.1 Protocol at /sparql, a query page
-for people at /, a page per entity at /entity, and the HTML graph at /graph.
+"""The policykg web service (WSGI, werkzeug): the SPARQL 1.1 Protocol at /sparql, a query
+workbench for people at / (YASQE editor, YASR results, parameter forms fed by /names), a page per
+entity at /entity, and the HTML graph at /graph. Pages are in Chinese, with an English switch.
 
 Everything the pages need is served from this package: no CDN, works offline."""
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Callable
 from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 from werkzeug.routing import Map, Rule
@@ -19,17 +21,25 @@ from werkzeug.wrappers import Request, Response
 
 from policykg.graph.store import bind_parameters, list_named_queries, load_named_query, query_parameters
 from policykg.graph.vocab import PREFIXES, short_iri, sparql_prefixes
+from policykg.viz.i18n import SWITCH_JS, ontology_labels, switch_button, t, text
 
+from . import texts
 from .description import describe, serialize_description
 from .executor import MB, QueryError, QueryExecutor
-from .guard import Guard, csp_allowing_inline_scripts
+from .guard import CSP, Guard, csp_allowing_inline_scripts
+from .names import KINDS, NameIndex
 from .results import FORMAT_ALIASES, GRAPH_FORMATS, SOLUTION_FORMATS
+from .sparql_text import undeclared_prefixes
 
 JSON_TYPE = "application/sparql-results+json"
 TEXT_TYPES = ("text/csv", "text/tab-separated-values", "text/turtle", "application/n-triples")
 QUERY_TYPES = ("application/x-www-form-urlencoded", "application/sparql-query")
 _BAD_IRI_CHARS = frozenset('<>"{}|\\^` \n\t\r')
 _PREFIXES = sparql_prefixes("pk", "prov", "skos", "rdfs", "dcterms")  # of the entity page's queries
+DEFAULT_QUERY = "SELECT ?law ?label WHERE { ?law a pk:Law ; skos:prefLabel ?label } ORDER BY ?label LIMIT 50"
+# the workbench: YASQE/YASR set element styles and DataTables writes style attributes, so its page
+# allows inline styles (never inline scripts)
+WORKBENCH_CSP = CSP + "; style-src 'self' 'unsafe-inline'"
 
 
 def _content_type(mime: str) -> str:
@@ -58,6 +68,16 @@ def _error(status: int, message: str, retry_after: int | None = None) -> Respons
     return Response(message + "\n", status=status, content_type="text/plain; charset=utf-8", headers=headers)
 
 
+def _term_name(iri: str):
+    """An ontology class or property by its zh label (en on the switch), its short IRI on hover
+    (what a query writes); any other IRI shortened."""
+    if iri.startswith(PREFIXES["pk"]):
+        labels = ontology_labels().get(iri[len(PREFIXES["pk"]):])
+        if labels:
+            return Markup('<span class="term" title="{}">{}</span>').format(short_iri(iri), text(*labels))
+    return short_iri(iri)
+
+
 def _graph_iris(request: Request, name: str) -> list[str] | None:
     """The IRIs of a protocol dataset parameter (default-graph-uri, named-graph-uri), or None."""
     values = request.values.getlist(name)
@@ -70,8 +90,9 @@ def _graph_iris(request: Request, name: str) -> list[str] | None:
 class App:
     def __init__(self, executor: QueryExecutor, graph_page: Callable[[], Path | None] | None = None,
                  title: str = "policykg", guard: Guard | None = None, max_request_bytes: int = 1 * MB,
-                 build_dir: Path | None = None):
+                 names: NameIndex | None = None, build_dir: Path | None = None):
         self.executor = executor
+        self.names = names  # without it, parameter values are bound as given
         # a build folder (extraction.jsonl, texts/) gives every report a reading page
         self.build_dir = Path(build_dir) if build_dir else None
         self._records = None
@@ -82,10 +103,14 @@ class App:
         self.env = Environment(loader=PackageLoader("policykg.serve", "templates"),
                                autoescape=select_autoescape(default=True, default_for_string=True))
         self.env.filters["entity_url"] = lambda iri: "/entity?iri=" + quote(iri, safe="")
+        self.env.filters["term_name"] = _term_name
+        self.env.globals.update(t=lambda key: t(texts.PAGE, key), switch_button=switch_button)
         self.url_map = Map([
             Rule("/", endpoint="index"),
             Rule("/sparql", endpoint="sparql"),
             Rule("/queries", endpoint="queries"),
+            Rule("/names", endpoint="names"),
+            Rule("/lang.js", endpoint="lang_js"),
             Rule("/entity", endpoint="entity"),
             Rule("/graph", endpoint="graph"),
             Rule("/report/<report_id>", endpoint="report"),
@@ -146,14 +171,25 @@ class App:
         params = {k[6:]: v for k, v in request.values.items() if k.startswith("param.")}
         if params or query_parameters(text):
             try:
+                # a person's name for a law, region, agency or program → its canonical name
+                params = self.names.resolve(params) if self.names and params else params
                 text = bind_parameters(text, params)
-            except ValueError as e:
+            except ValueError as e:  # ParameterError included
                 raise QueryError(400, str(e))
         solution_type, graph_type = negotiate(request)
-        answer = self.executor.run(text, solution_type, graph_type,
-                                   default_graphs=_graph_iris(request, "default-graph-uri"),
-                                   named_graphs=_graph_iris(request, "named-graph-uri"), base_iri=request.base_url)
+        try:
+            answer = self.executor.run(text, solution_type, graph_type,
+                                       default_graphs=_graph_iris(request, "default-graph-uri"),
+                                       named_graphs=_graph_iris(request, "named-graph-uri"), base_iri=request.base_url)
+        except QueryError as e:
+            missing = undeclared_prefixes(text) if e.status == 400 and e.message.startswith("SPARQL syntax") else []
+            if missing:
+                lang = request.accept_languages.best_match(["zh", "en"])
+                raise QueryError(400, texts.missing_prefix_message(missing, lang)) from None
+            raise
         headers = {"X-Result-Rows": str(answer.rows), "X-Policykg-Store": answer.store, "Cache-Control": "no-store"}
+        if params:  # the values the query ran with, after name resolution (percent-encoded JSON)
+            headers["X-Policykg-Parameters"] = quote(json.dumps(params, ensure_ascii=False), safe="")
         if answer.truncated:
             headers["X-Result-Truncated"] = (f"true; limited to {self.executor.limit} rows and "
                                              f"{self.executor.max_response_bytes:,} bytes")
@@ -187,12 +223,35 @@ class App:
                         "params": [{"name": k, "help": v} for k, v in query_parameters(text).items()]})
         return out
 
+    def on_names(self, request: Request) -> Response:
+        """Entities a named-query parameter may name, matching ?q= (label, alias or code):
+        /names?type=law&q=宪 → [{value, label, match, iri}, …], best first."""
+        kind = request.args.get("type", "")
+        if kind not in KINDS:
+            raise QueryError(400, f"give ?type= one of: {', '.join(KINDS)}")
+        if self.names is None:
+            raise NotFound("this server has no name index")
+        limit = min(max(request.args.get("limit", 20, type=int) or 20, 1), 100)
+        found = self.names.suggest(kind, request.args.get("q", ""), limit)
+        return Response(json.dumps(found, ensure_ascii=False), content_type="application/json; charset=utf-8")
+
+    def on_lang_js(self, request: Request) -> Response:
+        # the language switch every page shares, as a script file: the pages' CSP runs no inline script
+        return Response(SWITCH_JS, content_type="text/javascript; charset=utf-8", headers={"Cache-Control": "max-age=300"})
+
     def on_index(self, request: Request) -> Response:
+        queries = self._named_queries()
+        for q in queries:
+            q["title"] = texts.QUERY_TITLES.get(q["name"], q["description"])
+        data = {"hasGraph": self.graph_page() is not None, "prefixes": PREFIXES, "kinds": sorted(KINDS),
+                "defaultQuery": sparql_prefixes("skos", "pk") + DEFAULT_QUERY,
+                "strings": texts.pick(texts.SCRIPT), "yasr": texts.YASR, "datatables": texts.DATATABLES}
+        intro = texts.PAGE["intro"]
         page = self.env.get_template("index.html").render(
-            title=self.title, queries=self._named_queries(), has_graph=self.graph_page() is not None,
-            prefixes=PREFIXES, query_prefixes=sparql_prefixes("skos", "pk"),
-            limit=self.executor.limit, timeout=self.executor.timeout)
-        return Response(page, content_type="text/html; charset=utf-8")
+            title=self.title, queries=queries, has_graph=data["hasGraph"], data=data,
+            intro=text(*(s.format(timeout=f"{self.executor.timeout:g}", limit=f"{self.executor.limit:,}") for s in intro)))
+        return Response(page, content_type="text/html; charset=utf-8",
+                        headers={"Content-Security-Policy": WORKBENCH_CSP})
 
     def on_entity(self, request: Request) -> Response:
         iri = request.args.get("iri", "")
@@ -283,9 +342,13 @@ class App:
         return self.on_static(request, "favicon.svg")
 
     def on_static(self, request: Request, name: str) -> Response:
-        base = resources.files("policykg.serve").joinpath("static")
-        f = base.joinpath(name)
-        if "/" in name or name.startswith(".") or not f.is_file():
+        parts = name.split("/")
+        # a file of static/, or of a vendored library's folder (static/vendor/<library>/)
+        if not (len(parts) == 1 or (len(parts) == 3 and parts[0] == "vendor")) or \
+                any(not p or p.startswith(".") for p in parts):
+            raise NotFound()
+        f = resources.files("policykg.serve").joinpath("static", *parts)
+        if not f.is_file():
             raise NotFound()
         ctype = mimetypes.guess_type(name)[0] or "application/octet-stream"
         return Response(f.read_bytes(), content_type=_content_type(ctype) if ctype.startswith("text/") else ctype,

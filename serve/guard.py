@@ -13,6 +13,7 @@ import hashlib
 import re
 import socket
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from werkzeug.wrappers import Request, Response
 
@@ -23,7 +24,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSP = ("default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
        "frame-ancestors 'none'; form-action 'self'")
 HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin"}
-EXPOSED = "X-Result-Rows, X-Result-Truncated, X-Policykg-Store"
+EXPOSED = "X-Result-Rows, X-Result-Truncated, X-Policykg-Store, X-Policykg-Parameters"
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/(?:ld\+)?json)[^>]*>(.*?)</script>", re.S | re.I)
 
 
@@ -41,6 +42,32 @@ def host_names_for(bind_host: str) -> set[str]:
             pass
         return names
     return {host}
+
+
+def parse_origin(value: str) -> str:
+    """An origin as a browser sends it in the Origin header, for an exact match: scheme://host
+    with its port unless the scheme's default, in lower case; "*" stands for any origin.
+
+    >>> parse_origin("HTTPS://Example.org:443")
+    'https://example.org'
+
+    Raises ValueError for anything that is not an origin (a path, even "/", a query, no scheme)."""
+    value = value.strip()
+    if value == "*":
+        return value
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError as e:
+        raise ValueError(f"{value!r} is not an origin: {e}") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or parts.path or parts.query \
+            or parts.fragment or parts.username or parts.password:
+        raise ValueError(f"{value!r} is not an origin; give scheme://host[:port], such as https://example.org "
+                         f"(no path, not even a trailing slash)")
+    scheme = parts.scheme.lower()
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    default = {"http": 80, "https": 443}[scheme]
+    return f"{scheme}://{host}" + (f":{port}" if port and port != default else "")
 
 
 def _host_name(host_header: str) -> str:

@@ -14,7 +14,8 @@ from policykg.graph.store import STORE_DIR, load_file, rdf_format
 
 from .app import App
 from .executor import MB, QueryExecutor
-from .guard import Guard, host_names_for
+from .guard import Guard, host_names_for, parse_origin
+from .names import NameIndex
 
 
 @dataclass
@@ -68,10 +69,10 @@ def build_app(store_path: Path, page: Path | None, title: str, options: ServeOpt
                              short_workers=options.short_workers, short_timeout=options.short_timeout,
                              queue_wait=options.queue_wait)
     guard = Guard(hosts=(hosts or host_names_for("127.0.0.1")) | {h.lower() for h in options.allow_hosts},
-                  cors_origins=set(options.cors_origins))
+                  cors_origins={parse_origin(o) for o in options.cors_origins})
     build = store_path.parent  # a build folder's extraction.jsonl and texts/ give reading pages
     return App(executor, graph_page=lambda: page, title=title, guard=guard,
-               max_request_bytes=int(options.max_request_mb * MB),
+               max_request_bytes=int(options.max_request_mb * MB), names=NameIndex(store_path),
                build_dir=build if (build / "extraction.jsonl").is_file() else None)
 
 

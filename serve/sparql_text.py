@@ -102,3 +102,23 @@ def _service_iri(kind: str, token: str, prefixes: dict[str, str]) -> str | None:
         return None
     return iri if _ABSOLUTE_IRI.match(iri) else None
 
+
+
+def undeclared_prefixes(text: str) -> list[str]:
+    """The prefixes that prefixed names of ``text`` use without a PREFIX declaration, in order
+    of first use: ``undeclared_prefixes("SELECT * { ?s a pk:Law }") == ["pk"]``."""
+    declared: set[str] = set()
+    missing: dict[str, None] = {}
+    expect_prefix = False
+    for kind, token in _tokens(text):
+        if kind != "name":
+            expect_prefix = False
+            continue
+        if expect_prefix and token.endswith(":"):
+            declared.add(token[:-1])
+        elif ":" in token and not token.startswith("_:"):
+            prefix = token.partition(":")[0]
+            if prefix not in declared:
+                missing.setdefault(prefix)
+        expect_prefix = token.upper() == "PREFIX"
+    return [p for p in missing if p not in declared]

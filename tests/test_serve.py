@@ -225,30 +225,39 @@ def _wait_until(page, expression, timeout=10.0):
         time.sleep(0.05)
 
 
+def _ran(page):
+    """Wait for the query page's answer (or error) to be on screen."""
+    _wait_until(page, "window.pkq && !document.querySelector('#status').classList.contains('running') && "
+                      "document.querySelector('#status').textContent !== ''")
+
+
 def test_query_page_in_a_browser(endpoint, page):
     page.goto(endpoint + "/")
+    _wait_until(page, "window.pkq && window.pkq.ready === true")
     page.click("button.named[data-name='laws-by-region']")
-    assert "SELECT" in page.input_value("#query")
+    assert "SELECT" in page.evaluate("pkq.yasqe.getValue()")
     page.click("#run")
-    page.wait_for_selector("#results-table tbody tr")
-    headers = page.locator("#results-table th").all_inner_texts()
+    _ran(page)
+    headers = page.locator(".yasr thead th").all_inner_texts()
     assert headers[:2] == ["region", "regionLabel"]
-    text = page.inner_text("#results-table")
+    text = page.inner_text(".yasr table")
     assert "北碚区" in text and "中华人民共和国传染病防治法" in text
     # follow an entity link to its page
-    page.locator("#results-table a.entity-link", has_text="law/中华人民共和国传染病防治法").first.click()
+    page.locator(".yasr a.entity-link", has_text="law/中华人民共和国传染病防治法").first.click()
     page.wait_for_selector("#entity-name")
     assert page.inner_text("#entity-name") == "中华人民共和国传染病防治法"
     assert page.locator("#evidence tbody tr").count() >= 1
     assert "法律" in page.inner_text("#relations-out")
     page.go_back()
+    _wait_until(page, "window.pkq && window.pkq.ready === true")
     # a named query with a parameter, then a report's page with the sentences of its citations
     page.click("button.named[data-name='regions-citing']")
     page.fill("input[name='param.law']", "中华人民共和国传染病防治法")
+    page.press("input[name='param.law']", "Escape")
     page.click("#run")
-    _wait_until(page, "document.querySelector('#status').textContent.includes('rows')")
-    assert "北碚区" in page.inner_text("#results-table")
-    page.locator("#results-table a.entity-link", has_text="report/500109").first.click()
+    _ran(page)
+    assert "北碚区" in page.inner_text(".yasr table")
+    page.locator(".yasr a.entity-link", has_text="report/500109").first.click()
     page.wait_for_selector("#entity-name")
     assert page.inner_text("#entity-name").startswith("重庆市北碚区卫生健康委员会")
     assert page.locator("#evidence tbody tr").count() >= 5
@@ -262,7 +271,8 @@ def test_query_page_in_a_browser(endpoint, page):
     assert page.inner_text("#panel-title").startswith("重庆市北碚区卫生健康委员会")
     # an error is shown, not thrown
     page.goto(endpoint + "/")
-    page.fill("#query", "SELECT ?x WHERE {")
+    _wait_until(page, "window.pkq && window.pkq.ready === true")
+    page.evaluate("pkq.yasqe.setValue('SELECT ?x WHERE {')")
     page.click("#run")
     page.wait_for_selector("#status.error")
     assert "syntax error" in page.inner_text("#status")
