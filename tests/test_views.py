@@ -296,9 +296,11 @@ def test_cli_viz_all_and_single_views(seeds_build, tmp_path):
     out = tmp_path / "views"
     r = runner.invoke(main, ["viz", str(seeds_build), "-o", str(out)])
     assert r.exit_code == 0, r.output
-    # each view, the index, and the scripts of what the region, agency and law views can pick
+    # each view, the index, the diffusion map and the scripts of what the
+    # region, agency and law views can pick (this build folder has no texts, so no reading pages)
     assert sorted(p.name for p in out.iterdir()) == sorted([f"{v}.html" for v in V.VIEWS] + ["index.html"]
-                                                           + list(V.PICKERS))
+                                                           + ["diffusion.html"] + list(V.PICKERS))
+    assert 'href="diffusion.html"' in (out / "index.html").read_text(encoding="utf-8")
     r = runner.invoke(main, ["viz", str(seeds_build), "-o", str(tmp_path / "l.html"), "--view", "law",
                              "--law", "传染病防治法", "--title", "T"])
     assert r.exit_code == 0, r.output
