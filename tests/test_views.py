@@ -328,3 +328,23 @@ def test_cli_unknown_names_are_clear_errors(seeds_build, tmp_path, args, message
     assert r.exit_code != 0 and message in r.output and "Traceback" not in r.output
     assert r.exception is None or isinstance(r.exception, SystemExit)
     assert not out.exists()  # nothing written when a name is wrong
+
+
+def test_a_big_corpus_overview_draws_agencies_by_year(G, tmp_path):
+    """Past max_reports, one node per issuing agency and year stands for its reports; citations
+    add up, every sentence still names its report, and the group links to its agency's view."""
+    from policykg.graph.analytics import citation_count, cites
+
+    groups = {(next(v for _, v, t in G.out_edges(r, data="type") if t == "issued_by"), G.nodes[r].get("year"))
+              for r, t in G.nodes(data="type") if t == "Report"}
+    view = V.overview(G, max_reports=2)
+    H = view.graph
+    drawn = [n for n, t in H.nodes(data="type") if t == "Report"]
+    assert len(drawn) == len(groups) and all(n.startswith("group:") for n in drawn)
+    assert sum(citation_count(d) for _, _, d in cites(H)) == sum(citation_count(d) for _, _, d in cites(G))
+    assert "reports by agency and year" in view.title
+    data = page_data(view.write(tmp_path / "overview.html").read_text(encoding="utf-8"))
+    node = next(n for n in data["nodes"] if n.get("expand"))
+    assert node["expand"].startswith("agency.html#") and "iri" not in node
+    assert any(ev.get("p") for e in data["edges"] for ev in e.get("ev", []))
+    assert len(V.overview(G).graph) == len(G)  # a small corpus keeps one node per report

@@ -239,8 +239,10 @@ def build_network(G: nx.Graph, color_by: Iterable[str] = (), focus: Any = None,
         label = str(d.get("_label") or d.get("label") or n)
         node: dict[str, Any] = {"id": ids[n], "label": _text(label, 60), "group": t, "ptype": t,
                                 "tip": _node_tip(n, d)}
-        if t != "Year":  # display-only year nodes have no IRI
+        if t != "Year" and not d.get("_group"):  # display-only year and group nodes have no IRI
             node["iri"] = str(n)  # for the tooltip and for page.html#IRI links (policykg serve's entity pages)
+        if d.get("_expand"):
+            node["expand"] = str(d["_expand"])  # the page that lists a group's members one by one
         node["size"] = (round(float(d["_size"]), 2) if "_size" in d
                         else round(8 + 5 * math.log1p(degree[n]), 2))
         names = [str(d.get("label"))] if d.get("_label") and d.get("label") and d["label"] != label else []

@@ -75,6 +75,7 @@ PAGE_STRINGS = {
     "pick_region": ("选择地区", "Pick a region"), "pick_agency": ("选择机关", "Pick an agency"),
     "pick_law": ("选择法规", "Pick a law"), "show": ("显示", "Show"), "picked": ("已选", "shown"),
     "citations": ("引用", "Citations"), "more": ("更多", "more"), "read": ("原文", "read"),
+    "expand": ("展开：逐份查看这些报告", "Expand: these reports one by one"),
     "nodes": ("个节点", "nodes"), "edges": ("条边", "edges"), "fixed": ("固定布局", "fixed layout"),
     "of": ("/", "of"), "shown": ("显示中", "shown"), "laying_out": ("布局中", "laying out"),
     "no_match": ("没有匹配的节点", "no node matches"), "no_node": ("此页没有节点", "this page has no node"),

@@ -157,7 +157,79 @@ def _citation_width(c: int) -> float:
 
 # --------------------------------------------------------------------------- the views
 
-def overview(G: nx.MultiDiGraph) -> View:
+OVERVIEW_MAX_REPORTS = 300  # beyond this the overview draws one node per agency and year
+
+
+def group_reports(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """G with its reports replaced by one node per issuing agency and year, so that a page of a
+    big corpus is sized by its agencies and years, not by its reports. A group's edges add up
+    those of its reports (``weight``; for ``cites``: ``citations``, ``roles`` and the first
+    evidence sentences, each still naming its report); its ``_expand`` link opens the agency
+    view, which lists the reports one by one.
+
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("a", type="Agency", label="县教育局"); G.add_node("l", type="Law", label="教育法")
+    >>> for r in ("r1", "r2"):
+    ...     G.add_node(r, type="Report", label=r, year=2021)
+    ...     _ = G.add_edge(r, "a", key="issued_by", type="issued_by")
+    ...     _ = G.add_edge(r, "l", key="cites", type="cites", citations=2, roles=["学习"], evidence=[])
+    >>> H = group_reports(G)
+    >>> [(d["label"], d["reports"]) for _, d in H.nodes(data=True) if d["type"] == "Report"]
+    [('县教育局 2021年（2份报告）', 2)]
+    >>> [d["citations"] for _, _, d in H.edges(data=True) if d["type"] == "cites"]
+    [4]
+    """
+    H = nx.MultiDiGraph()
+    group_of: dict[Any, str] = {}
+    for n, d in G.nodes(data=True):
+        if d.get("type") != "Report":
+            H.add_node(n, **d)
+            continue
+        agencies = sorted(v for _, v, t in G.out_edges(n, data="type") if t == "issued_by")
+        agency = agencies[0] if agencies else None
+        year = _year(G, n)
+        group = f"group:{agency or '?'}:{year or '?'}"
+        group_of[n] = group
+        if group not in H:
+            H.add_node(group, type="Report", year=year, reports=0, _group=True,
+                       _expand=f"agency.html#{agency}" if agency else None)
+        H.nodes[group]["reports"] += 1
+        who = node_label(G, agency) if agency else "?"
+        H.nodes[group]["label"] = f"{who} {year or '?'}年（{H.nodes[group]['reports']}份报告）"
+    for u, v, k, d in G.edges(keys=True, data=True):
+        u2, v2 = group_of.get(u, u), group_of.get(v, v)
+        if H.has_edge(u2, v2, k):
+            e = H.edges[u2, v2, k]
+            e["weight"] = e.get("weight", 1) + d.get("weight", 1)
+            if k == "cites":
+                e["citations"] += citation_count(d)
+                e["roles"] = sorted(set(e["roles"]) | set(d.get("roles") or ()))
+                e["evidence"] += _evidence_of(G, u, d)[:max(0, MAX_GROUP_EVIDENCE - len(e["evidence"]))]
+            continue
+        e = dict(d)
+        if k == "cites":
+            e.update(citations=citation_count(d), roles=sorted(d.get("roles") or ()), evidence=_evidence_of(G, u, d))
+        H.add_edge(u2, v2, key=k, **e)
+    return H
+
+
+MAX_GROUP_EVIDENCE = 3
+
+
+def _evidence_of(G: nx.MultiDiGraph, report: Any, d: dict) -> list[dict]:
+    """A citation edge's evidence, each sentence naming its report (a group stands for several)."""
+    label = node_label(G, report)
+    return [dict(ev, report=ev.get("report") or label, report_iri=ev.get("report_iri") or report)
+            for ev in (d.get("evidence") or [])[:MAX_GROUP_EVIDENCE] if isinstance(ev, dict)]
+
+
+def overview(G: nx.MultiDiGraph, max_reports: int = OVERVIEW_MAX_REPORTS) -> View:
+    """The whole graph, node size by PageRank; with more than ``max_reports`` reports, one node per
+    agency and year stands for its reports (:func:`group_reports`)."""
+    n_reports = sum(1 for _, t in G.nodes(data="type") if t == "Report")
+    grouped = n_reports > max_reports
+    if grouped:
+        G = group_reports(G)
     H = G.copy()
     pr = pagerank(G)
     top = max(pr.values(), default=1.0) or 1.0
@@ -167,6 +239,13 @@ def overview(G: nx.MultiDiGraph) -> View:
             d["_label"] = region_name(G, n)
         d["pagerank"] = round(pr.get(n, 0.0), 5)
     _add_jurisdiction(H, G)
+    if grouped:
+        return View("overview", f"Overview — {n_reports} reports by agency and year, "
+                    + default_title(G).removeprefix("policykg — ").split(", ", 1)[1],
+                    "The whole graph with each agency's reports of one year drawn as one node (the corpus is "
+                    "large); node size = PageRank importance. Click a group to open its agency's reports.", H,
+                    extra=_zh(f"总览 — {n_reports}份报告按机关和年份归并，" + _counts_zh(G).split("、", 1)[-1],
+                              "报告较多，同一机关同一年的报告合为一个节点；节点大小表示 PageRank 重要性。点击该节点可打开该机关的各份报告。"))
     return View("overview", "Overview — " + default_title(G).removeprefix("policykg — "),
                 "The whole graph: every report, agency, law, program and region and the links between "
                 "them; node size = PageRank importance. Hover a citation edge for its evidence; "
