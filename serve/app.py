@@ -17,6 +17,7 @@ from markupsafe import Markup
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 from werkzeug.routing import Map, Rule
+from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
 from policykg.graph.store import bind_parameters, list_named_queries, load_named_query, query_parameters
@@ -114,6 +115,7 @@ class App:
             Rule("/entity", endpoint="entity"),
             Rule("/graph", endpoint="graph"),
             Rule("/report/<report_id>", endpoint="report"),
+            Rule("/sentence", endpoint="sentence"),
             Rule("/static/<path:name>", endpoint="static"),
             Rule("/favicon.ico", endpoint="favicon"),
         ])
@@ -305,6 +307,19 @@ class App:
         if not text_file or self.build_dir is None:
             return ""
         return f"/report/{quote(Path(text_file).stem)}" + (f"#c{start}" if start else "")
+
+    def on_sentence(self, request: Request) -> Response:
+        """``/sentence?iri=`` of a citation, program mention or observation: a redirect to its
+        sentence in the report's reading page (query results link here)."""
+        iri = request.args.get("iri", "")
+        if not iri or any(c in iri for c in '<>"{}|\\^` \n'):
+            return _error(400, "give ?iri= with the IRI of a citation, program mention or observation")
+        rows = self._select(_PREFIXES + f"""SELECT ?textFile ?start WHERE {{
+            <{iri}> pk:startOffset ?start ; prov:wasDerivedFrom ?report . ?report pk:textFile ?textFile }} LIMIT 1""")
+        href = self._reading_href(rows[0]["textFile"]["value"], rows[0]["start"]["value"]) if rows else ""
+        if not href:
+            raise NotFound(f"no sentence of {iri} in a report's text here")
+        return redirect(href, code=303)
 
     def on_report(self, request: Request, report_id: str) -> Response:
         """A report's text as read, its mentions marked and linked to their entity pages."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import urllib.parse
 import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
@@ -263,6 +264,28 @@ def test_entity_page_evidence_links_to_the_sentence(served):
         assert status == 200 and f'id="{anchor}"' in report
         mark = next(m for m in parse(report).marks if m.get("id") == anchor)
         assert mark["data-label"] == "law"
+
+
+def test_query_results_link_to_the_sentence(served):
+    """A citation's IRI in a query result leads (/sentence) to its mark in the reading page."""
+    rows = json.loads(get(f"{served}/sparql?" + urllib.parse.urlencode({"query": (
+        "PREFIX pk: <https://w3id.org/policykg/ontology#> SELECT ?c ?s WHERE { ?r pk:hasCitation ?c . "
+        "?c pk:startOffset ?s } ORDER BY ?c LIMIT 3")}))[1])["results"]["bindings"]
+    assert rows
+    for row in rows:
+        req = urllib.request.Request(f"{served}/sentence?iri={quote(row['c']['value'], safe='')}")
+        opener = urllib.request.build_opener(type("NoRedirect", (urllib.request.HTTPRedirectHandler,),
+                                                  {"redirect_request": lambda *a, **k: None}))
+        try:
+            opener.open(req, timeout=30)
+            raise AssertionError("no redirect")
+        except urllib.error.HTTPError as e:
+            assert e.code == 303
+            page, _, anchor = e.headers["Location"].partition("#")
+        assert anchor == f"c{row['s']['value']}"
+        status, report = get(served + page)
+        assert status == 200 and f'id="{anchor}"' in report
+    assert get(f"{served}/sentence?iri=" + quote("https://w3id.org/policykg/id/nothing", safe=""))[0] == 404
 
 
 def _hrefs(html: str) -> list[str]:

@@ -57,6 +57,10 @@
     getUriLinkFromBinding(binding) {
       var iri = binding.value, html = '<a class="iri entity-link" href="/entity?iri=' + encodeURIComponent(iri) +
         '" title="' + pkq.escapeHtml(iri) + '">' + pkq.escapeHtml(pkq.shortIri(iri)) + "</a>";
+      if (/\/(citation|program|observation)\/\d+-\d+$/.test(iri)) {  // evidence: its sentence in the report
+        html += ' <a class="sentence-link" href="/sentence?iri=' + encodeURIComponent(iri) + '">' +
+          pkq.escapeHtml(pkq.lang() === "en" ? "sentence" : "原句") + "</a>";
+      }
       if (data.hasGraph && iri.indexOf(data.prefixes.id) === 0) {
         html += ' <a class="graph-link" href="/graph#' + encodeURIComponent(iri) + '">graph</a>';
       }
