@@ -136,9 +136,12 @@ class BuildState:
             raise ValueError(f"{self.path}: a build state of another schema")
 
     def close(self, commit: bool = True) -> None:
+        if self.db is None:
+            return
         if self.db.in_transaction:
             self.db.execute("COMMIT" if commit else "ROLLBACK")
         self.db.close()
+        self.db = None
 
     # --- meta ------------------------------------------------------------------------------
     def get(self, name: str) -> str | None:

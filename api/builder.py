@@ -46,7 +46,7 @@ class BuildSummary:
     entities: Counter = field(default_factory=Counter)  # distinct entities by type
     mentions: Counter = field(default_factory=Counter)
     triples: int = 0
-    megabytes: float = 0.0
+    megabytes: float = 0.0  # of the files extracted (not those whose record was reused)
     seconds_extract: float = 0.0  # reading, extracting and storing the reports (streamed together)
     seconds_total: float = 0.0
     # against the previous build in OUT: reports taken from it, new files, changed files, reports gone
@@ -145,11 +145,30 @@ class _Build:
         self.out, self.tmp = out, tmp
         self.jobs, self.limits, self.manifest, self.on_progress = jobs, limits, manifest, on_progress
         self.summary = BuildSummary(out_dir=out)
-        self._open(rebuild)
-        self.jsonl = (tmp / JSONL).open("wb")
+        self.state = self.store = self.reports = self.jsonl = self._running = None
+        try:
+            self._open(rebuild)
+            self.jsonl = (tmp / JSONL).open("wb")
+        except BaseException:
+            self.__exit__()
+            raise
         self.first_by_text: dict[str, str] = {}  # text hash → the file kept for it
         self.kept: set[str] = set()  # files whose report is in the new graph
         self.duplicates: dict[str, list[str]] = {}
+
+    def __enter__(self) -> "_Build":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        """Let go of everything the build holds open (workers, files, the state, the store),
+        whether it finished or failed: the staged folder is then committed or removed."""
+        if self._running is not None:
+            self._running.close()  # stops the extraction workers of a build that failed
+        if self.jsonl is not None:
+            self.jsonl.close()
+        if self.state is not None:
+            self.state.close(commit=False)  # a no-op once finish() committed it
+        self.state = self.reports = self.store = self._running = None  # closes the store
 
     # --- the previous build ----------------------------------------------------------------
     def _open(self, rebuild: bool) -> None:
@@ -252,6 +271,10 @@ class _Build:
     # --- the pass over the inputs ----------------------------------------------------------
     def run(self, inputs: list[_Input]) -> Iterator[list]:
         """Take every input in order: each yields the quads it brings to the store."""
+        self._running = self._run(inputs)
+        return self._running
+
+    def _run(self, inputs: list[_Input]) -> Iterator[list]:
         extracted = extract_results([i.path for i in inputs if i.extract], jobs=self.jobs, limits=self.limits,
                                     manifest=self.manifest, texts_dir=self.tmp / TEXTS)
         for n, i in enumerate(inputs, 1):
@@ -298,7 +321,7 @@ class _Build:
             line = jsonl_line(record)
         self._kept(report.path, report.text_sha256)
         self.state.move_line(report.path, self.jsonl.tell(), len(line))
-        self.jsonl.write(line)
+        self._write(line)
         self.summary.reused += 1
 
     def _add(self, i: _Input, record: dict[str, Any], reused: bool) -> list:
@@ -322,15 +345,21 @@ class _Build:
                  "entities": {label: sorted(keys) for label, keys in entity_keys(record).items()}}
         self.state.put_report(Report(i.name, i.key or "", triples.iri, record["text_sha256"], record.get("text_file"),
                                      self.jsonl.tell(), len(line), [], facts))
-        self.jsonl.write(line)
+        self._write(line)
         self._kept(i.name, record["text_sha256"])
         if reused:
             self.summary.reused += 1
-        elif i.name in self.previous:
+            return quads
+        self.summary.megabytes += facts["bytes"] / 1e6  # what was extracted (MB/s)
+        if i.name in self.previous:
             self.summary.changed += 1
         else:
             self.summary.new += 1
         return quads
+
+    def _write(self, line: bytes) -> None:
+        self.jsonl.write(line)
+        self.jsonl.flush()  # each record is on disk once its report is done, not held until the end
 
     def _kept(self, name: str, text: str) -> None:
         self.first_by_text[text] = name
@@ -363,6 +392,7 @@ class _Build:
         self.state.set("jsonl", _stamp(self.tmp / JSONL))
         self._summarise()
         self.state.close()
+        self.state = None
 
     def _name_duplicates(self, patch: dict[str, list[str]]) -> None:
         """extraction.jsonl again, with ``also_read_from`` in the records of reports met in other
@@ -385,7 +415,6 @@ class _Build:
     def _summarise(self) -> None:
         s = self.summary
         distinct: dict[str, set[str]] = {}
-        size = 0
         for r in self.state.reports():
             s.documents += 1
             s.formats[r.facts["format"]] += 1
@@ -394,16 +423,13 @@ class _Build:
             s.mentions.update(r.facts["mentions"])
             for label, keys in r.facts["entities"].items():
                 distinct.setdefault(label, set()).update(keys)
-            size += r.facts["bytes"]
         s.entities = Counter({label: len(keys) for label, keys in distinct.items()})
-        s.megabytes = size / 1e6
         s.duplicates = self.duplicates
 
     def close_store(self, html: bool, turtle: bool) -> None:
         self.store.flush()
         write_views(self.store, self.tmp, html=html, turtle=turtle)
         self.summary.triples = len(self.store)
-        self.reports = self.store = None  # closes the database before its folder is moved
 
 
 def build(inputs, out_dir: str | Path, jobs: int = 1, html: bool = True,
@@ -418,8 +444,7 @@ def build(inputs, out_dir: str | Path, jobs: int = 1, html: bool = True,
     t0 = time.perf_counter()
     out = Path(out_dir)
     paths, failures = collect_inputs(inputs)
-    with Staging(out) as tmp:
-        b = _Build(out, tmp, jobs, limits, manifest, on_progress, rebuild)
+    with Staging(out) as tmp, _Build(out, tmp, jobs, limits, manifest, on_progress, rebuild) as b:
         b.summary.failures += failures
         inputs_ = b.plan(paths)
         if b.reuse_store:
