@@ -114,7 +114,12 @@ class Report:
     line_start: int  # where its record is in OUT/extraction.jsonl (bytes)
     line_length: int
     also_read_from: list[str]
-    facts: dict[str, Any]  # format, warnings, bytes, mentions and distinct entity keys by label
+    facts_json: str  # format, warnings, bytes, mentions and distinct entity keys by label, as JSON
+
+    @property
+    def facts(self) -> dict[str, Any]:
+        """The facts the summary counts (parsed only when asked: a build rarely needs them)."""
+        return json.loads(self.facts_json)
 
 
 class BuildState:
@@ -198,7 +203,7 @@ class BuildState:
     def put_report(self, r: Report) -> None:
         self.db.execute("INSERT OR REPLACE INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (r.path, r.key, r.iri, r.text_sha256, r.text_file, r.line_start, r.line_length,
-                         json.dumps(r.also_read_from, ensure_ascii=False), json.dumps(r.facts, ensure_ascii=False)))
+                         json.dumps(r.also_read_from, ensure_ascii=False), r.facts_json))
 
     def move_line(self, path: str, line_start: int, line_length: int) -> None:
         self.db.execute("UPDATE reports SET line_start = ?, line_length = ? WHERE path = ?",
@@ -238,4 +243,4 @@ class BuildState:
 
 def _report(row) -> Report:
     path, key, iri, text_sha256, text_file, start, length, also, facts = row
-    return Report(path, key, iri, text_sha256, text_file, start, length, json.loads(also), json.loads(facts))
+    return Report(path, key, iri, text_sha256, text_file, start, length, json.loads(also), facts)

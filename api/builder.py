@@ -207,8 +207,13 @@ class _Build:
         self.previous = {r.path for r in self.state.reports()}  # the files whose report OUT holds
         if self.reuse_store:
             self.store = copy_store(self.out / STORE_DIR, self.tmp / STORE_DIR)
+            known = meta.get("triples")  # counting a large store takes seconds: it is kept
+            self.triples_before = int(known) if known else len(self.store)
         else:
+            from policykg.graph.build import ontology_quads
+
             self.store = ox.Store(str(self.tmp / STORE_DIR))
+            self.triples_before = len(set(ontology_quads()))
         from .report_store import ReportStore
 
         self.reports = ReportStore(self.store, self.state)
@@ -344,7 +349,7 @@ class _Build:
                  "bytes": _size(path), "mentions": dict(Counter(m["label"] for m in record["mentions"])),
                  "entities": {label: sorted(keys) for label, keys in entity_keys(record).items()}}
         self.state.put_report(Report(i.name, i.key or "", triples.iri, record["text_sha256"], record.get("text_file"),
-                                     self.jsonl.tell(), len(line), [], facts))
+                                     self.jsonl.tell(), len(line), [], json.dumps(facts, ensure_ascii=False)))
         self._write(line)
         self._kept(i.name, record["text_sha256"])
         if reused:
@@ -388,6 +393,8 @@ class _Build:
         for f in (self.tmp / TEXTS).iterdir():
             if f.name not in texts:
                 f.unlink()
+        self.summary.triples = self.triples_before + self.reports.change
+        self.state.set("triples", str(self.summary.triples))
         self.state.forget_files_except(names)
         self.state.set("jsonl", _stamp(self.tmp / JSONL))
         self._summarise()
@@ -416,12 +423,13 @@ class _Build:
         s = self.summary
         distinct: dict[str, set[str]] = {}
         for r in self.state.reports():
+            facts = r.facts
             s.documents += 1
-            s.formats[r.facts["format"]] += 1
-            if r.facts["warnings"]:
-                s.warnings[r.path] = r.facts["warnings"]
-            s.mentions.update(r.facts["mentions"])
-            for label, keys in r.facts["entities"].items():
+            s.formats[facts["format"]] += 1
+            if facts["warnings"]:
+                s.warnings[r.path] = facts["warnings"]
+            s.mentions.update(facts["mentions"])
+            for label, keys in facts["entities"].items():
                 distinct.setdefault(label, set()).update(keys)
         s.entities = Counter({label: len(keys) for label, keys in distinct.items()})
         s.duplicates = self.duplicates
@@ -429,7 +437,6 @@ class _Build:
     def close_store(self, html: bool, turtle: bool) -> None:
         self.store.flush()
         write_views(self.store, self.tmp, html=html, turtle=turtle)
-        self.summary.triples = len(self.store)
 
 
 def build(inputs, out_dir: str | Path, jobs: int = 1, html: bool = True,

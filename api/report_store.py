@@ -38,6 +38,7 @@ class ReportStore:
         self._builder = QuadBuilder()
         # the ontology's own triples are the store's, whatever reports come and go
         self._ontology = {triple_digest(q.triple) for q in ontology_quads()}
+        self.change = 0  # triples the store gained (the quads ``add`` gave count as stored)
 
     def split(self, record: dict[str, Any]) -> ReportTriples:
         """The report's triples, own and shared. Raises when the record cannot be made into
@@ -55,19 +56,26 @@ class ReportStore:
         """The quads a new report brings to the store: its own, and the shared ones no report in
         the store made yet (the state counts the report in)."""
         first = self.state.count_up(map(triple_digest, triples.shared))
-        return [ox.Quad(*t) for t in triples.own] + [ox.Quad(*t) for t, new in zip(triples.shared, first) if new]
+        quads = [ox.Quad(*t) for t in triples.own] + [ox.Quad(*t) for t, new in zip(triples.shared, first) if new]
+        self.change += len(quads)
+        return quads
 
     def remove(self, record: dict[str, Any]) -> None:
         """Take out of the store the report of ``record`` (as it was added, with the files it was
         also read from): its own triples, and the shared ones no other report makes."""
         triples = self.split(record)
         gone = self.state.count_down(map(triple_digest, triples.shared))
-        for t in triples.own + [t for t, last in zip(triples.shared, gone) if last]:
+        leaving = triples.own + [t for t, last in zip(triples.shared, gone) if last]
+        for t in leaving:
             self.store.remove(ox.Quad(*t))
+        self.change -= len(leaving)
 
     def set_also_read_from(self, report: str, before: Iterable[str], after: Iterable[str]) -> None:
         """Name other files the report was also read from: ``after`` instead of ``before``."""
         before, after = list(before), list(after)
-        for t in also_read_from_triples(report, [p for p in before if p not in after]):
+        leaving = also_read_from_triples(report, [p for p in before if p not in after])
+        coming = also_read_from_triples(report, [p for p in after if p not in before])
+        for t in leaving:
             self.store.remove(ox.Quad(*t))
-        self.store.extend([ox.Quad(*t) for t in also_read_from_triples(report, [p for p in after if p not in before])])
+        self.store.extend([ox.Quad(*t) for t in coming])
+        self.change += len(coming) - len(leaving)

@@ -31,7 +31,9 @@ def _snapshot(out: Path) -> tuple:
 
 
 def _build(inputs, out, **options):
-    return build(inputs, out, html=False, **options)
+    summary = build(inputs, out, html=False, **options)
+    assert summary.triples == len(open_store(out))  # kept as a count, not counted again
+    return summary
 
 
 @pytest.fixture()
