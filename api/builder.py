@@ -28,7 +28,7 @@ from policykg.extract.readers import Limits
 
 from .build_state import STATE_FILE, BuildState, Report, graph_fingerprint, read_meta, record_key
 from .corpus import Failure, collect_inputs, extract_file, extract_files
-from .outdir import Staging, link_folder
+from .outdir import Staging, link_file, link_folder
 
 TEXTS = "texts"  # OUT/texts/<id>.txt: the text of each report, as read; evidence offsets index into it
 JSONL = "extraction.jsonl"
@@ -436,6 +436,11 @@ class _Build:
 
     def close_store(self, html: bool, turtle: bool) -> None:
         self.store.flush()
+        page = self.out / "graph.html"
+        if html and self.reuse_store and not self.reports.touched and page.is_file():
+            # the graph is the previous one: so is its overview, which takes long to draw for a big graph
+            link_file(page, self.tmp / page.name)
+            html = False
         write_views(self.store, self.tmp, html=html, turtle=turtle)
 
 

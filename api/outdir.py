@@ -93,10 +93,15 @@ def link_folder(src: Path, dst: Path) -> None:
     dst.mkdir()
     for item in src.iterdir():
         if item.is_file():
-            try:
-                os.link(item, dst / item.name)
-            except OSError:
-                shutil.copy2(item, dst / item.name)
+            link_file(item, dst / item.name)
+
+
+def link_file(src: Path, dst: Path) -> None:
+    """``dst`` as a hard link to ``src``, or a copy where the file system has none."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
 
 
 def _alive(pid: int) -> bool:

@@ -39,6 +39,7 @@ class ReportStore:
         # the ontology's own triples are the store's, whatever reports come and go
         self._ontology = {triple_digest(q.triple) for q in ontology_quads()}
         self.change = 0  # triples the store gained (the quads ``add`` gave count as stored)
+        self.touched = False  # whether any report went in or out
 
     def split(self, record: dict[str, Any]) -> ReportTriples:
         """The report's triples, own and shared. Raises when the record cannot be made into
@@ -58,6 +59,7 @@ class ReportStore:
         first = self.state.count_up(map(triple_digest, triples.shared))
         quads = [ox.Quad(*t) for t in triples.own] + [ox.Quad(*t) for t, new in zip(triples.shared, first) if new]
         self.change += len(quads)
+        self.touched = True
         return quads
 
     def remove(self, record: dict[str, Any]) -> None:
@@ -69,6 +71,7 @@ class ReportStore:
         for t in leaving:
             self.store.remove(ox.Quad(*t))
         self.change -= len(leaving)
+        self.touched = True
 
     def set_also_read_from(self, report: str, before: Iterable[str], after: Iterable[str]) -> None:
         """Name other files the report was also read from: ``after`` instead of ``before``."""
@@ -79,3 +82,4 @@ class ReportStore:
             self.store.remove(ox.Quad(*t))
         self.store.extend([ox.Quad(*t) for t in coming])
         self.change += len(coming) - len(leaving)
+        self.touched = self.touched or bool(coming or leaving)

@@ -187,3 +187,15 @@ def test_a_manifest_row_is_part_of_the_key(corpus, tmp_path):
     assert (summary.reused, summary.changed) == (3, 1)
     triples = "".join(_ntriples(out))
     assert "example.gov.cn/new.html" in triples and "example.gov.cn/old.html" not in triples
+
+
+def test_the_overview_is_redrawn_only_when_the_graph_changed(corpus, tmp_path):
+    a, b = corpus
+    out = tmp_path / "out"
+    build([a], out)
+    page, drawn = (out / "graph.html").stat(), (out / "graph.html").read_bytes()
+    build([a], out)  # nothing changed: the page is the previous one, not drawn again
+    assert (out / "graph.html").stat().st_ino == page.st_ino
+    build([a, b], out)
+    assert (out / "graph.html").stat().st_ino != page.st_ino
+    assert (out / "graph.html").read_bytes() != drawn
