@@ -264,14 +264,15 @@ class _Build:
         return inputs
 
     def _key(self, path: Path) -> str | None:
+        limits = self.limits or Limits()
         try:
-            if self.limits is not None and path.stat().st_size > self.limits.max_file_bytes:
+            if path.stat().st_size > limits.max_file_bytes:
                 return None  # not read at all: extraction names it
             sha = self.state.content_hash(path)
         except OSError:
             return None
         entry = self.manifest.entry_for(path) if self.manifest is not None else None
-        return record_key(os.fspath(path), sha, entry, self.limits)
+        return record_key(os.fspath(path), sha, entry, limits)
 
     # --- the pass over the inputs ----------------------------------------------------------
     def run(self, inputs: list[_Input]) -> Iterator[list]:
