@@ -167,7 +167,7 @@ class BuildState:
         sha = file_sha256(path)
         self.db.execute("INSERT INTO files (path, size, mtime_ns, sha256) VALUES (?, ?, ?, ?) "
                         "ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, "
-                        "sha256 = excluded.sha256, key = NULL, text_sha256 = NULL",
+                        "sha256 = excluded.sha256",  # key and text stay: a key holds the content hash
                         (name, st.st_size, st.st_mtime_ns, sha))
         return sha
 
