@@ -78,7 +78,8 @@ def cli() -> None:
 @JOBS
 @MANIFEST
 @limit_options
-@click.option("--html/--no-html", default=True, show_default=True, help="Write graph.html.")
+@click.option("--html/--no-html", default=True, show_default=True,
+              help="Write graph.html, the overview of the whole graph (slow to draw for thousands of reports).")
 @click.option("--turtle", is_flag=True, help="Also write OUT/graph.ttl (the whole graph as Turtle, dumped from the store).")
 @click.option("--rebuild", is_flag=True,
               help="Extract every report again and make the store anew, reusing nothing of an earlier build in OUT.")
