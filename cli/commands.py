@@ -96,7 +96,7 @@ def build(inputs, out_dir, jobs, manifest, limits, html, turtle, rebuild, progre
     OUT/graph.ttl. OUT is written beside itself and swapped in at the end.
 
     A build into an OUT that policykg wrote updates it: only new and changed files are
-    extracted (a file is known by its content, its manifest row and the read limits), the
+    extracted (a file is known by its path and content, its manifest row and the read limits), the
     reports of files that are gone or changed are taken out of the graph and the new ones put
     in. Everything is made anew with --rebuild, or when the extraction pipeline changed.
 
