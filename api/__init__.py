@@ -18,10 +18,12 @@ __all__ = ["__version__", "build", "open", "pipeline", "KnowledgeGraph"]
 
 
 def build(inputs, out: str | Path, jobs: int = 1, manifest: str | Path | None = None, html: bool = True,
-          limits=None) -> KnowledgeGraph:
+          limits=None, turtle: bool = False, rebuild: bool = False) -> KnowledgeGraph:
     """Extract every report in ``inputs`` (files or folders, or one of them) and build the graph in
     ``out``, as ``policykg build`` does; the KnowledgeGraph of ``out``. Reports that could not be
-    read are listed in ``kg.summary.failures`` with the reason."""
+    read are listed in ``kg.summary.failures`` with the reason. A build into an ``out`` that
+    policykg wrote updates it (only new and changed files are extracted) unless ``rebuild``;
+    ``turtle`` also writes out/graph.ttl."""
     from .builder import build as build_folder
 
     if isinstance(inputs, (str, Path)):
@@ -30,7 +32,8 @@ def build(inputs, out: str | Path, jobs: int = 1, manifest: str | Path | None = 
         from policykg.extract.manifest import read_manifest
 
         manifest = read_manifest(Path(manifest))
-    summary = build_folder(inputs, out, jobs=jobs, html=html, limits=limits, manifest=manifest)
+    summary = build_folder(inputs, out, jobs=jobs, html=html, limits=limits, manifest=manifest,
+                           turtle=turtle, rebuild=rebuild)
     return KnowledgeGraph(out, summary=summary)
 
 

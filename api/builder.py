@@ -1,19 +1,38 @@
-"""``policykg build``: reports in, graph out (extraction.jsonl, texts/, graph.ttl, store/, graph.html)."""
+"""``policykg build``: reports in, graph out (OUT/extraction.jsonl, texts/, store/, cache.sqlite,
+graph.html, and graph.ttl when asked).
+
+Streaming: each record goes to extraction.jsonl and into the store as it comes from the
+workers; what stays in memory is small per report (its text hash, for duplicates, and its path).
+
+Incremental: a build into an OUT that policykg wrote reuses it. Each input file's record is
+keyed (build_state.record_key); a file whose record is in OUT is not extracted again, the
+reports of files that are gone or changed are taken out of the store and the new ones put in
+(report_store), on a copy of the previous store that costs nothing (a RocksDB checkpoint) and
+with the previous texts hard-linked: OUT is still staged beside itself and swapped in at the
+end, so a build that is killed leaves the previous OUT as it was. ``rebuild`` (or another
+pipeline) makes everything anew; another graph mapping makes the store anew from the records.
+"""
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterator
 
 from policykg.extract.readers import Limits
 
-from .corpus import Failure, collect_inputs, extract_files
-from .outdir import Staging
+from .build_state import STATE_FILE, BuildState, Report, graph_fingerprint, read_meta, record_key
+from .corpus import Failure, collect_inputs, extract_file, extract_files
+from .outdir import Staging, link_file, link_folder
 
 TEXTS = "texts"  # OUT/texts/<id>.txt: the text of each report, as read; evidence offsets index into it
+JSONL = "extraction.jsonl"
+TURTLE = "graph.ttl"
 
 
 @dataclass
@@ -27,9 +46,15 @@ class BuildSummary:
     entities: Counter = field(default_factory=Counter)  # distinct entities by type
     mentions: Counter = field(default_factory=Counter)
     triples: int = 0
-    megabytes: float = 0.0
-    seconds_extract: float = 0.0
+    megabytes: float = 0.0  # of the files extracted (not those whose record was reused)
+    seconds_extract: float = 0.0  # reading, extracting and storing the reports (streamed together)
     seconds_total: float = 0.0
+    # against the previous build in OUT: reports taken from it, new files, changed files, reports gone
+    reused: int = 0
+    new: int = 0
+    changed: int = 0
+    removed: int = 0
+    full: str | None = None  # why the graph was made anew rather than updated; None when updated
 
     @property
     def failed(self) -> list[Failure]:
@@ -44,70 +69,39 @@ class BuildSummary:
         return self.megabytes / self.seconds_extract if self.seconds_extract else 0.0
 
 
-def count_entities(records: Iterable[dict[str, Any]]) -> tuple[Counter, Counter]:
-    """Distinct entities (by label and canonical key) and raw mentions, over all records."""
-    distinct: dict[str, set[str]] = {}
-    mentions: Counter = Counter()
-    for r in records:
-        for m in r["mentions"]:
-            key = m.get("code") or m["canonical"] if m["label"] == "REGION" else m["canonical"]
-            distinct.setdefault(m["label"], set()).add(key)
-            mentions[m["label"]] += 1
-    return Counter({k: len(v) for k, v in distinct.items()}), mentions
+def entity_keys(record: dict[str, Any]) -> dict[str, set[str]]:
+    """The distinct entities a record mentions, by label: a region by its code when it has one,
+    everything else by its canonical name."""
+    keys: dict[str, set[str]] = {}
+    for m in record["mentions"]:
+        key = m.get("code") or m["canonical"] if m["label"] == "REGION" else m["canonical"]
+        keys.setdefault(m["label"], set()).add(key)
+    return keys
 
 
 # line separators JSON leaves raw but str.splitlines() (and many JSON Lines readers) split on
 _LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
-def write_jsonl(records: Iterable[dict[str, Any]], path: Path) -> None:
-    with path.open("w", encoding="utf-8") as f:
-        for r in records:
-            f.write(json.dumps(r, ensure_ascii=False).translate(_LINE_BREAKS) + "\n")
+def jsonl_line(record: dict[str, Any]) -> bytes:
+    """One line of extraction.jsonl."""
+    return (json.dumps(record, ensure_ascii=False).translate(_LINE_BREAKS) + "\n").encode("utf-8")
 
 
-def drop_duplicates(records: list[dict[str, Any]], texts_dir: Path | None = None) -> tuple[list[dict], dict[str, list[str]]]:
-    """One record per report: the same text read from two files (a .docx and its .pdf) is built
-    once, from the first file; the others are named in its ``also_read_from``."""
-    kept: dict[str, dict[str, Any]] = {}
-    duplicates: dict[str, list[str]] = {}
-    for r in records:
-        first = kept.setdefault(r["text_sha256"], r)
-        if first is r:
-            continue
-        first.setdefault("also_read_from", []).append(r["path"])
-        duplicates.setdefault(first["path"], []).append(r["path"])
-        if texts_dir is not None and r.get("text_file") != first.get("text_file"):
-            (texts_dir.parent / r["text_file"]).unlink(missing_ok=True)
-    return list(kept.values()), duplicates
+def extract_results(paths: list[Path], jobs: int = 1, limits: Limits | None = None, manifest=None,
+                    texts_dir: Path | None = None) -> Iterator[dict[str, Any] | Failure]:
+    """The records (or Failures) of ``paths``, in their order: the one place a build gets its
+    records from (another engine would be chosen here)."""
+    return extract_files(paths, jobs=jobs, limits=limits, manifest=manifest, texts_dir=texts_dir)
 
 
-def extract_all(inputs, jobs: int = 1, on_progress: Callable[[int, int], None] | None = None,
-                limits: Limits | None = None, manifest=None, texts_dir: Path | None = None):
-    """Records in input order and the failures, calling ``on_progress(done, total)``."""
-    paths, failures = collect_inputs(inputs)
-    records: list[dict[str, Any]] = []
-    for i, result in enumerate(extract_files(paths, jobs=jobs, limits=limits, manifest=manifest,
-                                             texts_dir=texts_dir), 1):
-        if isinstance(result, Failure):
-            failures.append(result)
-        else:
-            records.append(result)
-        if on_progress:
-            on_progress(i, len(paths))
-    return records, failures
+def write_views(store, out: Path, html: bool = True, turtle: bool = False) -> None:
+    """What a build writes from its finished store besides it: OUT/graph.ttl (``turtle``) and
+    OUT/graph.html (``html``), the overview page that `policykg serve` shows at /graph."""
+    if turtle:
+        from policykg.graph.store import dump_turtle
 
-
-def write_graph_outputs(graph, out: Path, html: bool = True) -> int:
-    """What a build writes from its graph (an rdflib Graph, or quads that graph.build.build_quads
-    makes as they are consumed): OUT/store/, OUT/graph.ttl (dumped from the store) and (``html``)
-    OUT/graph.html, the overview page that `policykg serve` shows at /graph. The number of
-    triples stored."""
-    import pyoxigraph as ox
-
-    from policykg.graph.store import write_store
-
-    store = ox.Store.read_only(str(write_store(graph, out, turtle=out / "graph.ttl")))
+        dump_turtle(store, out / TURTLE)
     if html:
         from rdflib import Graph
 
@@ -117,56 +111,382 @@ def write_graph_outputs(graph, out: Path, html: bool = True) -> int:
 
         # the projection reads rdflib: the graph is read back from the store for it, and let go
         overview(to_networkx(add_to_rdflib(Graph(), store))).write(out / "graph.html")
+
+
+def write_graph_outputs(graph, out: Path, html: bool = True, turtle: bool = True) -> int:
+    """A graph (an rdflib Graph, or quads as graph.build.build_quads makes them) written as a build
+    folder in one go: OUT/store/, and OUT/graph.ttl and OUT/graph.html as asked. The number of
+    triples stored."""
+    import pyoxigraph as ox
+
+    from policykg.graph.store import write_store
+
+    store = ox.Store.read_only(str(write_store(graph, out)))
+    write_views(store, out, html=html, turtle=turtle)
     return len(store)
+
+
+@dataclass
+class _Input:
+    """One input file, as the build plans it."""
+    path: Path
+    name: str
+    key: str | None  # None: not hashed (unreadable, or over the size limit): extracted, to say why
+    cached: Report | None = None  # its report in the previous build, taken as it is
+    text_sha256: str | None = None  # the text it gave last time, when its key is the same
+    extract: bool = True  # extracted up front (with the other files, on the workers)
+
+
+class _Build:
+    """One run of ``build``, inside the staged OUT ``tmp``."""
+
+    def __init__(self, out: Path, tmp: Path, jobs: int, limits: Limits | None, manifest,
+                 on_progress: Callable[[int, int], None] | None, rebuild: bool):
+        self.out, self.tmp = out, tmp
+        self.jobs, self.limits, self.manifest, self.on_progress = jobs, limits, manifest, on_progress
+        self.summary = BuildSummary(out_dir=out)
+        self.state = self.store = self.reports = self.jsonl = self._running = None
+        try:
+            self._open(rebuild)
+            self.jsonl = (tmp / JSONL).open("wb")
+        except BaseException:
+            self.__exit__()
+            raise
+        self.first_by_text: dict[str, str] = {}  # text hash → the file kept for it
+        self.kept: set[str] = set()  # files whose report is in the new graph
+        self.duplicates: dict[str, list[str]] = {}
+
+    def __enter__(self) -> "_Build":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        """Let go of everything the build holds open (workers, files, the state, the store),
+        whether it finished or failed: the staged folder is then committed or removed."""
+        if self._running is not None:
+            self._running.close()  # stops the extraction workers of a build that failed
+        if self.jsonl is not None:
+            self.jsonl.close()
+        if self.state is not None:
+            self.state.close(commit=False)  # a no-op once finish() committed it
+        self.state = self.reports = self.store = self._running = None  # closes the store
+
+    # --- the previous build ----------------------------------------------------------------
+    def _open(self, rebuild: bool) -> None:
+        """Take over what the previous build in OUT can give: its state, texts and store."""
+        import pyoxigraph as ox
+
+        from policykg.extract.fingerprint import pipeline_fingerprint
+        from policykg.graph.store import STORE_DIR, copy_store
+
+        pipeline, graph = pipeline_fingerprint(), graph_fingerprint()
+        meta = None if rebuild else read_meta(self.out / STATE_FILE)
+        if rebuild:
+            why = "--rebuild"
+        elif meta is None:
+            why = "no earlier build in OUT" if not (self.out / JSONL).exists() else "no build state in OUT"
+        elif meta.get("pipeline") != pipeline:
+            why = "the extraction pipeline changed"
+        elif meta.get("jsonl") != _stamp(self.out / JSONL):
+            why = f"{JSONL} changed since the earlier build"
+        else:
+            why = None
+        self.reuse_records = why is None
+        self.reuse_store = self.reuse_records and meta.get("graph") == graph and (self.out / STORE_DIR).is_dir()
+        if self.reuse_records and not self.reuse_store:
+            why = "the graph mapping changed (the records are reused)"
+        self.summary.full = why
+
+        if self.reuse_records:
+            shutil.copyfile(self.out / STATE_FILE, self.tmp / STATE_FILE)
+            if (self.out / TEXTS).is_dir():
+                link_folder(self.out / TEXTS, self.tmp / TEXTS)
+        (self.tmp / TEXTS).mkdir(exist_ok=True)
+        self.state = BuildState(self.tmp / STATE_FILE)
+        self.state.set("pipeline", pipeline)
+        self.state.set("graph", graph)
+        self.previous = {r.path for r in self.state.reports()}  # the files whose report OUT holds
+        if self.reuse_store:
+            self.store = copy_store(self.out / STORE_DIR, self.tmp / STORE_DIR)
+            known = meta.get("triples")  # counting a large store takes seconds: it is kept
+            self.triples_before = int(known) if known else len(self.store)
+        else:
+            from policykg.graph.build import ontology_quads
+
+            self.store = ox.Store(str(self.tmp / STORE_DIR))
+            self.triples_before = len(set(ontology_quads()))
+        from .report_store import ReportStore
+
+        self.reports = ReportStore(self.store, self.state)
+
+    def _old_record(self, report: Report) -> dict[str, Any]:
+        """A report's record, read from the previous OUT's extraction.jsonl."""
+        with (self.out / JSONL).open("rb") as f:
+            f.seek(report.line_start)
+            return json.loads(f.read(report.line_length))
+
+    def _old_line(self, report: Report) -> bytes:
+        with (self.out / JSONL).open("rb") as f:
+            f.seek(report.line_start)
+            return f.read(report.line_length)
+
+    def _remove(self, report: Report) -> None:
+        """Take a report of the previous build out of the store and the state."""
+        self.reports.remove(self._old_record(report))
+        self.state.drop_report(report.path)
+
+    # --- the plan --------------------------------------------------------------------------
+    def plan(self, paths: list[Path]) -> list[_Input]:
+        """Each input's key, whether its report can be taken from OUT, and which files are
+        extracted up front (not those whose record is in OUT, nor the ones a text already met
+        shows to be duplicates)."""
+        inputs, known = [], set()
+        for p in paths:
+            name = os.fspath(p)
+            i = _Input(p, name, self._key(p))
+            if self.reuse_records and i.key is not None:
+                cached = self.state.report(name)
+                if cached is not None and cached.key == i.key and \
+                        (cached.text_file is None or (self.tmp / cached.text_file).is_file()):
+                    i.cached, i.text_sha256, i.extract = cached, cached.text_sha256, False
+                else:
+                    i.text_sha256 = self.state.text_of(name, i.key)
+                    i.extract = i.text_sha256 not in known
+            if i.text_sha256:
+                known.add(i.text_sha256)
+            inputs.append(i)
+        if self.reuse_store:  # the reports of files gone or changed go first
+            planned = {i.name for i in inputs if i.cached}
+            for report in list(self.state.reports()):
+                if report.path not in planned:
+                    self._remove(report)
+        elif self.reuse_records:  # the store is new: every report goes into it again
+            self.state.clear_graph()
+        return inputs
+
+    def _key(self, path: Path) -> str | None:
+        limits = self.limits or Limits()
+        try:
+            if path.stat().st_size > limits.max_file_bytes:
+                return None  # not read at all: extraction names it
+            sha = self.state.content_hash(path)
+        except OSError:
+            return None
+        entry = self.manifest.entry_for(path) if self.manifest is not None else None
+        return record_key(os.fspath(path), sha, entry, limits)
+
+    # --- the pass over the inputs ----------------------------------------------------------
+    def run(self, inputs: list[_Input]) -> Iterator[list]:
+        """Take every input in order: each yields the quads it brings to the store."""
+        self._running = self._run(inputs)
+        return self._running
+
+    def _run(self, inputs: list[_Input]) -> Iterator[list]:
+        extracted = extract_results([i.path for i in inputs if i.extract], jobs=self.jobs, limits=self.limits,
+                                    manifest=self.manifest, texts_dir=self.tmp / TEXTS)
+        for n, i in enumerate(inputs, 1):
+            result = next(extracted) if i.extract else i.cached
+            yield self._take(i, result)
+            if self.on_progress:
+                self.on_progress(n, len(inputs))
+
+    def _take(self, i: _Input, result) -> list:
+        if result is None:  # known to be a duplicate by the text it gave last time
+            if i.text_sha256 in self.first_by_text:
+                self._duplicate(i.name, i.text_sha256)
+                return []
+            # the file it duplicated changed: extract it after all
+            result = extract_file(i.path, limits=self.limits, manifest=self.manifest, texts_dir=self.tmp / TEXTS)
+        if isinstance(result, Failure):
+            self.summary.failures.append(result)
+            return []
+        text = result.text_sha256 if isinstance(result, Report) else result["text_sha256"]
+        if isinstance(result, dict) and i.key is not None:
+            self.state.remember_text(i.name, i.key, text)
+        if text in self.first_by_text:
+            self._duplicate(i.name, text)
+            return []
+        if isinstance(result, Report) and self.reuse_store and self.state.report(i.name) is not None:
+            self._keep(result)
+            return []
+        record = result if isinstance(result, dict) else self._old_record(result)
+        return self._add(i, record, reused=isinstance(result, Report))
+
+    def _duplicate(self, name: str, text: str) -> None:
+        """The same report again, in another file: named in the first's ``also_read_from``."""
+        self.duplicates.setdefault(self.first_by_text[text], []).append(name)
+        old = self.state.report(name)
+        if old is not None and self.reuse_store:  # it was built last time: now its first copy is
+            self._remove(old)
+
+    def _keep(self, report: Report) -> None:
+        """A report of the previous build, unchanged: its line is copied, the store has it."""
+        line = self._old_line(report)
+        if report.also_read_from:  # named again at the end, from this build's duplicates
+            record = json.loads(line)
+            record.pop("also_read_from", None)
+            line = jsonl_line(record)
+        self._kept(report.path, report.text_sha256)
+        self.state.move_line(report.path, self.jsonl.tell(), len(line))
+        self._write(line)
+        self.summary.reused += 1
+
+    def _add(self, i: _Input, record: dict[str, Any], reused: bool) -> list:
+        """A report new to the store: its quads, its line, its state; a report whose graph cannot
+        be built is left out whole, and named."""
+        record.pop("also_read_from", None)  # named at the end, from this build's duplicates
+        path = record.get("path", record["doc"])
+        try:
+            triples = self.reports.split(record)
+            for other in self.state.reports_like(triples.iri, record["text_sha256"]):
+                if other.path in self.kept:
+                    raise ValueError(f"the same report IRI as {other.path}")
+                self._remove(other)  # the previous build's copy of this report, in another file
+        except Exception as e:  # one report's bug or bad data must not lose the batch
+            self.summary.failures.append(Failure(path, f"graph not built ({type(e).__name__}: {e})"))
+            return []
+        quads = self.reports.add(triples)
+        line = jsonl_line(record)
+        facts = {"format": record["source"]["format"], "warnings": record["source"]["warnings"],
+                 "bytes": _size(path), "mentions": dict(Counter(m["label"] for m in record["mentions"])),
+                 "entities": {label: sorted(keys) for label, keys in entity_keys(record).items()}}
+        self.state.put_report(Report(i.name, i.key or "", triples.iri, record["text_sha256"], record.get("text_file"),
+                                     self.jsonl.tell(), len(line), [], json.dumps(facts, ensure_ascii=False)))
+        self._write(line)
+        self._kept(i.name, record["text_sha256"])
+        if reused:
+            self.summary.reused += 1
+            return quads
+        self.summary.megabytes += facts["bytes"] / 1e6  # what was extracted (MB/s)
+        if i.name in self.previous:
+            self.summary.changed += 1
+        else:
+            self.summary.new += 1
+        return quads
+
+    def _write(self, line: bytes) -> None:
+        self.jsonl.write(line)
+        self.jsonl.flush()  # each record is on disk once its report is done, not held until the end
+
+    def _kept(self, name: str, text: str) -> None:
+        self.first_by_text[text] = name
+        self.kept.add(name)
+
+    # --- the end ---------------------------------------------------------------------------
+    def finish(self, names: list[str]) -> None:
+        """Remove the previous reports no input gave again, name the duplicates, drop the texts
+        no report uses, and close extraction.jsonl and the state."""
+        for report in list(self.state.reports()):
+            if report.path not in self.kept:
+                self._remove(report)
+        self.summary.removed = len(self.previous - self.kept)
+        self.jsonl.close()
+        patch = {}
+        for report in list(self.state.reports()):
+            want = self.duplicates.get(report.path, [])
+            if want != report.also_read_from:
+                self.reports.set_also_read_from(report.iri, report.also_read_from, want)
+                self.state.set_also_read_from(report.path, want)
+            if want:
+                patch[report.path] = want
+        if patch:
+            self._name_duplicates(patch)
+        texts = {Path(r.text_file).name for r in self.state.reports() if r.text_file}
+        for f in (self.tmp / TEXTS).iterdir():
+            if f.name not in texts:
+                f.unlink()
+        self.summary.triples = self.triples_before + self.reports.change
+        self.state.set("triples", str(self.summary.triples))
+        self.state.forget_files_except(names)
+        self.state.set("jsonl", _stamp(self.tmp / JSONL))
+        self._summarise()
+        self.state.close()
+        self.state = None
+
+    def _name_duplicates(self, patch: dict[str, list[str]]) -> None:
+        """extraction.jsonl again, with ``also_read_from`` in the records of reports met in other
+        files too (only the lines of these records are parsed)."""
+        reports = {r.line_start: r for r in self.state.reports()}
+        old, new = self.tmp / JSONL, self.tmp / f".{JSONL}.new"
+        with old.open("rb") as src, new.open("wb") as dst:
+            at = 0
+            for line in src:
+                report = reports[at]
+                at += len(line)
+                if report.path in patch:
+                    record = json.loads(line)
+                    record["also_read_from"] = patch[report.path]
+                    line = jsonl_line(record)
+                self.state.move_line(report.path, dst.tell(), len(line))
+                dst.write(line)
+        os.replace(new, old)
+
+    def _summarise(self) -> None:
+        s = self.summary
+        distinct: dict[str, set[str]] = {}
+        for r in self.state.reports():
+            facts = r.facts
+            s.documents += 1
+            s.formats[facts["format"]] += 1
+            if facts["warnings"]:
+                s.warnings[r.path] = facts["warnings"]
+            s.mentions.update(facts["mentions"])
+            for label, keys in facts["entities"].items():
+                distinct.setdefault(label, set()).update(keys)
+        s.entities = Counter({label: len(keys) for label, keys in distinct.items()})
+        s.duplicates = self.duplicates
+
+    def close_store(self, html: bool, turtle: bool) -> None:
+        self.store.flush()
+        page = self.out / "graph.html"
+        if html and self.reuse_store and not self.reports.touched and page.is_file():
+            # the graph is the previous one: so is its overview, which takes long to draw for a big graph
+            link_file(page, self.tmp / page.name)
+            html = False
+        write_views(self.store, self.tmp, html=html, turtle=turtle)
 
 
 def build(inputs, out_dir: str | Path, jobs: int = 1, html: bool = True,
           on_progress: Callable[[int, int], None] | None = None,
-          limits: Limits | None = None, manifest=None) -> BuildSummary:
-    """Build OUT from the reports in ``inputs``. OUT is written beside itself and swapped in at the
-    end, so a build that fails or is killed leaves the previous OUT intact."""
-    from policykg.graph.build import build_quads
+          limits: Limits | None = None, manifest=None, turtle: bool = False, rebuild: bool = False) -> BuildSummary:
+    """Build OUT from the reports in ``inputs``, or update the build already in OUT (only new
+    and changed files are extracted; ``rebuild`` makes everything anew). OUT/graph.ttl is written
+    only with ``turtle``. OUT is written beside itself and swapped in at the end, so a build that
+    fails or is killed leaves the previous OUT intact."""
+    from policykg.graph.build import ontology_quads
 
     t0 = time.perf_counter()
     out = Path(out_dir)
-    with Staging(out) as tmp:
-        texts_dir = tmp / TEXTS
-        texts_dir.mkdir()
-        records, failures = extract_all(inputs, jobs=jobs, on_progress=on_progress, limits=limits,
-                                        manifest=manifest, texts_dir=texts_dir)
-        records, duplicates = drop_duplicates(records, texts_dir)
-        t_extract = time.perf_counter() - t0
-
-        graph_failures = []  # filled as the store takes the quads
-        triples = write_graph_outputs(build_quads(records, failures=graph_failures), tmp, html=html)
-        if graph_failures:  # a report whose graph cannot be stored is left out whole, and named
-            failures += [Failure(f.path, f.reason) for f in graph_failures]
-            left_out = {f.path for f in graph_failures}
-            for r in records:  # nor does its text stay in texts/
-                if r.get("path", r["doc"]) in left_out:
-                    (tmp / r["text_file"]).unlink(missing_ok=True)
-            records = [r for r in records if r.get("path", r["doc"]) not in left_out]
-        write_jsonl(records, tmp / "extraction.jsonl")
-
-    entities, mentions = count_entities(records)
-    return BuildSummary(
-        out_dir=out,
-        documents=len(records),
-        failures=failures,
-        duplicates=duplicates,
-        warnings={r["path"]: r["source"]["warnings"] for r in records if r["source"]["warnings"]},
-        formats=Counter(r["source"]["format"] for r in records),
-        entities=entities,
-        mentions=mentions,
-        triples=triples,
-        megabytes=sum(_size(r) for r in records) / 1e6,
-        seconds_extract=t_extract,
-        seconds_total=time.perf_counter() - t0,
-    )
+    paths, failures = collect_inputs(inputs)
+    with Staging(out) as tmp, _Build(out, tmp, jobs, limits, manifest, on_progress, rebuild) as b:
+        b.summary.failures += failures
+        inputs_ = b.plan(paths)
+        if b.reuse_store:
+            for quads in b.run(inputs_):
+                if quads:
+                    b.store.extend(quads)
+        else:
+            try:
+                b.store.bulk_extend(chain(ontology_quads(), chain.from_iterable(b.run(inputs_))))
+            except SyntaxError as e:
+                raise ValueError(f"the graph cannot be stored: {e}") from None
+        b.summary.seconds_extract = time.perf_counter() - t0
+        b.finish([i.name for i in inputs_])
+        b.close_store(html, turtle)
+    b.summary.seconds_total = time.perf_counter() - t0
+    return b.summary
 
 
-def _size(record: dict[str, Any]) -> int:
+def _stamp(path: Path) -> str | None:
+    """Size and time of a file: what tells that it changed since a build wrote it."""
     try:
-        return Path(record["path"]).stat().st_size
+        st = path.stat()
+    except OSError:
+        return None
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def _size(path: str) -> int:
+    try:
+        return Path(path).stat().st_size
     except OSError:
         return 0

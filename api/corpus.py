@@ -140,7 +140,11 @@ def extract_file(path: str | os.PathLike, limits: Limits | None = None, manifest
         return Failure(str(path), f"extraction failed ({type(e).__name__}: {e})")
     if texts_dir is not None:
         text_file = texts_dir / f"{record['id']}.txt"
-        text_file.write_text(document.raw, encoding="utf-8", newline="")
+        # written beside and moved in: the file may be a hard link into the previous OUT's texts/
+        # (see outdir.link_folder), which must not change
+        part = text_file.with_name(f".{text_file.name}.{os.getpid()}.part")
+        part.write_text(document.raw, encoding="utf-8", newline="")
+        os.replace(part, text_file)
         record["text_file"] = f"{texts_dir.name}/{text_file.name}"
     return record
 

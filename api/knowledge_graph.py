@@ -51,10 +51,10 @@ class KnowledgeGraph:
 
     @cached_property
     def rdf(self):
-        """The graph as an rdflib Graph, read on first use (graph.ttl of a build folder)."""
-        from policykg.graph.store import read_rdf
+        """The graph as an rdflib Graph, read on first use (from the store of a build folder)."""
+        from policykg.graph.store import rdf_graph
 
-        return read_rdf(self.path / "graph.ttl" if self.path.is_dir() else self.path)
+        return rdf_graph(self.path)
 
     def to_networkx(self):
         """The networkx projection (a MultiDiGraph: reports, agencies, laws, programs, regions)."""

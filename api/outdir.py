@@ -85,6 +85,25 @@ class Staging:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def link_folder(src: Path, dst: Path) -> None:
+    """Fill the new folder ``dst`` with hard links to the files of the folder ``src`` (copies where
+    the file system has no hard links), so that a staged OUT starts from the previous one at no
+    cost. A file of ``dst`` must then be replaced (os.replace), never written into, or the
+    previous OUT would change with it."""
+    dst.mkdir()
+    for item in src.iterdir():
+        if item.is_file():
+            link_file(item, dst / item.name)
+
+
+def link_file(src: Path, dst: Path) -> None:
+    """``dst`` as a hard link to ``src``, or a copy where the file system has none."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)

@@ -62,7 +62,7 @@ def cli() -> None:
 
     \b
     Typical session:
-      policykg build reports/ -o out        # extraction.jsonl, graph.ttl, store/, graph.html
+      policykg build reports/ -o out        # extraction.jsonl, store/, graph.html (again: updates)
       policykg query out --name laws-by-region
       policykg viz out -o views/            # offline views + views/index.html
       policykg stats out                    # analytics tables
@@ -74,21 +74,31 @@ def cli() -> None:
 @cli.command()
 @INPUTS
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder: created, or replaced if an earlier build wrote it.")
+              help="Output folder: created, or updated if an earlier build wrote it.")
 @JOBS
 @MANIFEST
 @limit_options
-@click.option("--html/--no-html", default=True, show_default=True, help="Write graph.html.")
+@click.option("--html/--no-html", default=True, show_default=True,
+              help="Write graph.html, the overview of the whole graph (slow to draw for thousands of reports).")
+@click.option("--turtle", is_flag=True, help="Also write OUT/graph.ttl (the whole graph as Turtle, dumped from the store).")
+@click.option("--rebuild", is_flag=True,
+              help="Extract every report again and make the store anew, reusing nothing of an earlier build in OUT.")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar (default: on when stderr is a terminal and there are many files).")
-def build(inputs, out_dir, jobs, manifest, limits, html, progress) -> None:
+def build(inputs, out_dir, jobs, manifest, limits, html, turtle, rebuild, progress) -> None:
     """Extract every report in INPUTS (files or folders) and build the graph.
 
     Reads .txt, web pages (.html .htm .shtml), Word (.docx; .doc .wps .rtf .odt through
     LibreOffice), PDF (scanned pages by OCR with the `ocr` extra) and images (.png .jpg .tif).
     Writes OUT/extraction.jsonl (one record per report), OUT/texts/ (each report's text as read:
-    every evidence offset indexes into it), OUT/graph.ttl, OUT/store/ (pyoxigraph) and
-    OUT/graph.html. OUT is written beside itself and swapped in at the end.
+    every evidence offset indexes into it), OUT/store/ (pyoxigraph, what every other command
+    reads), OUT/cache.sqlite (what the next build reuses), OUT/graph.html and, with --turtle,
+    OUT/graph.ttl. OUT is written beside itself and swapped in at the end.
+
+    A build into an OUT that policykg wrote updates it: only new and changed files are
+    extracted (a file is known by its path and content, its manifest row and the read limits), the
+    reports of files that are gone or changed are taken out of the graph and the new ones put
+    in. Everything is made anew with --rebuild, or when the extraction pipeline changed.
 
     Every file not built is named with the reason; the exit status is 1 when a report failed.
 
@@ -96,6 +106,9 @@ def build(inputs, out_dir, jobs, manifest, limits, html, progress) -> None:
     Examples:
       policykg build reports/ -o out
       policykg build reports/ -o out --manifest reports/manifest.csv -j 2
+      policykg build reports/ -o out            # again after adding a report: only it is extracted
+      policykg build reports/ -o out --rebuild  # everything anew
+      policykg build reports/ -o out --turtle   # also OUT/graph.ttl
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
@@ -112,7 +125,7 @@ def build(inputs, out_dir, jobs, manifest, limits, html, progress) -> None:
     n_files = len(collect_inputs(inputs)[0])
     show = progress if progress is not None else (sys.stderr.isatty() and n_files >= 20)
     console = Console(stderr=True)
-    options = dict(jobs=jobs, html=html, limits=limits, manifest=manifest)
+    options = dict(jobs=jobs, html=html, limits=limits, manifest=manifest, turtle=turtle, rebuild=rebuild)
     try:
         if show:
             with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
@@ -132,14 +145,17 @@ def build(inputs, out_dir, jobs, manifest, limits, html, progress) -> None:
         click.echo(f"same report: {shown(kept)} built once; also in {', '.join(map(shown, others))}")
     formats = ", ".join(f"{n} {fmt}" for fmt, n in sorted(summary.formats.items()))
     click.echo(f"documents: {summary.documents} built ({formats or 'none'}), {len(summary.failed)} failed, "
-               f"{len(summary.skipped)} skipped, {sum(map(len, summary.duplicates.values()))} duplicates")
+               f"{len(summary.skipped)} skipped, {sum(map(len, summary.duplicates.values()))} duplicates; "
+               f"{summary.reused} reused, {summary.new} new, {summary.changed} changed, {summary.removed} removed")
+    click.echo(f"graph: made anew ({summary.full})" if summary.full else "graph: updated")
     labels = {"LAW": "laws", "AGENCY": "agencies", "REGION": "regions", "PROGRAM": "programs", "DOCNUM": "document numbers"}
     for label, name in labels.items():
         click.echo(f"  {name:<17} {summary.entities.get(label, 0):>6} distinct  {summary.mentions.get(label, 0):>7} mentions")
     click.echo(f"triples: {summary.triples}")
     click.echo(f"seconds: {summary.seconds_total:.2f} total, {summary.seconds_extract:.2f} extraction "
                f"({summary.megabytes:.3f} MB, {summary.mb_per_s:.3f} MB/s)")
-    click.echo(f"wrote: {summary.out_dir}/extraction.jsonl, texts/, graph.ttl, store/" + (", graph.html" if html else ""))
+    click.echo(f"wrote: {summary.out_dir}/extraction.jsonl, texts/, store/, cache.sqlite"
+               + (", graph.ttl" if turtle else "") + (", graph.html" if html else ""))
     if summary.failed:
         sys.exit(1)
 

@@ -82,16 +82,15 @@ RAW_CSV = click.option("--raw-csv", is_flag=True,
 
 
 def load_rdf(graph_path: Path):
-    """An rdflib Graph from an OUT folder (its graph.ttl) or an RDF file."""
-    from policykg.graph.store import read_rdf
+    """An rdflib Graph from an OUT folder (its store/, else its graph.ttl) or an RDF file."""
+    from policykg.graph.store import STORE_DIR, rdf_graph
 
-    path = graph_path / "graph.ttl" if graph_path.is_dir() else graph_path
-    if not path.exists():
-        raise click.ClickException(f"{graph_path}: no graph.ttl here (run policykg build first)")
+    if graph_path.is_dir() and not (graph_path / STORE_DIR).is_dir() and not (graph_path / "graph.ttl").exists():
+        raise click.ClickException(f"{graph_path}: no graph here (no store/, no graph.ttl; run policykg build first)")
     try:
-        return read_rdf(path)
+        return rdf_graph(graph_path)
     except (ValueError, OSError) as e:
-        raise click.ClickException(f"{path}: not a readable RDF file ({e})")
+        raise click.ClickException(f"{graph_path}: not a readable RDF file ({e})")
 
 
 def print_wide(console, table) -> None:

@@ -75,57 +75,77 @@ class ReportGraphError(ValueError):
         self.failure = failure
 
 
+def is_own(report: str, triple: tuple) -> bool:
+    """Whether ``triple`` is about a node of the report ``report`` itself (the report, its
+    citations, mentions, annotations: IRIs under the report's), not about an entity reports share.
+
+        >>> r = "https://w3id.org/policykg/id/report/x"
+        >>> is_own(r, (iri(r + "/citation/1-2"), RDF.type, PK.Citation))
+        True
+    """
+    subject = triple[0].value
+    return subject == report or subject.startswith(report + "/")
+
+
+def also_read_from_triples(report: str, paths: Iterable[str]) -> list[tuple]:
+    """The triples naming the other files the report ``report`` (an IRI) was also read from:
+    what a build adds when it meets the same report again in another file."""
+    rep = iri(report)
+    return [(rep, PK.alsoReadFrom, literal(p)) for p in paths]
+
+
 class QuadBuilder:
     """Records → quads, one report at a time. Every triple is emitted once: a triple about a
     node of the report itself (the report, its citations, mentions, annotations) once per report,
     a triple about an entity reports share (a law, agency, region, program, adoption) once per
     build, however many reports mention it. ``made`` counts the triples the mapping produced,
-    ``emitted`` those written, so ``made - emitted`` is the duplicates no store had to take."""
+    ``emitted`` those written, so ``made - emitted`` is the duplicates no store had to take.
+
+    Each report's triples are made from that report alone (``triples``), so that the graph is
+    the union of its reports' graphs whatever their order, and a build can take one report's
+    triples out again (api/report_store.py)."""
 
     def __init__(self):
+        # the entities met in the current report
         self.regions: set[str] = set()
         self.agencies: set[ox.NamedNode] = set()
         self.laws: set[ox.NamedNode] = set()
         self.shared: set[tuple] = set()  # triples about shared entities emitted so far
         self.made = self.emitted = 0
         self._pending: list[tuple] = []  # the current report's triples
-        self._seen_now: list[tuple[set, object]] = []  # entities first seen in the current report
 
     def add(self, triple: tuple) -> None:
         self._pending.append(triple)
 
-    def _first_time(self, seen: set, item) -> bool:
-        """True (and remembered) the first time ``item`` is met; undone if the report fails."""
+    @staticmethod
+    def _first_time(seen: set, item) -> bool:
+        """True (and remembered) the first time the current report meets ``item``."""
         if item in seen:
             return False
         seen.add(item)
-        self._seen_now.append((seen, item))
         return True
+
+    def triples(self, r: dict[str, Any]) -> tuple[str, list[tuple]]:
+        """The report's IRI and all its triples, each once, in the order made, whatever other
+        reports gave: what the report alone contributes to any graph that holds it. Raises
+        if a term would be refused (see graph.quads)."""
+        self.regions, self.agencies, self.laws = set(), set(), set()
+        self._pending = []
+        rep = self.record(r)
+        return rep.value, list(dict.fromkeys(self._pending))
 
     def report(self, r: dict[str, Any]) -> list[ox.Quad]:
         """One report's new quads, all or none: if building them fails (a term the store would
-        refuse raises when it is made), nothing of the report stays (neither its triples nor the
-        entities it introduced) and the error is raised."""
-        self._pending, self._seen_now = [], []
-        try:
-            rep = self.record(r)
-        except Exception:
-            for seen, item in self._seen_now:
-                seen.discard(item)
-            raise
-        return self._new_quads(rep.value)
-
-    def _new_quads(self, report: str) -> list[ox.Quad]:
-        own = report + "/"
+        refuse raises when it is made), nothing of the report is emitted and the error is raised."""
+        report, triples = self.triples(r)
         shared, quads = self.shared, []
-        for t in dict.fromkeys(self._pending):  # once per report, in the order made
-            subject = t[0].value
-            if subject != report and not subject.startswith(own):
+        for t in triples:
+            if not is_own(report, t):
                 if t in shared:
                     continue
                 shared.add(t)
             quads.append(ox.Quad(*t))
-        self.made += len(self._pending)
+        self.made += len(triples)
         self.emitted += len(quads)
         return quads
 
@@ -257,8 +277,8 @@ class QuadBuilder:
             self.add((rep, PK.ocrPage, literal(int(page))))
         if source.get("ocr_confidence") is not None:
             self.add((rep, PK.ocrConfidence, literal(Decimal(str(source["ocr_confidence"])))))
-        for path in r.get("also_read_from", []):
-            self.add((rep, PK.alsoReadFrom, literal(path)))
+        for t in also_read_from_triples(rep.value, r.get("also_read_from", [])):
+            self.add(t)
 
     # --- one report ------------------------------------------------------------------
     def record(self, r: dict[str, Any]) -> ox.NamedNode:

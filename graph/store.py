@@ -51,8 +51,7 @@ def write_store(graph: Graph | Iterable[ox.Quad], out_dir: Path, turtle: Path | 
             raise ValueError(f"the graph cannot be stored: {e}") from None
         store.flush()
         if new_turtle is not None:
-            store.dump(str(new_turtle), ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(),
-                       prefixes=dict(PREFIXES))
+            dump_turtle(store, new_turtle)
         del store  # closes the database before its folder is moved
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)
@@ -69,6 +68,23 @@ def write_store(graph: Graph | Iterable[ox.Quad], out_dir: Path, turtle: Path | 
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
     return path
+
+
+def dump_turtle(store: ox.Store, path: Path) -> None:
+    """The store's default graph as Turtle, with the prefixes of graph.vocab."""
+    store.dump(str(path), ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=dict(PREFIXES))
+
+
+def copy_store(src_dir: Path, dst_dir: Path) -> ox.Store:
+    """A writable copy at ``dst_dir`` of the store folder ``src_dir``, left as it is. The copy is a
+    RocksDB checkpoint: its files are hard links to the original's where the file system allows,
+    so copying a large store takes no time and little space. The copy, opened."""
+    src = ox.Store.read_only(str(src_dir))
+    try:
+        src.backup(str(dst_dir))
+    finally:
+        del src
+    return ox.Store(str(dst_dir))
 
 
 def rdf_format(path: Path) -> ox.RdfFormat:
@@ -99,6 +115,21 @@ def read_rdf(path) -> Graph:
         return add_to_rdflib(Graph(), ox.parse(path=str(p), format=fmt))
     except SyntaxError as e:
         raise ValueError(f"{p}: not valid {p.suffix} ({e})")
+
+
+def rdf_graph(path) -> Graph:
+    """An rdflib Graph of a build folder (read from its store/, else its graph.ttl) or of any
+    RDF file. Raises OSError when there is nothing to read, ValueError for invalid content."""
+    p = Path(path)
+    if p.is_dir() and (p / STORE_DIR).is_dir():
+        return add_to_rdflib(Graph(), open_store(p))
+    if p.is_dir():
+        if not (p / "graph.ttl").exists():
+            raise OSError(f"{path}: neither a build folder (no store/ or graph.ttl) nor an RDF file")
+        p = p / "graph.ttl"
+    if not p.exists():
+        raise OSError(f"{path}: no such file or folder")
+    return read_rdf(p)
 
 
 def open_store(path) -> ox.Store:

@@ -23,8 +23,9 @@ def run(*args):
 
 def test_build_writes_everything_and_summarises(built):
     out, output = built
-    for name in ("graph.ttl", "extraction.jsonl", "graph.html"):
+    for name in ("extraction.jsonl", "graph.html", "cache.sqlite"):
         assert (out / name).stat().st_size > 0
+    assert (out / "store").is_dir() and not (out / "graph.ttl").exists()  # Turtle only with --turtle
     assert "documents: 5 built (5 txt), 0 failed, 0 skipped, 0 duplicates" in output
     assert re.search(r"triples: \d{3,}", output)
     assert "MB/s" in output
@@ -109,7 +110,7 @@ def test_bad_files_are_named_and_do_not_lose_the_batch(tmp_path, corpus_dir):
     assert "empty.txt" in result.output and "binary.txt" in result.output
     assert "Traceback" not in result.output
     assert "documents: 1 built (1 txt), 2 failed" in result.output
-    assert (tmp_path / "out" / "graph.ttl").exists()
+    assert (tmp_path / "out" / "store").is_dir()
 
 
 def test_help_on_every_command():

@@ -105,7 +105,9 @@ def test_a_hostile_batch_builds_every_readable_report(hostile, tmp_path):
     # the private-use title: its mention and evidence are in the graph the store accepted
     poisoned = next(r for r in records if r["doc"] == "private use.txt")
     assert any("\ue000" in m["surface"] for m in poisoned["law_mentions"])
-    assert "\ue000\ufdd0" in (tmp_path / "out" / "graph.ttl").read_text(encoding="utf-8")
+    from policykg.graph.store import open_store
+
+    assert any("\ue000\ufdd0" in q.object.value for q in open_store(tmp_path / "out"))
     assert peak_mb < 2000, f"peak memory {peak_mb:.0f} MB"
 
 
