@@ -101,6 +101,18 @@ def read_rdf(path) -> Graph:
         raise ValueError(f"{p}: not valid {p.suffix} ({e})")
 
 
+def as_store(source) -> ox.Store:
+    """A Store for ``source``: a Store as it is, an rdflib Graph copied into a Store in memory,
+    or a build folder or RDF file opened with ``open_store``."""
+    if isinstance(source, ox.Store):
+        return source
+    if isinstance(source, Graph):
+        store = ox.Store()
+        store.bulk_extend(ox.parse(source.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES))
+        return store
+    return open_store(source)
+
+
 def open_store(path) -> ox.Store:
     """A store for an OUT folder (its store/, else its graph.ttl) or for any RDF file."""
     p = Path(path)
