@@ -81,17 +81,15 @@ RAW_CSV = click.option("--raw-csv", is_flag=True,
                             "when a program (pandas, R) reads the file.")
 
 
-def load_rdf(graph_path: Path):
-    """An rdflib Graph from an OUT folder (its graph.ttl) or an RDF file."""
-    from policykg.graph.store import read_rdf
+def open_graph(graph_path: Path):
+    """The KnowledgeGraph of an OUT folder (its store/, opened read-only: graph.ttl is never
+    parsed) or of an RDF file (loaded into an in-memory store)."""
+    from policykg.knowledge_graph import KnowledgeGraph
 
-    path = graph_path / "graph.ttl" if graph_path.is_dir() else graph_path
-    if not path.exists():
-        raise click.ClickException(f"{graph_path}: no graph.ttl here (run policykg build first)")
     try:
-        return read_rdf(path)
+        return KnowledgeGraph(graph_path)
     except (ValueError, OSError) as e:
-        raise click.ClickException(f"{path}: not a readable RDF file ({e})")
+        raise click.ClickException(f"{graph_path}: not a readable graph; run policykg build first ({e})")
 
 
 def print_wide(console, table) -> None:
