@@ -86,10 +86,13 @@ def open_graph(graph_path: Path):
     parsed) or of an RDF file (loaded into an in-memory store)."""
     from policykg.knowledge_graph import KnowledgeGraph
 
+    if graph_path.is_dir() and not (graph_path / "store").is_dir() and not (graph_path / "graph.ttl").exists():
+        raise click.ClickException(f"{graph_path}: no store/ and no graph.ttl here (run policykg build first)")
     try:
         return KnowledgeGraph(graph_path)
     except (ValueError, OSError) as e:
-        raise click.ClickException(f"{graph_path}: not a readable graph; run policykg build first ({e})")
+        what = "not a readable graph" if graph_path.is_dir() else "not a readable RDF file"
+        raise click.ClickException(f"{graph_path}: {what} ({e})")
 
 
 def print_wide(console, table) -> None:
