@@ -304,24 +304,41 @@ def _missing(value) -> bool:
 
 
 # --- JSON-LD ---------------------------------------------------------------------------
-def _compact(iri: str, prefixes: list[tuple[str, str]], used: set[str]) -> str:
-    for prefix, ns in prefixes:
-        if iri.startswith(ns) and len(iri) > len(ns):
-            used.add(prefix)
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
+class _Compactor:
+    """IRIs as compact IRIs (pk:cites) with the project's prefixes, remembering each predicate,
+    class and datatype once (they repeat on every node), and the prefixes used."""
 
+    def __init__(self, prefixes: dict[str, str]):
+        # longest namespace first, so that id: wins over a shorter one that also matches
+        self.prefixes = sorted(prefixes.items(), key=lambda p: -len(p[1]))
+        self.used: set[str] = set()
+        self.cache: dict[str, str] = {}
 
-def _jsonld_value(term, prefixes, used) -> dict:
-    if isinstance(term, ox.NamedNode):
-        return {"@id": _compact(term.value, prefixes, used)}
-    if isinstance(term, ox.BlankNode):
-        return {"@id": f"_:{term.value}"}
-    if term.language:
-        return {"@value": term.value, "@language": term.language}
-    if term.datatype.value == XSD_STRING:
-        return {"@value": term.value}
-    return {"@value": term.value, "@type": _compact(term.datatype.value, prefixes, used)}
+    def __call__(self, iri: str) -> str:
+        for prefix, ns in self.prefixes:
+            if iri.startswith(ns) and len(iri) > len(ns):
+                self.used.add(prefix)
+                return f"{prefix}:{iri[len(ns):]}"
+        return iri
+
+    def term(self, iri: str) -> str:
+        """A predicate, class or datatype (a handful of IRIs, seen millions of times)."""
+        short = self.cache.get(iri)
+        if short is None:
+            short = self.cache[iri] = self(iri)
+        return short
+
+    def value(self, term) -> dict:
+        if isinstance(term, ox.NamedNode):
+            return {"@id": self(term.value)}
+        if isinstance(term, ox.BlankNode):
+            return {"@id": f"_:{term.value}"}
+        if term.language:
+            return {"@value": term.value, "@language": term.language}
+        datatype = term.datatype.value
+        if datatype == XSD_STRING:
+            return {"@value": term.value}
+        return {"@value": term.value, "@type": self.term(datatype)}
 
 
 def write_jsonld(store: ox.Store, path) -> Path:
@@ -334,32 +351,27 @@ def write_jsonld(store: ox.Store, path) -> Path:
 
     from .vocab import PREFIXES
 
-    # longest namespace first, so that id: wins over a shorter one that also matches
-    prefixes = sorted(PREFIXES.items(), key=lambda p: -len(p[1]))
-    used: set[str] = set()
+    compact = _Compactor(PREFIXES)
     path = Path(path)
     rdf_type = PREFIXES["rdf"] + "type"
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
     with tempfile.TemporaryFile("w+", encoding="utf-8", dir=path.parent) as body:
-        subject, node, first = None, None, True
-
-        def flush():
-            nonlocal first
-            if node is not None:
-                body.write(("\n " if first else ",\n ") + json.dumps(node, ensure_ascii=False))
-                first = False
-
+        subject, node, separator = None, None, "\n "
         for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
             if q.subject != subject:
-                flush()
+                if node is not None:
+                    body.write(separator + dumps(node))
+                    separator = ",\n "
                 subject = q.subject
-                node = {"@id": _jsonld_value(subject, prefixes, used)["@id"]}
-            if q.predicate.value == rdf_type and isinstance(q.object, ox.NamedNode):
-                node.setdefault("@type", []).append(_compact(q.object.value, prefixes, used))
+                node = {"@id": compact.value(subject)["@id"]}
+            p, o = q.predicate.value, q.object
+            if p == rdf_type and isinstance(o, ox.NamedNode):
+                node.setdefault("@type", []).append(compact.term(o.value))
             else:
-                key = _compact(q.predicate.value, prefixes, used)
-                node.setdefault(key, []).append(_jsonld_value(q.object, prefixes, used))
-        flush()
-        context = {p: ns for p, ns in sorted(PREFIXES.items()) if p in used}
+                node.setdefault(compact.term(p), []).append(compact.value(o))
+        if node is not None:
+            body.write(separator + dumps(node))
+        context = {p: ns for p, ns in sorted(PREFIXES.items()) if p in compact.used}
         with path.open("w", encoding="utf-8") as f:
             f.write('{"@context": ' + json.dumps(context, ensure_ascii=False, indent=1) + ',\n"@graph": [')
             body.seek(0)
