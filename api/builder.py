@@ -103,14 +103,10 @@ def write_views(store, out: Path, html: bool = True, turtle: bool = False) -> No
 
         dump_turtle(store, out / TURTLE)
     if html:
-        from rdflib import Graph
-
         from policykg.graph.project import to_networkx
-        from policykg.graph.quads import add_to_rdflib
         from policykg.viz.views import overview
 
-        # the projection reads rdflib: the graph is read back from the store for it, and let go
-        overview(to_networkx(add_to_rdflib(Graph(), store))).write(out / "graph.html")
+        overview(to_networkx(store)).write(out / "graph.html")
 
 
 def write_graph_outputs(graph, out: Path, html: bool = True, turtle: bool = True) -> int:

@@ -51,16 +51,19 @@ class KnowledgeGraph:
 
     @cached_property
     def rdf(self):
-        """The graph as an rdflib Graph, read on first use (from the store of a build folder)."""
-        from policykg.graph.store import rdf_graph
+        """The graph as an rdflib Graph, copied from the store on first use."""
+        from rdflib import Graph
 
-        return rdf_graph(self.path)
+        from policykg.graph.quads import add_to_rdflib
+
+        return add_to_rdflib(Graph(), self.store)
 
     def to_networkx(self):
-        """The networkx projection (a MultiDiGraph: reports, agencies, laws, programs, regions)."""
+        """The networkx projection (a MultiDiGraph: reports, agencies, laws, programs, regions),
+        read from the store."""
         from policykg.graph.project import to_networkx
 
-        return to_networkx(self.rdf)
+        return to_networkx(self.store)
 
     def query(self, sparql: str | None = None, *, name: str | None = None, **params):
         """A DataFrame of the answers to ``sparql``, or to the named query ``name`` (see

@@ -52,10 +52,9 @@ def main() -> None:
 
     t0 = time.perf_counter()
     if a.graph:
-        from policykg.cli.common import load_rdf
-        from policykg.graph.project import to_networkx
+        import policykg
 
-        G = to_networkx(load_rdf(a.graph))
+        G = policykg.open(a.graph).to_networkx()
     else:
         G = synthetic_graph(a.reports, a.laws, a.agencies, a.regions, a.programs, a.edges)
     t1 = time.perf_counter()

@@ -5,6 +5,11 @@ synthetic reports.
 
     python3 bench/sparql_latency.py                 # seeds + 1,000 synthetic reports
     python3 bench/sparql_latency.py --reports 200 --runs 5
+    python3 bench/sparql_latency.py --out /tmp/scale-5000-out --runs 3   # an existing build, disk and memory only
+
+Builds of the seed copies and synthetic reports of bench/scale_corpus.py are what the named
+queries were made linear on: `python3 bench/scale_corpus.py 5000 /tmp/s5000 && policykg build
+/tmp/s5000 -o /tmp/s5000-out --no-html -j 2`.
 """
 from __future__ import annotations
 
@@ -86,12 +91,41 @@ def measure(out: Path, runs: int) -> tuple[dict[str, tuple[float, float, float, 
     return rows, warm
 
 
+def measure_store(out: Path, runs: int) -> dict[str, tuple[float, float, int]]:
+    """Per named query: (ms on the disk store, ms on an in-memory copy, rows)."""
+    from policykg.serve.executor import in_memory_copy
+
+    disk = st.open_store(out)
+    t = time.perf_counter()
+    memory = in_memory_copy(disk)
+    print(f"in-memory copy made in {time.perf_counter() - t:.1f} s")
+    rows = {}
+    for name in st.list_named_queries():
+        text = st.bind_parameters(st.load_named_query(name), PARAMS.get(name))
+        n = len(st.run_query(disk, text).rows)
+        rows[name] = (_median_ms(lambda: st.run_query(disk, text), runs),
+                      _median_ms(lambda: st.run_query(memory, text), runs), n)
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "corpus" / "seeds")
     ap.add_argument("--reports", type=int, default=1000)
     ap.add_argument("--runs", type=int, default=9)
+    ap.add_argument("--out", type=Path, action="append", help="measure this existing build folder (repeatable)")
     args = ap.parse_args()
+    if args.out:
+        for out in args.out:
+            store = st.open_store(out)
+            reports = st.run_query(store, "SELECT (COUNT(*) AS ?n) WHERE { ?r a <https://w3id.org/policykg/ontology#Report> }")
+            print(f"\n{out}: {reports.rows[0][0].value} reports, {len(store):,} triples")
+            del store
+            rows = measure_store(out, args.runs)
+            print(f"{'query':<28}{'disk ms':>10}{'memory ms':>11}{'rows':>8}")
+            for name, (on_disk, in_memory, n) in rows.items():
+                print(f"{name:<28}{on_disk:>10.1f}{in_memory:>11.1f}{n:>8}", flush=True)
+        return
     import synthetic_corpus
 
     with tempfile.TemporaryDirectory() as tmp:

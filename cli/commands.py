@@ -11,7 +11,7 @@ import click
 
 from policykg import __version__
 
-from .common import (FORMAT, GRAPH, INPUTS, JOBS, MANIFEST, PARAM, RAW_CSV, limit_options, load_rdf as _load_rdf,
+from .common import (FORMAT, GRAPH, INPUTS, JOBS, MANIFEST, PARAM, RAW_CSV, limit_options, open_graph,
                      open_manifest, output_format, print_wide)
 
 
@@ -513,7 +513,7 @@ def validate(graph) -> None:
     """Check GRAPH against the SHACL shapes in ontology/ and list every violation."""
     from policykg.graph.validate import validate as run_validate
 
-    conforms, violations = run_validate(_load_rdf(graph))
+    conforms, violations = run_validate(open_graph(graph).store)
     for v in violations:
         click.echo(f"- {v}")
     if conforms:

@@ -81,16 +81,18 @@ RAW_CSV = click.option("--raw-csv", is_flag=True,
                             "when a program (pandas, R) reads the file.")
 
 
-def load_rdf(graph_path: Path):
-    """An rdflib Graph from an OUT folder (its store/, else its graph.ttl) or an RDF file."""
-    from policykg.graph.store import STORE_DIR, rdf_graph
+def open_graph(graph_path: Path):
+    """The KnowledgeGraph of an OUT folder (its store/, opened read-only: graph.ttl is never
+    parsed) or of an RDF file (loaded into an in-memory store)."""
+    from policykg.knowledge_graph import KnowledgeGraph
 
-    if graph_path.is_dir() and not (graph_path / STORE_DIR).is_dir() and not (graph_path / "graph.ttl").exists():
-        raise click.ClickException(f"{graph_path}: no graph here (no store/, no graph.ttl; run policykg build first)")
+    if graph_path.is_dir() and not (graph_path / "store").is_dir() and not (graph_path / "graph.ttl").exists():
+        raise click.ClickException(f"{graph_path}: no store/ and no graph.ttl here (run policykg build first)")
     try:
-        return rdf_graph(graph_path)
+        return KnowledgeGraph(graph_path)
     except (ValueError, OSError) as e:
-        raise click.ClickException(f"{graph_path}: not a readable RDF file ({e})")
+        what = "not a readable graph" if graph_path.is_dir() else "not a readable RDF file"
+        raise click.ClickException(f"{graph_path}: {what} ({e})")
 
 
 def print_wide(console, table) -> None:

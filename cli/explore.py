@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .common import FORMAT, GRAPH, RAW_CSV, load_rdf, output_format, print_wide
+from .common import FORMAT, GRAPH, RAW_CSV, open_graph, output_format, print_wide
 
 PIPE_WIDTH = 200  # console width when stdout is not a terminal (Rich would assume 80)
 
@@ -124,7 +124,6 @@ def stats(graph, tables, fmt, out_dir, csv_dir, top, placed_only, seed, raw_csv)
     from rich.table import Table
 
     from policykg.graph.analytics import report_regions
-    from policykg.graph.project import to_networkx
 
     if csv_dir is not None:
         out_dir, fmt = out_dir or csv_dir, fmt or "csv"
@@ -132,7 +131,7 @@ def stats(graph, tables, fmt, out_dir, csv_dir, top, placed_only, seed, raw_csv)
     names = list(tables or TABLES)
     if out_dir is None and fmt == "csv" and len(names) != 1:
         raise click.UsageError("--format csv prints one table: choose it with -t, or write them all with -o DIR")
-    G = to_networkx(load_rdf(graph))
+    G = open_graph(graph).to_networkx()
     console = Console()
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console = Console(width=PIPE_WIDTH)  # piped to a file or a pager: keep each row on one line
@@ -184,36 +183,42 @@ def stats(graph, tables, fmt, out_dir, csv_dir, top, placed_only, seed, raw_csv)
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write into (created if needed).")
 @click.option("--format", "formats", multiple=True, default=("all",), show_default=True,
-              type=click.Choice(["graphml", "gexf", "csv", "jsonld", "all"]), help="Format to write (repeatable).")
+              type=click.Choice(["graphml", "gexf", "csv", "jsonld", "region-law", "citations", "all"]),
+              help="Format to write (repeatable).")
 @RAW_CSV
 def export(graph, out_dir, formats, raw_csv) -> None:
     """Export GRAPH (a build OUT folder or an RDF file) for other tools.
 
     \b
-    graph.graphml  networkx projection as GraphML (Cytoscape, yEd, networkx)
-    graph.gexf     the same as GEXF 1.2 (Gephi); edge type in the edge_type column
-    nodes.csv      id, type, label, ... ; edges.csv: source, target, type, weight, key, ...
-                   (plain UTF-8 without BOM; lists and dicts as JSON; text that
-                   begins with = + - @ gets a leading ', see --raw-csv)
-    graph.jsonld   the whole RDF graph as JSON-LD, with a @context of its prefixes
+    graph.graphml       networkx projection as GraphML (Cytoscape, yEd, networkx)
+    graph.gexf          the same as GEXF 1.2 for Gephi: colours, sizes (PageRank) and
+                        positions, years as a timeline (spells; a law's citations per year
+                        as the dynamic attribute citations_by_year); edge type in edge_type
+    nodes.csv           id, type, label, ... ; edges.csv: source, target, type, weight, key, ...
+                        (plain UTF-8 without BOM; lists and dicts as JSON; text that
+                        begins with = + - @ gets a leading ', see --raw-csv)
+    graph.jsonld        the whole RDF graph as JSON-LD, with a @context of its prefixes
+    region_law.csv      regions × laws: reports and citations of each region and law;
+    region_law.graphml  the same as a bipartite graph
+    citations.csv       one row per citation with its evidence (policykg.open(OUT).citations());
+    citations.parquet   the same as Parquet, typed columns
 
     List and dict attributes (aliases, roles, evidence) are stored as JSON text in NAME.json
     attributes; policykg.graph.export.read_graphml / read_gexf restore them, so an export
     loads back into networkx without loss.
     """
     from policykg.graph.export import FORMATS, export as run_export
-    from policykg.graph.project import to_networkx
 
     chosen = FORMATS if "all" in formats else tuple(f for f in FORMATS if f in formats)
-    g = load_rdf(graph)
-    G = to_networkx(g) if set(chosen) - {"jsonld"} else None
+    kg = open_graph(graph)
+    G = kg.to_networkx() if set(chosen) - {"jsonld", "citations"} else None
     try:
-        written = run_export(g, out_dir, chosen, G=G, raw_csv=raw_csv)
+        written = run_export(kg.store, out_dir, chosen, G=G, raw_csv=raw_csv, citations=kg.citations)
     except OSError as e:
         raise click.ClickException(f"{out_dir}: {e.strerror or e}")
     for path in written:
         click.echo(f"wrote {path}")
     if G is not None:
-        click.echo(f"{G.number_of_nodes()} nodes, {G.number_of_edges()} edges; {len(g)} triples")
+        click.echo(f"{G.number_of_nodes()} nodes, {G.number_of_edges()} edges; {len(kg.store)} triples")
     else:
-        click.echo(f"{len(g)} triples")
+        click.echo(f"{len(kg.store)} triples")

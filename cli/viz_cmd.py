@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from .common import GRAPH, load_rdf as _load_rdf
+from .common import GRAPH, open_graph
 
 VIEW_CHOICES = ("overview", "region-law", "region", "agency", "law", "map", "diffusion", "all")
 
@@ -35,7 +35,6 @@ def viz(graph, out, view, region, agency, law, title) -> None:
     policykg viz out -o law.html --view law --law 传染病防治法
     policykg viz out -o beibei.html --view region --region 北碚区
     """
-    from policykg.graph.project import to_networkx
     from policykg.viz.views import VIEWS, ViewError, make_view, write_view, write_views
 
     if view is None:
@@ -43,7 +42,7 @@ def viz(graph, out, view, region, agency, law, title) -> None:
         view = "overview" if out.suffix.lower() in (".html", ".htm") else "all"
     if view == "all" and out.suffix.lower() in (".html", ".htm"):
         raise click.UsageError("--view all writes several pages: give a folder as -o/--out, not an .html file")
-    nx_graph = to_networkx(_load_rdf(graph))
+    nx_graph = open_graph(graph).to_networkx()
     if view == "diffusion":
         from policykg.viz.diffusion import FILENAME, write_diffusion
 

@@ -25,7 +25,7 @@ __all__ = [
     "LEVEL_ORDER", "report_regions", "region_laws", "region_name", "law_citations",
     "most_cited_laws_by_level", "regions_by_distinct_laws", "jaccard", "region_similarity",
     "region_communities", "laws_cited_by_one_region", "cites", "citation_count", "region_citations",
-    "law_citation_counts", "agency_citations", "pagerank",
+    "law_citation_counts", "agency_citations", "pagerank", "region_law_counts",
 ]
 
 UNPLACED = " (unplaced)"
@@ -186,6 +186,26 @@ def region_communities(G: nx.MultiDiGraph, seed: int = 0, resolution: float = 1.
         rows.append({"community": i, "size": len(members), "regions": [region_name(G, r) for r in members],
                      "codes": [G.nodes[r].get("code", "") for r in members], "shared_laws": shared,
                      "region_ids": members})
+    return rows
+
+
+def region_law_counts(G: nx.MultiDiGraph, unplaced: bool = True) -> list[dict]:
+    """The region × law table: one row per region and law it cites, with the citing reports and
+    the citations (mentions). Sorted by region name, citations (descending), then law."""
+    acc: dict[tuple[str, str], dict] = {}
+    for report, regions in report_regions(G, unplaced).items():
+        for _, law, d in G.out_edges(report, data=True):
+            if d.get("type") != "cites":
+                continue
+            for region in regions:
+                a = acc.setdefault((region, law), {"reports": 0, "citations": 0})
+                a["reports"] += 1
+                a["citations"] += citation_count(d)
+    rows = [{"region": region_name(G, region), "code": G.nodes[region].get("code", ""),
+             "law": G.nodes[law].get("label", law), "level": G.nodes[law].get("level", "其他"), **a,
+             "region_id": region, "law_id": law}
+            for (region, law), a in acc.items()]
+    rows.sort(key=lambda r: (r["region"], r["region_id"], -r["citations"], r["law"], r["law_id"]))
     return rows
 
 

@@ -1,6 +1,13 @@
 """Exports of a graph for other tools: GraphML and GEXF (Gephi, Cytoscape, yEd, networkx) of the
-networkx projection, CSV node and edge lists (spreadsheets, pandas, R), and JSON-LD of the RDF
-graph (any RDF or JSON-LD tool).
+networkx projection, CSV node and edge lists (spreadsheets, pandas, R), JSON-LD of the RDF graph
+(any RDF or JSON-LD tool), the region × law table (CSV and GraphML) and the flat citation table
+(CSV and Parquet). Everything is read from the pyoxigraph store (graph.ttl is never parsed).
+
+The GEXF is ready for Gephi: each node has a colour (its type's, a law's by level), a size
+(PageRank) and a position (the overview's layout) as viz: attributes, and the graph is dynamic,
+with years as dates: a report lives in its work year, any other node in the years of the reports
+linked to it, an edge from a report in the report's year (spells, for Gephi's timeline), and a
+law's citations per year are a dynamic attribute (``citations_by_year``).
 
 GraphML and GEXF hold only scalar attributes (str, int, float, bool). The projection also has
 lists and dicts (aliases, roles, evidence) and None (a report without a year), so those values are
@@ -21,25 +28,31 @@ NAME.json, whose JSON escapes them (\u0001); the readers take NAME.json, so noth
 from __future__ import annotations
 
 import json
+import math
 import re
+from collections import defaultdict
 from pathlib import Path
 
 import networkx as nx
-from rdflib import Graph
+import pyoxigraph as ox
 
 from . import safe_csv
+from .sparql_json import XSD_STRING
 
 __all__ = ["FORMATS", "write_graphml", "read_graphml", "write_gexf", "read_gexf", "write_csv",
-           "write_jsonld", "jsonld_context", "export"]
+           "write_jsonld", "write_region_law", "write_citations", "export"]
 
-FORMATS = ("graphml", "gexf", "csv", "jsonld")
+FORMATS = ("graphml", "gexf", "csv", "jsonld", "region-law", "citations")
 FILES = {"graphml": ("graph.graphml",), "gexf": ("graph.gexf",), "csv": ("nodes.csv", "edges.csv"),
-         "jsonld": ("graph.jsonld",)}
+         "jsonld": ("graph.jsonld",), "region-law": ("region_law.csv", "region_law.graphml"),
+         "citations": ("citations.csv", "citations.parquet")}
 JSON_SUFFIX = ".json"
 _SCALARS = (str, bool, int, float)
 # GEXF: attributes the writer would take for its own meaning (networkx's GEXFWriter pops them)
-_GEXF_NODE_RESERVED = {"start", "end", "pid", "viz", "id"}
-_GEXF_EDGE_RESERVED = {"id", "label", "start", "end", "key"}
+# (and the presentation's own: spells, the dynamic citations_by_year)
+_GEXF_DYNAMIC = "citations_by_year"
+_GEXF_NODE_RESERVED = {"start", "end", "pid", "viz", "id", "spells", _GEXF_DYNAMIC}
+_GEXF_EDGE_RESERVED = {"id", "label", "start", "end", "key", "spells"}
 _GEXF_EDGE_TYPE = "edge_type"
 _GEXF_KEY = "networkx_key.json"  # a non-text edge key (GEXF reads every key back as text)
 # keys the readers add to G.graph that the projection never has
@@ -110,16 +123,63 @@ def read_graphml(path) -> nx.MultiDiGraph:
     return G
 
 
-# --- GEXF ------------------------------------------------------------------------------
-def write_gexf(G: nx.MultiDiGraph, path) -> Path:
+# --- GEXF ---------------------------------------------------------------------------
+def _year_spell(year: int) -> tuple[str, str]:
+    return (f"{year:04d}-01-01", f"{year:04d}-12-31")
+
+
+def gexf_presentation(G: nx.MultiDiGraph) -> tuple[dict, dict, dict, dict]:
+    """What the GEXF adds for Gephi: node → viz (colour, size, position), node → years,
+    (u, v, key) → year of the edges from a report, law → {year: citations}."""
+    from policykg.viz.layout import layout
+    from policykg.viz.style import level_color, style_of
+
+    from .analytics import pagerank
+
+    pr = pagerank(G)
+    top = max(pr.values(), default=1.0) or 1.0
+    pos = layout(G)
+    viz = {}
+    for n, d in G.nodes(data=True):
+        colour = level_color(d.get("level", "")) if d.get("type") == "Law" else style_of(d.get("type", ""))[0]
+        r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+        x, y = pos.get(n, (0.0, 0.0))
+        viz[n] = {"color": {"r": r, "g": g, "b": b, "a": 1.0}, "size": round(6 + 34 * math.sqrt(pr.get(n, 0.0) / top), 2),
+                  "position": {"x": float(x), "y": float(-y), "z": 0.0}}  # pages grow down, Gephi up
+    years: dict = defaultdict(set)
+    edge_years: dict = {}
+    law_years: dict = defaultdict(lambda: defaultdict(int))
+    for u, v, k, d in G.edges(keys=True, data=True):
+        year = G.nodes[u].get("year") if G.nodes[u].get("type") == "Report" else None
+        if not isinstance(year, int):
+            continue
+        years[u].add(year)
+        years[v].add(year)
+        edge_years[u, v, k] = year
+        if d.get("type") == "cites":
+            law_years[v][year] += d.get("citations", 1)
+    return viz, years, edge_years, law_years
+
+
+def write_gexf(G: nx.MultiDiGraph, path, presentation: bool = True) -> Path:
     """GEXF 1.2 of G (Gephi); edge keys are kept (networkx writes them as ``networkx_key``; a key
     that is not text, e.g. networkx's default 0, 1, …, also as JSON, since GEXF gives text back).
     G.graph's attributes are not written (GEXF has no place for them), and a node without a label
-    comes back labelled with its id (GEXF labels every node); the projection has neither case."""
+    comes back labelled with its id (GEXF labels every node); the projection has neither case.
+    With ``presentation`` (of a projection), colours, sizes, positions and years are added (see
+    the module's docstring); ``read_gexf`` leaves them out again."""
     _check_multidigraph(G)
+    viz, years, edge_years, law_years = gexf_presentation(G) if presentation else ({}, {}, {}, {})
     H = nx.MultiDiGraph()
     for n, d in G.nodes(data=True):
-        H.add_node(n, **_encode_attrs(d, _GEXF_NODE_RESERVED))
+        attrs = _encode_attrs(d, _GEXF_NODE_RESERVED)
+        if n in viz:
+            attrs["viz"] = viz[n]
+        if years.get(n):
+            attrs["spells"] = [_year_spell(y) for y in sorted(years[n])]
+        if law_years.get(n):
+            attrs[_GEXF_DYNAMIC] = [(c, *_year_spell(y)) for y, c in sorted(law_years[n].items())]
+        H.add_node(n, **attrs)
     for u, v, k, d in G.edges(keys=True, data=True):
         d = dict(d)
         has_type, typ = "type" in d, d.pop("type", None)
@@ -134,20 +194,25 @@ def write_gexf(G: nx.MultiDiGraph, path) -> Path:
                 raise ValueError(f"edge attribute {name!r} is reserved by the GEXF export")
         if not isinstance(k, str):
             e[_GEXF_KEY] = _dumps(k)
+        if (u, v, k) in edge_years:
+            e["spells"] = [_year_spell(edge_years[u, v, k])]
         H.add_edge(u, v, key=k, **e)
     nx.write_gexf(H, path, encoding="utf-8", prettyprint=True)
     return Path(path)
 
 
 def read_gexf(path) -> nx.MultiDiGraph:
-    """A GEXF export read back: attributes restored, edge types and integer weights as written."""
+    """A GEXF export read back: attributes restored, edge types and integer weights as written;
+    the presentation (viz, spells, citations_by_year) left out."""
     H = nx.read_gexf(path)
     G = nx.MultiDiGraph()
     for n, d in H.nodes(data=True):
+        d = {k: v for k, v in d.items() if k not in ("viz", "spells", _GEXF_DYNAMIC)}
         G.add_node(n, **_decode_attrs(d))
     for u, v, k, d in H.edges(keys=True, data=True):
         d = dict(d)
         d.pop("id", None)  # GEXF's own edge id, numbered by the writer
+        d.pop("spells", None)
         if _GEXF_EDGE_TYPE in d:
             d["type"] = d.pop(_GEXF_EDGE_TYPE)
         if _GEXF_KEY in d:
@@ -190,53 +255,150 @@ def write_csv(G: nx.MultiDiGraph, out_dir, raw: bool = False) -> tuple[Path, Pat
     return paths[0], paths[1]
 
 
+# --- region × law -------------------------------------------------------------------
+def write_region_law(G: nx.MultiDiGraph, out_dir, raw: bool = False) -> tuple[Path, Path]:
+    """region_law.csv (graph.analytics.region_law_counts: region, code, law, level, reports,
+    citations, ids) and region_law.graphml: the bipartite graph of regions (an unplaced report's
+    agency standing in, as in ``policykg stats``) and laws, one ``cites`` edge per region and law
+    with its reports and citations."""
+    from .analytics import region_law_counts
+
+    out_dir = Path(out_dir)
+    rows = region_law_counts(G)
+    path = out_dir / FILES["region-law"][0]
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = safe_csv.writer(f, raw=raw)
+        w.writerow(["region", "code", "law", "level", "reports", "citations", "region_id", "law_id"])
+        for r in rows:
+            w.writerow([r["region"], r["code"], r["law"], r["level"], r["reports"], r["citations"],
+                        r["region_id"], r["law_id"]])
+    H = nx.MultiDiGraph()
+    for r in rows:
+        H.add_node(r["region_id"], type=G.nodes[r["region_id"]].get("type", ""), label=r["region"], code=r["code"])
+        H.add_node(r["law_id"], type="Law", label=r["law"], level=r["level"])
+        H.add_edge(r["region_id"], r["law_id"], key="cites", type="cites", reports=r["reports"],
+                   citations=r["citations"], weight=r["citations"])
+    return path, write_graphml(H, out_dir / FILES["region-law"][1])
+
+
+# --- citations ---------------------------------------------------------------------------
+def write_citations(frame, out_dir, raw: bool = False) -> tuple[Path, Path]:
+    """The flat citation table (policykg.KnowledgeGraph.citations(), a DataFrame) as
+    citations.csv (UTF-8, empty cells for missing values, the spreadsheet defence unless ``raw``)
+    and citations.parquet (pyarrow; integer columns stay nullable integers)."""
+    out_dir = Path(out_dir)
+    csv_path, parquet_path = (out_dir / name for name in FILES["citations"])
+    with csv_path.open("w", encoding="utf-8", newline="") as f:
+        w = safe_csv.writer(f, raw=raw)
+        w.writerow(list(frame.columns))
+        for row in frame.itertuples(index=False):
+            w.writerow(["" if _missing(v) else v for v in row])
+    frame.to_parquet(parquet_path, index=False, engine="pyarrow")
+    return csv_path, parquet_path
+
+
+def _missing(value) -> bool:
+    import pandas as pd
+
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
 # --- JSON-LD ---------------------------------------------------------------------------
-def jsonld_context(g: Graph) -> dict[str, str]:
-    """A JSON-LD @context of the prefixes the graph really uses, so that the JSON-LD reads
-    pk:cites rather than full IRIs: the project's own prefixes first, then any other prefix bound
-    in ``g`` and in use. (rdflib binds dozens of prefixes by default, brick, schema, …, and geo to
-    GeoSPARQL rather than WGS84, which would only confuse readers.)"""
-    from rdflib import Literal, URIRef
+class _Compactor:
+    """IRIs as compact IRIs (pk:cites) with the project's prefixes, remembering each predicate,
+    class and datatype once (they repeat on every node), and the prefixes used."""
+
+    def __init__(self, prefixes: dict[str, str]):
+        # longest namespace first, so that id: wins over a shorter one that also matches
+        self.prefixes = sorted(prefixes.items(), key=lambda p: -len(p[1]))
+        self.used: set[str] = set()
+        self.cache: dict[str, str] = {}
+
+    def __call__(self, iri: str) -> str:
+        for prefix, ns in self.prefixes:
+            if iri.startswith(ns) and len(iri) > len(ns):
+                self.used.add(prefix)
+                return f"{prefix}:{iri[len(ns):]}"
+        return iri
+
+    def term(self, iri: str) -> str:
+        """A predicate, class or datatype (a handful of IRIs, seen millions of times)."""
+        short = self.cache.get(iri)
+        if short is None:
+            short = self.cache[iri] = self(iri)
+        return short
+
+    def value(self, term) -> dict:
+        if isinstance(term, ox.NamedNode):
+            return {"@id": self(term.value)}
+        if isinstance(term, ox.BlankNode):
+            return {"@id": f"_:{term.value}"}
+        if term.language:
+            return {"@value": term.value, "@language": term.language}
+        datatype = term.datatype.value
+        if datatype == XSD_STRING:
+            return {"@value": term.value}
+        return {"@value": term.value, "@type": self.term(datatype)}
+
+
+def write_jsonld(store: ox.Store, path) -> Path:
+    """JSON-LD of the store's default graph: one node object per subject, its IRIs compacted
+    with the project's prefixes, and a @context of the prefixes used. Streamed from the store
+    (subject by subject) into a temporary file and put behind the @context at the end, so the
+    graph is never held in memory."""
+    import shutil
+    import tempfile
 
     from .vocab import PREFIXES
 
-    iris: set[str] = set()
-    for triple in g:
-        for term in triple:
-            if isinstance(term, URIRef):
-                iris.add(str(term))
-            elif isinstance(term, Literal) and term.datatype is not None:
-                iris.add(str(term.datatype))
-    context: dict[str, str] = {}
-    for prefix, ns in [*PREFIXES.items(), *sorted(g.namespaces())]:
-        ns = str(ns)
-        if prefix and prefix not in context and ns not in context.values() and any(i.startswith(ns) for i in iris):
-            context[prefix] = ns
-    return dict(sorted(context.items()))
-
-
-def write_jsonld(g: Graph, path) -> Path:
-    """JSON-LD of the RDF graph, compacted with the graph's prefixes."""
-    data = g.serialize(format="json-ld", context=jsonld_context(g), auto_compact=True, indent=1,
-                       ensure_ascii=False)
-    Path(path).write_text(data, encoding="utf-8")
-    return Path(path)
+    compact = _Compactor(PREFIXES)
+    path = Path(path)
+    rdf_type = PREFIXES["rdf"] + "type"
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    with tempfile.TemporaryFile("w+", encoding="utf-8", dir=path.parent) as body:
+        subject, node, separator = None, None, "\n "
+        for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+            if q.subject != subject:
+                if node is not None:
+                    body.write(separator + dumps(node))
+                    separator = ",\n "
+                subject = q.subject
+                node = {"@id": compact.value(subject)["@id"]}
+            p, o = q.predicate.value, q.object
+            if p == rdf_type and isinstance(o, ox.NamedNode):
+                node.setdefault("@type", []).append(compact.term(o.value))
+            else:
+                node.setdefault(compact.term(p), []).append(compact.value(o))
+        if node is not None:
+            body.write(separator + dumps(node))
+        context = {p: ns for p, ns in sorted(PREFIXES.items()) if p in compact.used}
+        with path.open("w", encoding="utf-8") as f:
+            f.write('{"@context": ' + json.dumps(context, ensure_ascii=False, indent=1) + ',\n"@graph": [')
+            body.seek(0)
+            shutil.copyfileobj(body, f)
+            f.write("\n]}\n")
+    return path
 
 
 # --- all -------------------------------------------------------------------------------
-def export(g: Graph, out_dir, formats=FORMATS, G: nx.MultiDiGraph | None = None, raw_csv: bool = False) -> list[Path]:
-    """Write the chosen formats of RDF graph ``g`` into ``out_dir`` (created if needed); the
-    networkx projection ``G`` is made from ``g`` unless given; ``raw_csv`` writes CSV cells
-    exactly, without the spreadsheet defence. Returns the files written."""
+def export(store: ox.Store, out_dir, formats=FORMATS, G: nx.MultiDiGraph | None = None, raw_csv: bool = False,
+           citations=None) -> list[Path]:
+    """Write the chosen formats of the graph in ``store`` into ``out_dir`` (created if needed);
+    the networkx projection ``G`` is made from the store unless given; ``citations`` is a
+    function giving the citation table (policykg.KnowledgeGraph.citations), needed for the
+    ``citations`` format; ``raw_csv`` writes CSV cells exactly, without the spreadsheet
+    defence. Returns the files written."""
     from .project import to_networkx
 
     unknown = set(formats) - set(FORMATS)
     if unknown:
         raise ValueError(f"unknown export format(s): {', '.join(sorted(unknown))}")
+    if "citations" in formats and citations is None:
+        raise ValueError("the citations format needs the citation table (citations=KnowledgeGraph.citations)")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    if G is None and set(formats) - {"jsonld"}:
-        G = to_networkx(g)
+    if G is None and set(formats) - {"jsonld", "citations"}:
+        G = to_networkx(store)
     written: list[Path] = []
     for fmt in FORMATS:
         if fmt not in formats:
@@ -247,6 +409,10 @@ def export(g: Graph, out_dir, formats=FORMATS, G: nx.MultiDiGraph | None = None,
             written.append(write_gexf(G, out_dir / FILES[fmt][0]))
         elif fmt == "csv":
             written.extend(write_csv(G, out_dir, raw=raw_csv))
+        elif fmt == "jsonld":
+            written.append(write_jsonld(store, out_dir / FILES[fmt][0]))
+        elif fmt == "region-law":
+            written.extend(write_region_law(G, out_dir, raw=raw_csv))
         else:
-            written.append(write_jsonld(g, out_dir / FILES[fmt][0]))
+            written.extend(write_citations(citations(), out_dir, raw=raw_csv))
     return written

@@ -117,19 +117,16 @@ def read_rdf(path) -> Graph:
         raise ValueError(f"{p}: not valid {p.suffix} ({e})")
 
 
-def rdf_graph(path) -> Graph:
-    """An rdflib Graph of a build folder (read from its store/, else its graph.ttl) or of any
-    RDF file. Raises OSError when there is nothing to read, ValueError for invalid content."""
-    p = Path(path)
-    if p.is_dir() and (p / STORE_DIR).is_dir():
-        return add_to_rdflib(Graph(), open_store(p))
-    if p.is_dir():
-        if not (p / "graph.ttl").exists():
-            raise OSError(f"{path}: neither a build folder (no store/ or graph.ttl) nor an RDF file")
-        p = p / "graph.ttl"
-    if not p.exists():
-        raise OSError(f"{path}: no such file or folder")
-    return read_rdf(p)
+def as_store(source) -> ox.Store:
+    """A Store for ``source``: a Store as it is, an rdflib Graph copied into a Store in memory,
+    or a build folder or RDF file opened with ``open_store``."""
+    if isinstance(source, ox.Store):
+        return source
+    if isinstance(source, Graph):
+        store = ox.Store()
+        store.bulk_extend(ox.parse(source.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES))
+        return store
+    return open_store(source)
 
 
 def open_store(path) -> ox.Store:

@@ -1,6 +1,8 @@
 """Exports of the real seeds graph load back without loss: GraphML and GEXF into networkx (nodes,
 edges with keys, every attribute with its type), CSV with the same counts, JSON-LD into an RDF
-graph isomorphic to the original; and `policykg export` end to end."""
+graph isomorphic to the original; the GEXF's presentation for Gephi (colours, sizes, positions,
+years on a timeline), the region × law table and the citation table (CSV and Parquet); and
+`policykg export` end to end."""
 from __future__ import annotations
 
 import csv
@@ -17,8 +19,18 @@ from policykg.graph import export as ex
 
 
 @pytest.fixture(scope="module")
-def rdf(seeds_rdf):
-    return seeds_rdf
+def rdf(seeds_build):
+    """What the store holds, as rdflib reads graph.ttl."""
+    from policykg.graph.store import read_rdf
+
+    return read_rdf(seeds_build / "graph.ttl")
+
+
+@pytest.fixture(scope="module")
+def kg(seeds_build):
+    import policykg
+
+    return policykg.open(seeds_build)
 
 
 @pytest.fixture(scope="module")
@@ -27,9 +39,9 @@ def G(seeds_nx):
 
 
 @pytest.fixture(scope="module")
-def out(rdf, G, tmp_path_factory):
+def out(kg, G, tmp_path_factory):
     d = tmp_path_factory.mktemp("export")
-    ex.export(rdf, d, G=G)
+    ex.export(kg.store, d, G=G, citations=kg.citations)
     return d
 
 
@@ -128,7 +140,8 @@ def ttl(rdf, tmp_path_factory):
 def test_export_command_writes_files_that_round_trip(ttl, G, tmp_path):
     result = CliRunner().invoke(cli, ["export", str(ttl), "-o", str(tmp_path / "x")])
     assert result.exit_code == 0, result.output
-    for name in ("graph.graphml", "graph.gexf", "nodes.csv", "edges.csv", "graph.jsonld"):
+    for name in ("graph.graphml", "graph.gexf", "nodes.csv", "edges.csv", "graph.jsonld", "region_law.csv",
+                 "region_law.graphml", "citations.csv", "citations.parquet"):
         assert (tmp_path / "x" / name).stat().st_size > 0, name
     assert f"{G.number_of_nodes()} nodes, {G.number_of_edges()} edges" in result.output
     assert_same(G, ex.read_graphml(tmp_path / "x" / "graph.graphml"))
@@ -139,8 +152,95 @@ def test_export_command_chosen_formats_and_errors(ttl, tmp_path):
     result = CliRunner().invoke(cli, ["export", str(ttl), "-o", str(tmp_path / "y"), "--format", "csv", "--format", "jsonld"])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "y").iterdir()) == ["edges.csv", "graph.jsonld", "nodes.csv"]
+    tables = CliRunner().invoke(cli, ["export", str(ttl), "-o", str(tmp_path / "t"), "--format", "region-law",
+                                      "--format", "citations"])
+    assert tables.exit_code == 0, tables.output
+    assert sorted(p.name for p in (tmp_path / "t").iterdir()) == [
+        "citations.csv", "citations.parquet", "region_law.csv", "region_law.graphml"]
     bad_format = CliRunner().invoke(cli, ["export", str(ttl), "-o", str(tmp_path / "z"), "--format", "xlsx"])
     assert bad_format.exit_code == 2 and "xlsx" in bad_format.output
     missing = CliRunner().invoke(cli, ["export", str(tmp_path / "nowhere"), "-o", str(tmp_path / "z")])
     assert missing.exit_code == 2 and "does not exist" in missing.output and "Traceback" not in missing.output
     assert not (tmp_path / "z").exists()
+
+
+# --- the GEXF for Gephi ------------------------------------------------------------------
+GEXF_NS = "{http://www.gexf.net/1.2draft}"
+VIZ_NS = "{http://www.gexf.net/1.2draft/viz}"
+
+
+def test_gexf_has_colours_sizes_positions_and_a_timeline(G, out):
+    import xml.etree.ElementTree as ET
+
+    from policykg.viz.style import level_color, style_of
+
+    H = nx.read_gexf(out / "graph.gexf")
+    assert H.graph["mode"] == "dynamic"
+    graph = ET.parse(out / "graph.gexf").getroot().find(f"{GEXF_NS}graph")
+    assert (graph.get("mode"), graph.get("timeformat")) == ("dynamic", "date")
+    # the dynamic attribute is declared as such, for Gephi's timeline
+    dynamic = [a for c in graph.findall(f"{GEXF_NS}attributes") if c.get("mode") == "dynamic"
+               for a in c.findall(f"{GEXF_NS}attribute")]
+    assert [a.get("title") for a in dynamic] == ["citations_by_year"]
+    for n, d in G.nodes(data=True):
+        viz = H.nodes[n]["viz"]
+        colour = level_color(d["level"]) if d["type"] == "Law" else style_of(d["type"])[0]
+        assert "#%02x%02x%02x" % (viz["color"]["r"], viz["color"]["g"], viz["color"]["b"]) == colour
+        assert 6 <= viz["size"] <= 40 and {"x", "y"} <= set(viz["position"])
+    positions = {(v["viz"]["position"]["x"], v["viz"]["position"]["y"]) for _, v in H.nodes(data=True)}
+    assert len(positions) > 0.9 * H.number_of_nodes()  # laid out, not piled up
+    # a report lives in its work year; a law in the years of the reports citing it, with its
+    # citations per year as a dynamic attribute
+    for n, d in G.nodes(data=True):
+        if d["type"] == "Report":
+            assert H.nodes[n]["spells"] == [(f"{d['year']}-01-01", f"{d['year']}-12-31")]
+    constitution = next(n for n, d in G.nodes(data=True) if d["label"] == "中华人民共和国宪法")
+    by_year: dict[int, int] = {}
+    for r, _, d in G.in_edges(constitution, data=True):
+        if d["type"] == "cites":
+            by_year[G.nodes[r]["year"]] = by_year.get(G.nodes[r]["year"], 0) + d["citations"]
+    assert len(by_year) > 1
+    assert H.nodes[constitution]["spells"] == [(f"{y}-01-01", f"{y}-12-31") for y in sorted(by_year)]
+    assert sorted(H.nodes[constitution]["citations_by_year"]) == sorted(
+        (c, f"{y}-01-01", f"{y}-12-31") for y, c in by_year.items())
+    cites = next((u, v) for u, v, d in H.edges(data=True) if d["edge_type"] == "cites")
+    year = G.nodes[cites[0]]["year"]
+    assert H.edges[cites[0], cites[1], "cites"]["spells"] == [(f"{year}-01-01", f"{year}-12-31")]
+
+
+# --- region × law and the citation table ---------------------------------------------------
+def test_region_law_table_counts_each_regions_citations(G, out):
+    from policykg.graph import analytics as an
+
+    with (out / "region_law.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0]) == ["region", "code", "law", "level", "reports", "citations", "region_id", "law_id"]
+    # 达州市 cites the constitution twice in its one report (read in the report)
+    dazhou = next(r for r in rows if r["region"] == "达州市" and r["law"] == "中华人民共和国宪法")
+    assert (dazhou["code"], dazhou["reports"], dazhou["citations"]) == ("511700", "1", "2")
+    # every region's citations add up to the citations its reports make
+    total: dict[str, int] = {}
+    for r in rows:
+        total[r["region_id"]] = total.get(r["region_id"], 0) + int(r["citations"])
+    assert total == dict(an.region_citations(G))
+    H = ex.read_graphml(out / "region_law.graphml")
+    assert H.number_of_edges() == len(rows)
+    e = H.edges[dazhou["region_id"], dazhou["law_id"], "cites"]
+    assert (e["reports"], e["citations"]) == (1, 2)
+    assert H.nodes[dazhou["law_id"]]["level"] == "法律" and H.nodes[dazhou["region_id"]]["type"] == "Region"
+
+
+def test_citation_table_as_csv_and_parquet(kg, out):
+    import pandas as pd
+
+    expected = kg.citations()
+    parquet = pd.read_parquet(out / "citations.parquet")
+    assert list(parquet.columns) == list(expected.columns) and len(parquet) == len(expected) > 50
+    assert str(parquet["start"].dtype) == "Int64" and str(parquet["region_code"].dtype) == "Int64"
+    assert parquet["region_code"].isna().any()  # 市中区 is left open, not guessed
+    assert parquet.equals(expected)
+    with (out / "citations.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == len(expected) and list(rows[0]) == list(expected.columns)
+    assert [r["sentence"] for r in rows] == list(expected["sentence"])
+    assert {r["region_code"] for r in rows} >= {"", "511700"}

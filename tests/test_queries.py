@@ -1,5 +1,6 @@
 """The named queries rewritten to scale (aggregate on IRIs first, hash-joined scans, no pairs of
-reports) give the same answers as the texts they replaced, on the seed reports' graph."""
+reports) give the same answers as the texts they replaced, on the seed reports' graph.
+bench/sparql_latency.py prints their latencies (`--out OUT` for an existing build)."""
 from __future__ import annotations
 
 import pyoxigraph as ox
@@ -72,8 +73,84 @@ WHERE {
 GROUP BY ?agencyLabel ?year ?lawLabel ?level
 ORDER BY ?agencyLabel ?year DESC(?citations) ?lawLabel
 """,
+    "enforcement-figures": """\
+# Enforcement figures (cases, fines, inspections, trainings ...) per region and year, with evidence
+PREFIX pk: <https://w3id.org/policykg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+SELECT ?regionLabel ?year ?measure ?value ?unit ?surface ?evidence
+WHERE {
+  # required patterns first, then OPTIONALs: an OPTIONAL between patterns makes engines
+  # (pyoxigraph among them) join the later patterns blind, 50-500x slower
+  ?report pk:issuedBy ?agency ; pk:hasObservation ?o .
+  ?o pk:measure ?measure ; rdf:value ?value ; pk:unit ?unit ; pk:surface ?surface .
+  ?agency skos:prefLabel ?al .
+  OPTIONAL { ?report pk:year ?year }
+  OPTIONAL { ?o pk:evidenceText ?evidence }
+  OPTIONAL { ?agency pk:locatedIn ?region . ?region skos:prefLabel ?rl . }
+  BIND(COALESCE(?rl, ?al) AS ?regionLabel)
 }
-UNORDERED_LISTS = {"alsoCitedBy"}  # GROUP_CONCAT's order is the engine's: compare the names as sets
+ORDER BY ?regionLabel ?year ?measure
+""",
+    "laws-by-region": """\
+# The laws each region cites: level and number of citing reports (region = the issuing agency's region)
+PREFIX pk: <https://w3id.org/policykg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?region ?regionLabel ?law ?lawLabel ?level (COUNT(DISTINCT ?report) AS ?reports)
+WHERE {
+  ?report a pk:Report ; pk:issuedBy ?agency ; pk:cites ?law .
+  ?agency skos:prefLabel ?al .
+  ?law skos:prefLabel ?lawLabel ; pk:level ?lv .
+  ?lv skos:prefLabel ?level . FILTER(LANG(?level) = "zh")
+  OPTIONAL { ?agency pk:locatedIn ?region . ?region skos:prefLabel ?rl . }
+  BIND(COALESCE(?rl, ?al) AS ?regionLabel)
+}
+GROUP BY ?region ?regionLabel ?law ?lawLabel ?level
+ORDER BY ?regionLabel DESC(?reports) ?lawLabel
+""",
+    "programs-by-region": """\
+# The programs each region's reports mention, by year
+PREFIX pk: <https://w3id.org/policykg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?regionLabel ?programLabel ?year (COUNT(DISTINCT ?report) AS ?reports)
+WHERE {
+  ?report a pk:Report ; pk:issuedBy ?agency ; pk:mentionsProgram ?program .
+  ?program skos:prefLabel ?programLabel .
+  ?agency skos:prefLabel ?al .
+  OPTIONAL { ?report pk:year ?year }
+  OPTIONAL { ?agency pk:locatedIn ?region . ?region skos:prefLabel ?rl . }
+  BIND(COALESCE(?rl, ?al) AS ?regionLabel)
+}
+GROUP BY ?regionLabel ?programLabel ?year
+ORDER BY ?regionLabel ?year ?programLabel
+""",
+    "program-adoptions": """\
+# Programs each agency adopted in each work year, with the number of supporting mentions and the first one's sentence
+PREFIX pk: <https://w3id.org/policykg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?agencyLabel ?year ?programLabel ?mentions ?evidence
+WHERE {
+  # the first mention by offset gives the evidence (MIN over strings would depend on collation)
+  { SELECT ?adoption (COUNT(DISTINCT ?m) AS ?mentions) (MIN(?s) AS ?first)
+    WHERE { ?adoption a pk:ProgramAdoption ; pk:supportedBy ?m . ?m pk:startOffset ?s . }
+    GROUP BY ?adoption }
+  ?adoption pk:adoptingAgency ?agency ; pk:adoptedProgram ?program ; pk:supportedBy ?firstMention .
+  ?firstMention pk:startOffset ?first ; pk:evidenceText ?evidence .
+  ?agency skos:prefLabel ?agencyLabel .
+  ?program skos:prefLabel ?programLabel .
+  OPTIONAL { ?adoption pk:year ?year }
+}
+ORDER BY ?agencyLabel ?year DESC(?mentions) ?programLabel
+""",
+}
+UNORDERED_LISTS = {"alsoCitedBy"}
+# queries whose ORDER BY leaves ties (two figures of one measure, region and year; the laws of
+# two regions of one name, such as 市中区): the engine
+# orders those as it likes, so the rows are compared as a multiset
+TIES = {"enforcement-figures", "laws-by-region"}
+# the old text gave one row per mention tied for first (mentions of one adoption in two reports at
+# one offset); the new one row per adoption: the old rows without their repeats
+REPEATS_DROPPED = {"program-adoptions"}  # GROUP_CONCAT's order is the engine's: compare the names as sets
 
 
 def _rows(result: st.Result) -> list[tuple]:
@@ -100,7 +177,12 @@ def test_rewritten_query_gives_the_old_answer(seeds_store, name):
     new = st.run_query(seeds_store, st.load_named_query(name))
     assert new.variables == old.variables
     assert old.rows, f"{name}: the seeds give no rows, the comparison would prove nothing"
-    assert _rows(new) == _rows(old)  # same rows in the same order
+    if name in REPEATS_DROPPED:
+        assert _rows(new) == list(dict.fromkeys(_rows(old)))
+    elif name in TIES:
+        assert sorted(_rows(new), key=repr) == sorted(_rows(old), key=repr)
+    else:
+        assert _rows(new) == _rows(old)  # same rows in the same order
 
 
 PK = "https://w3id.org/policykg/ontology#"

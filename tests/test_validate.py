@@ -1,0 +1,106 @@
+"""The SHACL validation translated to SPARQL on the store reports exactly what pySHACL reports
+(kept here as the reference), in the same plain words, on the seeds' graph broken in every way the
+shapes check: missing and extra values, wrong classes, datatypes, lengths, patterns, lists, ranges,
+offsets out of order, node kinds, qualified counts and inverse paths."""
+from __future__ import annotations
+
+import pytest
+from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib.namespace import SKOS, XSD
+
+from policykg.graph import iris
+from policykg.graph.iris import OA, PK, SH
+from policykg.graph.validate import shapes_graph, validate
+
+
+def pyshacl_validate(graph: Graph) -> tuple[bool, list[str]]:
+    """The validation as it was (pySHACL on an rdflib Graph); an inverse path printed as ^name."""
+    from pyshacl import validate as shacl
+
+    def name(node) -> str:
+        label = graph.value(node, SKOS.prefLabel)
+        if label is not None:
+            return f"{label} <{node}>"
+        return f"<{node}>" if isinstance(node, URIRef) else str(node)
+
+    def path(p) -> str:
+        if isinstance(p, BNode):
+            return "^" + path(report.value(p, SH.inversePath))
+        s = str(p)
+        return s.rsplit("#", 1)[-1] if "#" in s else s.rsplit("/", 1)[-1]
+
+    conforms, report, _ = shacl(graph, shacl_graph=shapes_graph(), inference="none", advanced=True)
+    lines = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        focus, p = report.value(result, SH.focusNode), report.value(result, SH.resultPath)
+        line = f"{name(focus)}: {path(p) if p is not None else ''}: {report.value(result, SH.resultMessage)}"
+        value = report.value(result, SH.value)
+        if value is not None:
+            line += f" (found {value})"
+        lines.append(line)
+    return bool(conforms), sorted(lines)
+
+
+@pytest.fixture(scope="module")
+def graph(seeds_build):
+    from policykg.graph.store import read_rdf
+
+    return read_rdf(seeds_build / "graph.ttl")
+
+
+def test_the_seeds_build_conforms_from_its_store(seeds_build):
+    assert validate(seeds_build) == (True, [])
+
+
+def _broken(graph: Graph) -> Graph:
+    g = Graph()
+    for t in graph:
+        g.add(t)
+    citations = sorted(g.subjects(RDF.type, PK.Citation))
+    c1, c2, c3, c4 = citations[:4]
+    g.remove((c1, PK.role, None))  # minCount
+    g.add((c2, PK.role, PK.RoleOther))  # maxCount (a second role)
+    g.set((c3, PK.citedLaw, URIRef("https://w3id.org/policykg/id/region/500109")))  # class
+    g.set((c3, PK.startOffset, Literal(-5)))  # minInclusive
+    g.set((c4, PK.startOffset, Literal(10_000)))  # lessThan
+    g.set((c4, PK.evidenceText, Literal("")))  # minLength
+    report = sorted(g.subjects(RDF.type, PK.Report))[0]
+    g.set((report, PK.year, Literal("二〇二一")))  # datatype
+    region = URIRef("https://w3id.org/policykg/id/region/500109")
+    g.set((region, PK.adminCode, Literal("05001")))  # pattern
+    g.set((region, PK.regionLevel, Literal("town")))  # in
+    position, quote = iris.selector(c1, "position"), iris.selector(c1, "quote")
+    g.remove((iris.annotation_target(c1), OA.hasSelector, position))  # qualifiedMinCount
+    g.add((iris.annotation_target(c2), OA.hasSelector, iris.selector(c3, "quote")))  # qualifiedMaxCount
+    g.set((quote, OA.prefix, Literal("前" * 40)))  # maxLength
+    g.remove((iris.annotation(c2), OA.hasBody, c2))  # inverse path: the evidence of no annotation
+    g.add((iris.annotation(c2), OA.hasBody, Literal("not a node")))  # nodeKind
+    g.add((BNode("anon"), RDF.type, OA.TextPositionSelector))  # node shape's nodeKind
+    g.set((sorted(g.subjects(RDF.type, PK.Law))[0], PK.level, Literal(3, datatype=XSD.integer)))  # class of a literal
+    return g
+
+
+def test_every_violation_is_reported_as_pyshacl_reports_it(graph):
+    g = _broken(graph)
+    expected = pyshacl_validate(g)
+    assert not expected[0] and len(expected[1]) >= 15
+    got = validate(g)
+    assert got == expected
+    text = "\n".join(got[1])
+    for words in ("exactly one role", "one non-negative start offset", "start offset must be before its end",
+                  "must point to exactly one law", "at most one work year, an integer",
+                  "6-digit administrative division code", "province, city or county",
+                  "exactly one position selector", "at most one quote selector",
+                  "at most one prefix of at most 32 characters", "the body of exactly one web annotation"):
+        assert words in text, words
+
+
+def test_a_shape_the_validation_cannot_translate_is_refused(monkeypatch, graph):
+    from policykg.graph import validate as v
+
+    shapes = shapes_graph()
+    prop = next(shapes.objects(PK.ReportShape, SH.property))
+    shapes.add((prop, SH.uniqueLang, Literal(True)))
+    monkeypatch.setattr(v, "shapes_graph", lambda: shapes)
+    with pytest.raises(ValueError, match="uniqueLang"):
+        v.validate(graph)
