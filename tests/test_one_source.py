@@ -16,7 +16,7 @@ from rdflib.namespace import SKOS
 
 from policykg.graph import analytics, iris, sparql_json, store, vocab
 from policykg.graph.build import new_graph
-from policykg.graph.export import jsonld_context
+from policykg.graph.export import write_jsonld
 from policykg.viz import layout, style
 from policykg.viz.network import facets
 
@@ -82,7 +82,7 @@ def test_turtle_and_json_ld_use_the_one_table(tmp_path):
     store.write_store(g, tmp_path, turtle=tmp_path / "graph.ttl")
     head = (tmp_path / "graph.ttl").read_text(encoding="utf-8")
     assert dict(re.findall(r"@prefix (\w+): <([^>]+)>", head)) == vocab.PREFIXES
-    ctx = jsonld_context(g)
+    ctx = json.loads(write_jsonld(store.as_store(g), tmp_path / "g.jsonld").read_text(encoding="utf-8"))["@context"]
     assert ctx and all(vocab.PREFIXES[p] == ns for p, ns in ctx.items())
 
 

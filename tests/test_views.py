@@ -348,3 +348,5 @@ def test_a_big_corpus_overview_draws_agencies_by_year(G, tmp_path):
     assert node["expand"].startswith("agency.html#") and "iri" not in node
     assert any(ev.get("p") for e in data["edges"] for ev in e.get("ev", []))
     assert len(V.overview(G).graph) == len(G)  # a small corpus keeps one node per report
+    mapped = V.map_view(G, max_reports=2).graph
+    assert sorted(n for n, t in mapped.nodes(data="type") if t == "Report") == sorted(drawn)

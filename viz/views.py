@@ -435,7 +435,11 @@ def _laws_per_place(G: nx.MultiDiGraph) -> dict[Any, int]:
     return {r: len(s) for r, s in laws.items()}
 
 
-def map_view(G: nx.MultiDiGraph) -> View:
+def map_view(G: nx.MultiDiGraph, max_reports: int = OVERVIEW_MAX_REPORTS) -> View:
+    """Regions at their coordinates, reports beside them and the laws they cite around; with more
+    than ``max_reports`` reports, one node per agency and year (:func:`group_reports`)."""
+    if sum(1 for _, t in G.nodes(data="type") if t == "Report") > max_reports:
+        G = group_reports(G)
     regions = nodes_of_type(G, "Region")
     geo = {r: (G.nodes[r]["lon"], G.nodes[r]["lat"]) for r in regions
            if G.nodes[r].get("lat") is not None and G.nodes[r].get("lon") is not None}
