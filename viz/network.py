@@ -24,6 +24,7 @@ from pyvis.network import Network
 
 from policykg.graph.vocab import level_key, role_key
 
+from .i18n import ontology_labels, text
 from .layout import layout
 from .style import (EDGE_COLORS, OTHER_EDGE_COLOR, level_color, node_color, role_color, style_of, type_order,
                     vis_options)
@@ -310,14 +311,27 @@ def facets(nodes: list[dict], edges: list[dict], color_by: Iterable[str] = ()) -
     return out
 
 
+# edge types drawn only on pages (not properties of the ontology), in both languages
+_DISPLAY_EDGES = {"in_year": ("年份", "in year"), "in_region": ("所在地区", "in region"),
+                  "sub_organization_of": ("上级机关", "sub-organization of")}
+
+
+def edge_name(t: str) -> tuple[str, str]:
+    """An edge type's (zh, en) name: the ontology's labels of its property (``issued_by`` is
+    pk:issuedBy, 报告机关)."""
+    head, *rest = t.split("_")
+    return ontology_labels().get(head + "".join(w.title() for w in rest)) or _DISPLAY_EDGES.get(t, (t, t.replace("_", " ")))
+
+
 def edge_legend(edges: list[dict], color_by: Iterable[str] = ()) -> list[dict]:
-    """[{name, color, dashes}] for each edge type present."""
+    """[{name, color, dashes}] for each edge type present; ``name`` switches language."""
     seen: dict[str, dict] = {}
     for e in edges:
         t = e["t"]
         if t not in seen:
             by_role = t == "cites" and "role" in set(color_by)
-            seen[t] = {"name": t.replace("_", " ") + (" (colour = role)" if by_role else ""),
+            zh, en = edge_name(t)
+            seen[t] = {"name": text(zh + ("（颜色 = 引用方式）" if by_role else ""), en + (" (colour = role)" if by_role else "")),
                        "color": "#888888" if by_role else EDGE_COLORS.get(t, OTHER_EDGE_COLOR),
                        "dashes": bool(e.get("dashes"))}
     return [seen[t] for t in sorted(seen)]
@@ -330,7 +344,8 @@ def graph_data(G: nx.Graph, title: str, description: str = "", *, color_by: Iter
     nodes, edges, _heading, _height, _width, _options_json = net.get_network_data()
     data = {"title": title, "description": description, "nodes": nodes, "edges": edges,
             "options": net.options, "edgeColors": EDGE_COLORS, "otherEdgeColor": OTHER_EDGE_COLOR,
-            "physics": bool(net.options["physics"]["enabled"]), "facets": facets(nodes, edges, color_by)}
+            "physics": bool(net.options["physics"]["enabled"]), "facets": facets(nodes, edges, color_by),
+            "edgeNames": {t: list(edge_name(t)) for t in sorted({e["t"] for e in edges})}}
     if extra:
         data.update(extra)
     return data
