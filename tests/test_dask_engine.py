@@ -31,10 +31,10 @@ def inputs(seed_paths, tmp_path_factory) -> list[Path]:
     return [*seed_paths, *sorted(SAMPLE.iterdir()), odd / "english.txt", odd / "gone.txt", odd / "big.txt"]
 
 
-def _run(engine, paths, out: Path, **kw):
+def _run(extract, paths, out: Path, **kw):
     texts = out / "texts"
     texts.mkdir(parents=True)
-    return list(engine(paths, texts_dir=texts, **kw)), texts
+    return list(extract(paths, texts_dir=texts, **kw)), texts
 
 
 def _as_data(result):
@@ -73,3 +73,15 @@ def test_a_small_window_keeps_order_and_a_manifest_row_reaches_the_worker(cluste
     assert remote[0]["source"]["url"] == "https://example.gov.cn/r.html"
     assert remote[0]["source"]["published"] == "2023-03-31"
     assert [r["doc"] for r in remote] == [p.name for p in paths]
+
+
+def test_the_engine_is_chosen_by_name(cluster, seed_paths, tmp_path):
+    from policykg.engines import extract_with
+
+    paths = seed_paths[:2]
+    local, _ = _run(extract_files, paths, tmp_path / "local")
+    assert _run(extract_with, paths, tmp_path / "dask", engine="dask", scheduler=cluster.scheduler_address)[0] == local
+    with pytest.raises(ValueError, match="needs a scheduler"):
+        extract_with(paths, engine="dask")
+    with pytest.raises(ValueError, match="unknown engine 'ray'"):
+        extract_with(paths, engine="ray")
