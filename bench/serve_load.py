@@ -20,7 +20,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import requests
@@ -77,9 +77,10 @@ def named_queries() -> list[tuple[str, dict]]:
 
 
 def run_load(base: str, mix, clients: int, seconds: float, timeout: float):
-    """Per query: latencies (s) of the answered requests, and a count of the failed ones."""
+    """Per query: latencies (s) of the answered requests, and the failed ones by why (an HTTP
+    status such as 503, the server shedding load when no worker is free, or a timeout)."""
     latencies: dict[str, list[float]] = defaultdict(list)
-    failures: dict[str, int] = defaultdict(int)
+    failures: dict[str, Counter] = defaultdict(Counter)
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
 
@@ -93,12 +94,17 @@ def run_load(base: str, mix, clients: int, seconds: float, timeout: float):
             try:
                 r = session.post(base + "/sparql", data=fields, timeout=timeout,
                                  headers={"Accept": "application/sparql-results+json"})
-                ok = r.status_code == 200
-            except requests.RequestException:
-                ok = False
+                why = None if r.status_code == 200 else f"HTTP {r.status_code}"
+            except requests.Timeout:
+                why = "timeout"
+            except requests.RequestException as e:
+                why = type(e).__name__
             elapsed = time.perf_counter() - t
             with lock:
-                (latencies[name].append(elapsed) if ok else failures.__setitem__(name, failures[name] + 1))
+                if why is None:
+                    latencies[name].append(elapsed)
+                else:
+                    failures[name][why] += 1
 
     threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
     t0 = time.perf_counter()
@@ -117,13 +123,15 @@ def _pct(values: list[float], q: float) -> float:
 
 def report(latencies, failures, wall: float) -> None:
     every = [x for xs in latencies.values() for x in xs]
-    failed = sum(failures.values())
-    print(f"{len(every)} answered, {failed} failed in {wall:.1f} s: {len(every) / wall:.1f} requests/s")
+    why = sum(failures.values(), Counter())
+    failed = sum(why.values())
+    print(f"{len(every)} answered, {failed} failed in {wall:.1f} s: {len(every) / wall:.1f} requests/s"
+          + (" (failed: " + ", ".join(f"{n} {w}" for w, n in why.most_common()) + ")" if failed else ""))
     print(f"{'query':<28} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'failed':>7}")
     for name in sorted(set(latencies) | set(failures)):
         xs = latencies.get(name, [])
         cells = (f"{_pct(xs, 50):8.1f} {_pct(xs, 95):8.1f} {_pct(xs, 99):8.1f}" if xs else f"{'-':>8} " * 3)
-        print(f"{name:<28} {len(xs):>6} {cells} {failures.get(name, 0):>7}")
+        print(f"{name:<28} {len(xs):>6} {cells} {sum(failures.get(name, Counter()).values()):>7}")
     if every:
         print(f"{'all':<28} {len(every):>6} {_pct(every, 50):8.1f} {_pct(every, 95):8.1f} {_pct(every, 99):8.1f} "
               f"{failed:>7}")
