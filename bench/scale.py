@@ -154,33 +154,39 @@ def measure_size(size: int, work: Path, results: Results, keep: bool) -> dict:
             return measured(policykg("build", corpus, "-o", out, "--no-html", "-j", jobs))
 
         results.get(size, f"build -j {jobs}", build)
-    results.get(size, "stages", run_stages)
     out = work / f"out-{size}-j2"
     if not (out / "store").is_dir():
-        raise SystemExit(f"{out}: no build to add a report to; run without --keep")
-    results.get(size, "add one report -j 2",
-                lambda: measured(policykg("build", corpus, one_more_report(size, work), "-o", out, "--no-html",
-                                          "-j", 2)))
+        raise SystemExit(f"{out}: no build to query; run without --keep")
     from policykg.graph.store import list_named_queries
 
-    for name in list_named_queries():
+    for name in list_named_queries():  # on the N reports, before one more is added
         results.get(size, f"query {name}",
                     lambda name=name: measured(policykg("query", out, "--name", name, *PARAMS.get(name, []),
                                                         "--format", "csv")))
+    results.get(size, "add one report -j 2",
+                lambda: measured(policykg("build", corpus, one_more_report(size, work), "-o", out, "--no-html",
+                                          "-j", 2)))
+    results.get(size, "stages", run_stages)
     return results.data[str(size)]
 
 
 def show(size: int, r: dict) -> None:
+    """The figures measured so far for ``size`` (a run stopped early shows what it has)."""
     mb = r["corpus_mb"]
-    print(f"\n== {size} reports, {mb:.1f} MB ({r['stages']['reports']} built) ==")
-    print("MB per CPU-second:  " + "  ".join(f"{s} {mb / r['stages']['cpu'][s]:.3f}" for s in STAGES
-                                             if r["stages"]["cpu"].get(s)))
-    print("CPU seconds:        " + "  ".join(f"{s} {r['stages']['cpu'][s]:.1f}" for s in STAGES))
+    print(f"\n== {size} reports, {mb:.1f} MB ==")
+    if "stages" in r:
+        cpu = r["stages"]["cpu"]
+        print(f"stages ({r['stages']['reports']} reports built):")
+        print("  MB per CPU-second: " + "  ".join(f"{s} {mb / cpu[s]:.3f}" for s in STAGES if cpu.get(s)))
+        print("  CPU seconds:       " + "  ".join(f"{s} {cpu[s]:.1f}" for s in STAGES))
     for key in ("build -j 1", "build -j 2", "add one report -j 2"):
-        m = r[key]
-        print(f"{key:<20} wall {m['wall']:7.1f} s  cpu {m['cpu']:7.1f} s  peak {m['peak_mb']:6.0f} MB")
-    print("named queries (policykg query OUT --name X, process start-up included):")
-    for key in sorted(k for k in r if k.startswith("query ")):
+        if key in r:
+            m = r[key]
+            print(f"{key:<20} wall {m['wall']:7.1f} s  cpu {m['cpu']:7.1f} s  peak {m['peak_mb']:6.0f} MB")
+    queries = sorted(k for k in r if k.startswith("query "))
+    if queries:
+        print("named queries (policykg query OUT --name X, process start-up included):")
+    for key in queries:
         print(f"  {key[6:]:<28} {r[key]['wall'] * 1000:8.0f} ms")
 
 
@@ -199,7 +205,11 @@ def main(argv=None) -> None:
     print(f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f} at the start (a shared machine "
           "inflates every figure)")
     for size in args.sizes:
-        show(size, measure_size(size, args.work, results, args.keep))
+        try:
+            measure_size(size, args.work, results, args.keep)
+        finally:  # also when stopped: what was measured is shown, and kept for --keep
+            if str(size) in results.data:
+                show(size, results.data[str(size)])
 
 
 if __name__ == "__main__":
