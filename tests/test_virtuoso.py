@@ -3,6 +3,7 @@
 the same answers to every named query as policykg's own pyoxigraph store."""
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -67,11 +68,11 @@ MaxQueryExecutionTime = 120
 """
 
 
-@pytest.fixture(scope="module")
-def virtuoso(tmp_path_factory):
-    """A private Virtuoso on free loopback ports; yields its base URL (dba/dba, a fresh database)."""
+@contextlib.contextmanager
+def running_virtuoso(d: Path):
+    """A private Virtuoso with its database in ``d``, on free loopback ports; yields (its base
+    URL, its SQL address for isql-vt), dba/dba, and stops it on leaving."""
     exe = _virtuoso_binary()
-    d = tmp_path_factory.mktemp("virtuoso")
     http, sql = _free_port(), _free_port()
     (d / "virtuoso.ini").write_text(INI.format(d=d, http=http, sql=sql))
     proc = subprocess.Popen([exe, "+configfile", str(d / "virtuoso.ini"), "+foreground"], cwd=d,
@@ -89,12 +90,21 @@ def virtuoso(tmp_path_factory):
             proc.kill()
             pytest.fail(f"Virtuoso did not start:\n{log}", pytrace=False)
         time.sleep(0.5)
-    yield base
-    proc.terminate()
     try:
-        proc.wait(30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        yield base, f"127.0.0.1:{sql}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory):
+    """A private Virtuoso on free loopback ports; yields its base URL (dba/dba, a fresh database)."""
+    with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as (base, _sql):
+        yield base
 
 
 @pytest.fixture(scope="module")
