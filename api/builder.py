@@ -27,7 +27,8 @@ from typing import Any, Callable, Iterator
 from policykg.extract.readers import Limits
 
 from .build_state import STATE_FILE, BuildState, Report, graph_fingerprint, read_meta, record_key
-from .corpus import Failure, collect_inputs, extract_file, extract_files
+from .corpus import Failure, collect_inputs, extract_file
+from .engines import extract_with
 from .outdir import Staging, link_file, link_folder
 
 TEXTS = "texts"  # OUT/texts/<id>.txt: the text of each report, as read; evidence offsets index into it
@@ -89,10 +90,12 @@ def jsonl_line(record: dict[str, Any]) -> bytes:
 
 
 def extract_results(paths: list[Path], jobs: int = 1, limits: Limits | None = None, manifest=None,
-                    texts_dir: Path | None = None) -> Iterator[dict[str, Any] | Failure]:
+                    texts_dir: Path | None = None, engine: str = "local",
+                    scheduler: str | None = None) -> Iterator[dict[str, Any] | Failure]:
     """The records (or Failures) of ``paths``, in their order: the one place a build gets its
-    records from (another engine would be chosen here)."""
-    return extract_files(paths, jobs=jobs, limits=limits, manifest=manifest, texts_dir=texts_dir)
+    records from, on this machine (``jobs`` processes) or a Dask cluster (``scheduler``)."""
+    return extract_with(paths, engine=engine, jobs=jobs, scheduler=scheduler, limits=limits, manifest=manifest,
+                        texts_dir=texts_dir)
 
 
 def write_views(store, out: Path, html: bool = True, turtle: bool = False) -> None:
@@ -137,9 +140,11 @@ class _Build:
     """One run of ``build``, inside the staged OUT ``tmp``."""
 
     def __init__(self, out: Path, tmp: Path, jobs: int, limits: Limits | None, manifest,
-                 on_progress: Callable[[int, int], None] | None, rebuild: bool):
+                 on_progress: Callable[[int, int], None] | None, rebuild: bool, engine: str = "local",
+                 scheduler: str | None = None):
         self.out, self.tmp = out, tmp
         self.jobs, self.limits, self.manifest, self.on_progress = jobs, limits, manifest, on_progress
+        self.engine, self.scheduler = engine, scheduler
         self.summary = BuildSummary(out_dir=out)
         self.state = self.store = self.reports = self.jsonl = self._running = None
         try:
@@ -278,7 +283,8 @@ class _Build:
 
     def _run(self, inputs: list[_Input]) -> Iterator[list]:
         extracted = extract_results([i.path for i in inputs if i.extract], jobs=self.jobs, limits=self.limits,
-                                    manifest=self.manifest, texts_dir=self.tmp / TEXTS)
+                                    manifest=self.manifest, texts_dir=self.tmp / TEXTS, engine=self.engine,
+                                    scheduler=self.scheduler)
         for n, i in enumerate(inputs, 1):
             result = next(extracted) if i.extract else i.cached
             yield self._take(i, result)
@@ -443,17 +449,19 @@ class _Build:
 
 def build(inputs, out_dir: str | Path, jobs: int = 1, html: bool = True,
           on_progress: Callable[[int, int], None] | None = None,
-          limits: Limits | None = None, manifest=None, turtle: bool = False, rebuild: bool = False) -> BuildSummary:
+          limits: Limits | None = None, manifest=None, turtle: bool = False, rebuild: bool = False,
+          engine: str = "local", scheduler: str | None = None) -> BuildSummary:
     """Build OUT from the reports in ``inputs``, or update the build already in OUT (only new
     and changed files are extracted; ``rebuild`` makes everything anew). OUT/graph.ttl is written
-    only with ``turtle``. OUT is written beside itself and swapped in at the end, so a build that
+    only with ``turtle``. Extraction runs on ``jobs`` processes here, or with ``engine="dask"`` on
+    the workers of the Dask ``scheduler`` (api/engines.py). OUT is written beside itself and swapped in at the end, so a build that
     fails or is killed leaves the previous OUT intact."""
     from policykg.graph.build import ontology_quads
 
     t0 = time.perf_counter()
     out = Path(out_dir)
     paths, failures = collect_inputs(inputs)
-    with Staging(out) as tmp, _Build(out, tmp, jobs, limits, manifest, on_progress, rebuild) as b:
+    with Staging(out) as tmp, _Build(out, tmp, jobs, limits, manifest, on_progress, rebuild, engine, scheduler) as b:
         b.summary.failures += failures
         inputs_ = b.plan(paths)
         if b.reuse_store:

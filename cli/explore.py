@@ -183,8 +183,8 @@ def stats(graph, tables, fmt, out_dir, csv_dir, top, placed_only, seed, raw_csv)
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write into (created if needed).")
 @click.option("--format", "formats", multiple=True, default=("all",), show_default=True,
-              type=click.Choice(["graphml", "gexf", "csv", "jsonld", "region-law", "citations", "all"]),
-              help="Format to write (repeatable).")
+              type=click.Choice(["graphml", "gexf", "csv", "jsonld", "region-law", "citations", "nquads", "all"]),
+              help="Format to write (repeatable); all is every format but nquads.")
 @RAW_CSV
 def export(graph, out_dir, formats, raw_csv) -> None:
     """Export GRAPH (a build OUT folder or an RDF file) for other tools.
@@ -202,6 +202,8 @@ def export(graph, out_dir, formats, raw_csv) -> None:
     region_law.graphml  the same as a bipartite graph
     citations.csv       one row per citation with its evidence (policykg.open(OUT).citations());
     citations.parquet   the same as Parquet, typed columns
+    graph.nq.gz         (nquads) the whole graph as gzipped N-Quads in one named graph, for a
+                        server store's bulk loader (policykg bulk-load)
 
     List and dict attributes (aliases, roles, evidence) are stored as JSON text in NAME.json
     attributes; policykg.graph.export.read_graphml / read_gexf restore them, so an export
@@ -209,9 +211,9 @@ def export(graph, out_dir, formats, raw_csv) -> None:
     """
     from policykg.graph.export import FORMATS, export as run_export
 
-    chosen = FORMATS if "all" in formats else tuple(f for f in FORMATS if f in formats)
+    chosen = tuple(f for f in FORMATS if f in formats or ("all" in formats and f != "nquads"))
     kg = open_graph(graph)
-    G = kg.to_networkx() if set(chosen) - {"jsonld", "citations"} else None
+    G = kg.to_networkx() if set(chosen) - {"jsonld", "citations", "nquads"} else None
     try:
         written = run_export(kg.store, out_dir, chosen, G=G, raw_csv=raw_csv, citations=kg.citations)
     except OSError as e:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .store import open_store
+from .store import as_store
 from .vocab import BASE
 
 GRAPH_IRI = BASE + "graph"  # the graph `policykg load` fills too (serve.remote.DEFAULT_GRAPH)
@@ -39,13 +39,13 @@ class _Counted:
         self.raw.flush()
 
 
-def dump_nquads(graph: str | os.PathLike, path: str | os.PathLike, graph_iri: str = GRAPH_IRI,
+def dump_nquads(graph: str | os.PathLike | ox.Store, path: str | os.PathLike, graph_iri: str = GRAPH_IRI,
                 compresslevel: int = 6) -> int:
-    """Write GRAPH (a build folder or an RDF file) to ``path`` as N-Quads in ``graph_iri``,
+    """Write GRAPH (a build folder, an RDF file or a Store) to ``path`` as N-Quads in ``graph_iri``,
     gzipped when ``path`` ends in ``.gz``; the file appears complete or not at all. Returns the
     number of quads written."""
     path = Path(path)
-    store = open_store(graph)
+    store = as_store(graph)
     target = ox.NamedNode(graph_iri)
     quads = (ox.Quad(q.subject, q.predicate, q.object, target)
              for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))

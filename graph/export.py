@@ -42,10 +42,10 @@ from .sparql_json import XSD_STRING
 __all__ = ["FORMATS", "write_graphml", "read_graphml", "write_gexf", "read_gexf", "write_csv",
            "write_jsonld", "write_region_law", "write_citations", "export"]
 
-FORMATS = ("graphml", "gexf", "csv", "jsonld", "region-law", "citations")
+FORMATS = ("graphml", "gexf", "csv", "jsonld", "region-law", "citations", "nquads")
 FILES = {"graphml": ("graph.graphml",), "gexf": ("graph.gexf",), "csv": ("nodes.csv", "edges.csv"),
          "jsonld": ("graph.jsonld",), "region-law": ("region_law.csv", "region_law.graphml"),
-         "citations": ("citations.csv", "citations.parquet")}
+         "citations": ("citations.csv", "citations.parquet"), "nquads": ("graph.nq.gz",)}
 JSON_SUFFIX = ".json"
 _SCALARS = (str, bool, int, float)
 # GEXF: attributes the writer would take for its own meaning (networkx's GEXFWriter pops them)
@@ -397,7 +397,7 @@ def export(store: ox.Store, out_dir, formats=FORMATS, G: nx.MultiDiGraph | None 
         raise ValueError("the citations format needs the citation table (citations=KnowledgeGraph.citations)")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    if G is None and set(formats) - {"jsonld", "citations"}:
+    if G is None and set(formats) - {"jsonld", "citations", "nquads"}:
         G = to_networkx(store)
     written: list[Path] = []
     for fmt in FORMATS:
@@ -413,6 +413,11 @@ def export(store: ox.Store, out_dir, formats=FORMATS, G: nx.MultiDiGraph | None 
             written.append(write_jsonld(store, out_dir / FILES[fmt][0]))
         elif fmt == "region-law":
             written.extend(write_region_law(G, out_dir, raw=raw_csv))
+        elif fmt == "nquads":  # for a server store's bulk loader (policykg bulk-load)
+            from .dump import dump_nquads
+
+            dump_nquads(store, out_dir / FILES[fmt][0])
+            written.append(out_dir / FILES[fmt][0])
         else:
             written.extend(write_citations(citations(), out_dir, raw=raw_csv))
     return written

@@ -2,6 +2,7 @@
 very records, texts and failures that the local run gives, in the same order."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,25 @@ def test_the_engine_is_chosen_by_name(cluster, seed_paths, tmp_path):
         extract_with(paths, engine="dask")
     with pytest.raises(ValueError, match="unknown engine 'ray'"):
         extract_with(paths, engine="ray")
+
+
+def test_policykg_build_on_a_cluster_gives_the_local_build(cluster, tmp_path):
+    """`policykg build --engine dask --scheduler ADDRESS` writes the records a local build writes."""
+    from click.testing import CliRunner
+
+    from policykg.cli import cli
+
+    runner = CliRunner()
+    r = runner.invoke(cli, ["build", str(SAMPLE), "-o", str(tmp_path / "d"), "--no-html",
+                            "--engine", "dask", "--scheduler", cluster.scheduler_address])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(cli, ["build", str(SAMPLE), "-o", str(tmp_path / "l"), "--no-html"])
+    assert r.exit_code == 0, r.output
+
+    def records(out):
+        return [{k: v for k, v in json.loads(line).items() if k not in ("timings", "seconds")}
+                for line in (out / "extraction.jsonl").read_text(encoding="utf-8").splitlines()]
+
+    assert records(tmp_path / "d") == records(tmp_path / "l")
+    r = runner.invoke(cli, ["build", str(SAMPLE), "-o", str(tmp_path / "x"), "--engine", "dask"])
+    assert r.exit_code == 2 and "--scheduler" in r.output

@@ -70,11 +70,24 @@ def test_named_queries_give_the_same_answers(bulk, seeds_build, name):
     assert _answers(remote) == _answers(local)
 
 
-def test_loading_again_replaces_instead_of_doubling(bulk):
+def test_loading_again_replaces_instead_of_doubling(bulk, seeds_build):
+    """... also through the commands: policykg export --format nquads, then policykg bulk-load."""
+    from click.testing import CliRunner
+
+    from policykg.cli import cli
+
     endpoint, sql, dump = bulk
     before = _answers(run_remote(endpoint, COUNT))
     virtuoso_bulk_load(dump, sql, "dba", "dba")
     assert _answers(run_remote(endpoint, COUNT)) == before
+    runner = CliRunner()
+    r = runner.invoke(cli, ["export", str(seeds_build), "-o", str(dump.parent), "--format", "nquads"])
+    assert r.exit_code == 0 and (dump.parent / "graph.nq.gz").is_file(), r.output
+    r = runner.invoke(cli, ["bulk-load", str(dump.parent / "graph.nq.gz"), "--sql", sql, "--password", "dba"])
+    assert r.exit_code == 0 and "loaded" in r.output, r.output
+    assert _answers(run_remote(endpoint, COUNT)) == before
+    r = runner.invoke(cli, ["bulk-load", str(dump), "--sql", sql, "--password", "wrong-one"])
+    assert r.exit_code == 1 and "Traceback" not in r.output and "wrong-one" not in r.output
 
 
 def test_refusals_are_clear(bulk, tmp_path):
