@@ -18,12 +18,14 @@ __all__ = ["__version__", "build", "open", "pipeline", "KnowledgeGraph"]
 
 
 def build(inputs, out: str | Path, jobs: int = 1, manifest: str | Path | None = None, html: bool = True,
-          limits=None, turtle: bool = False, rebuild: bool = False) -> KnowledgeGraph:
+          limits=None, turtle: bool = False, rebuild: bool = False, engine: str = "local",
+          scheduler: str | None = None) -> KnowledgeGraph:
     """Extract every report in ``inputs`` (files or folders, or one of them) and build the graph in
     ``out``, as ``policykg build`` does; the KnowledgeGraph of ``out``. Reports that could not be
     read are listed in ``kg.summary.failures`` with the reason. A build into an ``out`` that
     policykg wrote updates it (only new and changed files are extracted) unless ``rebuild``;
-    ``turtle`` also writes out/graph.ttl."""
+    ``turtle`` also writes out/graph.ttl. ``engine="dask"`` extracts on the workers of the Dask
+    ``scheduler`` (``pip install "policykg[dask]"``)."""
     from .builder import build as build_folder
 
     if isinstance(inputs, (str, Path)):
@@ -33,7 +35,7 @@ def build(inputs, out: str | Path, jobs: int = 1, manifest: str | Path | None = 
 
         manifest = read_manifest(Path(manifest))
     summary = build_folder(inputs, out, jobs=jobs, html=html, limits=limits, manifest=manifest,
-                           turtle=turtle, rebuild=rebuild)
+                           turtle=turtle, rebuild=rebuild, engine=engine, scheduler=scheduler)
     return KnowledgeGraph(out, summary=summary)
 
 
