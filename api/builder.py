@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from policykg.extract.readers import Limits
 
@@ -87,6 +87,14 @@ _LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": 
 def jsonl_line(record: dict[str, Any]) -> bytes:
     """One line of extraction.jsonl."""
     return (json.dumps(record, ensure_ascii=False).translate(_LINE_BREAKS) + "\n").encode("utf-8")
+
+
+def write_jsonl(records: Iterable[dict[str, Any]], path: Path) -> Path:
+    """Records as extraction.jsonl writes them, one JSON line each."""
+    with Path(path).open("wb") as f:
+        for r in records:
+            f.write(jsonl_line(r))
+    return Path(path)
 
 
 def extract_results(paths: list[Path], jobs: int = 1, limits: Limits | None = None, manifest=None,
