@@ -330,23 +330,27 @@ def test_cli_unknown_names_are_clear_errors(seeds_build, tmp_path, args, message
     assert not out.exists()  # nothing written when a name is wrong
 
 
-def test_a_big_corpus_overview_draws_agencies_by_year(G, tmp_path):
-    """Past max_reports, one node per issuing agency and year stands for its reports; citations
-    add up, every sentence still names its report, and the group links to its agency's view."""
+def test_a_big_corpus_overview_draws_reports_by_region(G, tmp_path):
+    """Past max_reports, one node per region stands for its reports; citations add up, the
+    years stay on the nodes and edges, sentences still name their report, and the group links
+    to the view that lists its reports."""
     from policykg.graph.analytics import citation_count, cites
 
-    groups = {(next(v for _, v, t in G.out_edges(r, data="type") if t == "issued_by"), G.nodes[r].get("year"))
-              for r, t in G.nodes(data="type") if t == "Report"}
+    places = {regions[0] for regions in report_regions(G).values()}
     view = V.overview(G, max_reports=2)
     H = view.graph
     drawn = [n for n, t in H.nodes(data="type") if t == "Report"]
-    assert len(drawn) == len(groups) and all(n.startswith("group:") for n in drawn)
+    assert len(drawn) == len(places) and all(n.startswith("group:") for n in drawn)
     assert sum(citation_count(d) for _, _, d in cites(H)) == sum(citation_count(d) for _, _, d in cites(G))
-    assert "reports by agency and year" in view.title
+    assert sorted({y for n in drawn for y in H.nodes[n]["_years"]}) == \
+        sorted({d["year"] for _, d in G.nodes(data=True) if d.get("type") == "Report" and d.get("year")})
+    assert "reports by region" in view.title
     data = page_data(view.write(tmp_path / "overview.html").read_text(encoding="utf-8"))
-    node = next(n for n in data["nodes"] if n.get("expand"))
-    assert node["expand"].startswith("agency.html#") and "iri" not in node
+    groups = [n for n in data["nodes"] if n.get("expand")]
+    assert groups and all("iri" not in n and n["yr"] for n in groups)
+    assert {n["expand"].split("#")[0] for n in groups} <= {"region.html", "agency.html"}
     assert any(ev.get("p") for e in data["edges"] for ev in e.get("ev", []))
+    assert not {e["t"] for e in data["edges"]} - set(V.GROUP_EDGES)
     assert len(V.overview(G).graph) == len(G)  # a small corpus keeps one node per report
     mapped = V.map_view(G, max_reports=2).graph
     assert sorted(n for n, t in mapped.nodes(data="type") if t == "Report") == sorted(drawn)

@@ -157,63 +157,74 @@ def _citation_width(c: int) -> float:
 
 # --------------------------------------------------------------------------- the views
 
-OVERVIEW_MAX_REPORTS = 300  # beyond this the overview draws one node per agency and year
+OVERVIEW_MAX_REPORTS = 300  # beyond this the overview and the map draw one node per region
+GROUP_EDGES = ("cites", "mentions_program", "issued_by", "located_in", "part_of", "jurisdiction", "issuer")
+MAX_GROUP_EVIDENCE = 1
 
 
 def group_reports(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """G with its reports replaced by one node per issuing agency and year, so that a page of a
-    big corpus is sized by its agencies and years, not by its reports. A group's edges add up
-    those of its reports (``weight``; for ``cites``: ``citations``, ``roles`` and the first
-    evidence sentences, each still naming its report); its ``_expand`` link opens the agency
-    view, which lists the reports one by one.
+    """G with its reports replaced by one node per region (a report whose agency has no region:
+    per agency), so that a page of a big corpus is sized by its places, not by its reports: one
+    agency writes one report a year, a county's departments write dozens. A group keeps the years
+    of its reports (``_years``: the page's year filter and slider still work) and its edges add up
+    those of its reports, with their years (``weight``; for ``cites``: ``citations``, ``roles`` and
+    one evidence sentence naming its report). Only the edges named in ``GROUP_EDGES`` are kept
+    (what each report mentions in passing would outnumber everything else). A group's ``_expand``
+    link opens the region (or agency) view, which lists its reports one by one, year by year.
 
     >>> G = nx.MultiDiGraph()
-    >>> G.add_node("a", type="Agency", label="县教育局"); G.add_node("l", type="Law", label="教育法")
-    >>> for r in ("r1", "r2"):
-    ...     G.add_node(r, type="Report", label=r, year=2021)
-    ...     _ = G.add_edge(r, "a", key="issued_by", type="issued_by")
+    >>> G.add_node("g", type="Region", label="某县"); G.add_node("l", type="Law", label="教育法")
+    >>> for a in ("a1", "a2"):
+    ...     G.add_node(a, type="Agency", label=a); _ = G.add_edge(a, "g", key="located_in", type="located_in")
+    >>> for r, a, y in (("r1", "a1", 2020), ("r2", "a2", 2021)):
+    ...     G.add_node(r, type="Report", label=r, year=y)
+    ...     _ = G.add_edge(r, a, key="issued_by", type="issued_by")
     ...     _ = G.add_edge(r, "l", key="cites", type="cites", citations=2, roles=["学习"], evidence=[])
     >>> H = group_reports(G)
-    >>> [(d["label"], d["reports"]) for _, d in H.nodes(data=True) if d["type"] == "Report"]
-    [('县教育局 2021年（2份报告）', 2)]
-    >>> [d["citations"] for _, _, d in H.edges(data=True) if d["type"] == "cites"]
-    [4]
+    >>> [(d["label"], d["_years"]) for _, d in H.nodes(data=True) if d["type"] == "Report"]
+    [('某县（2份报告）', [2020, 2021])]
+    >>> [(d["citations"], d["_years"]) for _, _, d in H.edges(data=True) if d["type"] == "cites"]
+    [(4, [2020, 2021])]
     """
     H = nx.MultiDiGraph()
+    places = report_regions(G)  # an unplaced report's agency stands in for its region
     group_of: dict[Any, str] = {}
     for n, d in G.nodes(data=True):
         if d.get("type") != "Report":
             H.add_node(n, **d)
             continue
-        agencies = sorted(v for _, v, t in G.out_edges(n, data="type") if t == "issued_by")
-        agency = agencies[0] if agencies else None
-        year = _year(G, n)
-        group = f"group:{agency or '?'}:{year or '?'}"
+        place = (places.get(n) or [None])[0]
+        group = f"group:{place or '?'}"
         group_of[n] = group
         if group not in H:
-            H.add_node(group, type="Report", year=year, reports=0, _group=True,
-                       _expand=f"agency.html#{agency}" if agency else None)
-        H.nodes[group]["reports"] += 1
-        who = node_label(G, agency) if agency else "?"
-        H.nodes[group]["label"] = f"{who} {year or '?'}年（{H.nodes[group]['reports']}份报告）"
+            view = "region" if place is not None and G.nodes[place].get("type") == "Region" else "agency"
+            H.add_node(group, type="Report", reports=0, _group=True, _years=[],
+                       _expand=f"{view}.html#{place}" if place is not None else None)
+        g = H.nodes[group]
+        g["reports"] += 1
+        year = _year(G, n)
+        if year is not None and year not in g["_years"]:
+            g["_years"] = sorted(g["_years"] + [year])
+        g["label"] = f"{region_name(G, place) if place is not None else '?'}（{g['reports']}份报告）"
     for u, v, k, d in G.edges(keys=True, data=True):
+        if d.get("type") not in GROUP_EDGES:
+            continue
         u2, v2 = group_of.get(u, u), group_of.get(v, v)
+        years = {_year(G, x) for x in (u, v) if x in group_of} - {None}
         if H.has_edge(u2, v2, k):
             e = H.edges[u2, v2, k]
             e["weight"] = e.get("weight", 1) + d.get("weight", 1)
+            e["_years"] = sorted(set(e.get("_years", ())) | years)
             if k == "cites":
                 e["citations"] += citation_count(d)
                 e["roles"] = sorted(set(e["roles"]) | set(d.get("roles") or ()))
                 e["evidence"] += _evidence_of(G, u, d)[:max(0, MAX_GROUP_EVIDENCE - len(e["evidence"]))]
             continue
-        e = dict(d)
+        e = dict(d, _years=sorted(years)) if years else dict(d)
         if k == "cites":
             e.update(citations=citation_count(d), roles=sorted(d.get("roles") or ()), evidence=_evidence_of(G, u, d))
         H.add_edge(u2, v2, key=k, **e)
     return H
-
-
-MAX_GROUP_EVIDENCE = 3
 
 
 def _evidence_of(G: nx.MultiDiGraph, report: Any, d: dict) -> list[dict]:
@@ -225,7 +236,7 @@ def _evidence_of(G: nx.MultiDiGraph, report: Any, d: dict) -> list[dict]:
 
 def overview(G: nx.MultiDiGraph, max_reports: int = OVERVIEW_MAX_REPORTS) -> View:
     """The whole graph, node size by PageRank; with more than ``max_reports`` reports, one node per
-    agency and year stands for its reports (:func:`group_reports`)."""
+    region stands for its reports (:func:`group_reports`)."""
     n_reports = sum(1 for _, t in G.nodes(data="type") if t == "Report")
     grouped = n_reports > max_reports
     if grouped:
@@ -240,12 +251,14 @@ def overview(G: nx.MultiDiGraph, max_reports: int = OVERVIEW_MAX_REPORTS) -> Vie
         d["pagerank"] = round(pr.get(n, 0.0), 5)
     _add_jurisdiction(H, G)
     if grouped:
-        return View("overview", f"Overview — {n_reports} reports by agency and year, "
+        return View("overview", f"Overview — {n_reports} reports by region, "
                     + default_title(G).removeprefix("policykg — ").split(", ", 1)[1],
-                    "The whole graph with each agency's reports of one year drawn as one node (the corpus is "
-                    "large); node size = PageRank importance. Click a group to open its agency's reports.", H,
-                    extra=_zh(f"总览 — {n_reports}份报告按机关和年份归并，" + _counts_zh(G).split("、", 1)[-1],
-                              "报告较多，同一机关同一年的报告合为一个节点；节点大小表示 PageRank 重要性。点击该节点可打开该机关的各份报告。"))
+                    "The corpus is large: each region's reports are drawn as one node (their years on the year "
+                    "filter), with what they cite and the programs they mention; node size = PageRank importance. "
+                    "Click a region's reports to open them one by one, year by year.", H,
+                    extra=_zh(f"总览 — {n_reports}份报告按地区归并，" + _counts_zh(G).split("、", 1)[-1],
+                              "报告较多，同一地区的报告合为一个节点（年份见年份筛选），连向它们引用的法规和提及的举措；节点大小表示 "
+                              "PageRank 重要性。点击该节点可逐年逐份查看这些报告。"))
     return View("overview", "Overview — " + default_title(G).removeprefix("policykg — "),
                 "The whole graph: every report, agency, law, program and region and the links between "
                 "them; node size = PageRank importance. Hover a citation edge for its evidence; "
@@ -437,7 +450,7 @@ def _laws_per_place(G: nx.MultiDiGraph) -> dict[Any, int]:
 
 def map_view(G: nx.MultiDiGraph, max_reports: int = OVERVIEW_MAX_REPORTS) -> View:
     """Regions at their coordinates, reports beside them and the laws they cite around; with more
-    than ``max_reports`` reports, one node per agency and year (:func:`group_reports`)."""
+    than ``max_reports`` reports, one node per region (:func:`group_reports`)."""
     if sum(1 for _, t in G.nodes(data="type") if t == "Report") > max_reports:
         G = group_reports(G)
     regions = nodes_of_type(G, "Region")
