@@ -349,7 +349,8 @@ def test_a_big_corpus_overview_draws_reports_by_region(G, tmp_path):
     groups = [n for n in data["nodes"] if n.get("expand")]
     assert groups and all("iri" not in n and n["yr"] for n in groups)
     assert {n["expand"].split("#")[0] for n in groups} <= {"region.html", "agency.html"}
-    assert any(ev.get("p") for e in data["edges"] for ev in e.get("ev", []))
+    cited = [e for e in data["edges"] if e["t"] == "cites"]
+    assert cited and all(e["n"] >= 1 and "tip" not in e and "ev" not in e for e in cited)  # sentences: one click away
     assert not {e["t"] for e in data["edges"]} - set(V.GROUP_EDGES)
     assert len(V.overview(G).graph) == len(G)  # a small corpus keeps one node per report
     mapped = V.map_view(G, max_reports=2).graph

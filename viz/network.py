@@ -222,8 +222,8 @@ def build_network(G: nx.Graph, color_by: Iterable[str] = (), focus: Any = None,
             edge["dashes"] = True
         if "_smooth" in d:
             edge["smooth"] = d["_smooth"]
-        if t == "cites" or w != 1 or d.get("reports"):
-            edge["tip"] = _edge_tip(t, d)
+        if (t == "cites" or w != 1 or d.get("reports")) and not d.get("_brief"):
+            edge["tip"] = _edge_tip(t, d)  # (``_brief``: the page makes it from t, n and ro; big pages)
         if t == "cites":
             edge["n"] = int(d.get("citations") or len(d.get("evidence") or []) or 1)
         report = u if G.nodes[u].get("type") == "Report" else v if G.nodes[v].get("type") == "Report" else None

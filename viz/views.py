@@ -159,7 +159,7 @@ def _citation_width(c: int) -> float:
 
 OVERVIEW_MAX_REPORTS = 300  # beyond this the overview and the map draw one node per region
 GROUP_EDGES = ("cites", "mentions_program", "issued_by", "located_in", "part_of", "jurisdiction", "issuer")
-MAX_GROUP_EVIDENCE = 1
+MAX_GROUP_EVIDENCE = 0  # a group's sentences are one click away, in the view its _expand opens
 
 
 def group_reports(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -167,8 +167,9 @@ def group_reports(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     per agency), so that a page of a big corpus is sized by its places, not by its reports: one
     agency writes one report a year, a county's departments write dozens. A group keeps the years
     of its reports (``_years``: the page's year filter and slider still work) and its edges add up
-    those of its reports, with their years (``weight``; for ``cites``: ``citations``, ``roles`` and
-    one evidence sentence naming its report). Only the edges named in ``GROUP_EDGES`` are kept
+    those of its reports, with their years (``weight``; for ``cites``: ``citations`` and ``roles``;
+    the sentences are left to the view it expands to, and the edge's tooltip to the page,
+    ``_brief``). Only the edges named in ``GROUP_EDGES`` are kept
     (what each report mentions in passing would outnumber everything else). A group's ``_expand``
     link opens the region (or agency) view, which lists its reports one by one, year by year.
 
@@ -220,7 +221,7 @@ def group_reports(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
                 e["roles"] = sorted(set(e["roles"]) | set(d.get("roles") or ()))
                 e["evidence"] += _evidence_of(G, u, d)[:max(0, MAX_GROUP_EVIDENCE - len(e["evidence"]))]
             continue
-        e = dict(d, _years=sorted(years)) if years else dict(d)
+        e = dict(d, _brief=True, **({"_years": sorted(years)} if years else {}))
         if k == "cites":
             e.update(citations=citation_count(d), roles=sorted(d.get("roles") or ()), evidence=_evidence_of(G, u, d))
         H.add_edge(u2, v2, key=k, **e)
