@@ -22,6 +22,7 @@ rankings of :mod:`policykg.graph.analytics` and the placements of :mod:`policykg
 from __future__ import annotations
 
 import math
+from functools import partial
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -395,8 +396,35 @@ def agency_focus(G: nx.MultiDiGraph, agency: Any = None) -> View:
                           f"{name}发布的报告，按年份归组，及其引用和提及的一切，以及与其相关的机关、地区和报告。"))
 
 
-def law_focus(G: nx.MultiDiGraph, law: Any = None) -> View:
+def law_focus(G: nx.MultiDiGraph, law: Any = None, grouped: nx.MultiDiGraph | None = None) -> View:
+    """One law, the reports citing it (one edge per role) and their agencies and regions; a law
+    cited by more than OVERVIEW_MAX_REPORTS reports is drawn from ``grouped`` (G's reports one node
+    per region, :func:`group_reports`; made here unless given)."""
     law = top_law(G) if law is None else law
+    citing = sorted(((u, d) for u, _, d in G.in_edges(law, data=True) if d.get("type") == "cites"),
+                    key=lambda x: str(x[0]))
+    drawn = G
+    if len(citing) > OVERVIEW_MAX_REPORTS:
+        drawn = grouped if grouped is not None else group_reports(G)
+    H = _law_graph(drawn, law)
+    name = node_label(G, law)
+    n_regions = sum(1 for _, t in H.nodes(data="type") if t == "Region")
+    total = sum(citation_count(d) for _, d in citing)
+    level = G.nodes[law].get("level")
+    by_region = " (reports grouped by region)" if drawn is not G else ""
+    return View("law", f"{name} — law focus: {total} citation{'s' if total != 1 else ''} in {len(citing)} "
+                       f"report{'s' if len(citing) != 1 else ''} from {n_regions} region{'s' if n_regions != 1 else ''}"
+                       + by_region,
+                f"{name}{f'（{level}）' if level else ''}: every report that cites it, one edge per citation role "
+                "(coloured by role; hover for the evidence sentences), and the agencies and regions of those reports.",
+                H, color_by=("role",), focus=law,
+                extra=_zh(f"{name} — 法规：{len(citing)} 份报告引用 {total} 次，来自 {n_regions} 个地区"
+                          + ("（报告按地区归并）" if by_region else ""),
+                          f"{name}{f'（{level}）' if level else ''}：引用它的每份报告，每种引用方式一条边（按引用方式着色；"
+                          "悬停可看证据句子），以及这些报告的机关和地区。"))
+
+
+def _law_graph(G: nx.MultiDiGraph, law: Any) -> nx.MultiDiGraph:
     H = nx.MultiDiGraph()
     _copy_node(H, G, law, _years=[], _roles=[], _size=32)
     citing = sorted(((u, d) for u, _, d in G.in_edges(law, data=True) if d.get("type") == "cites"),
@@ -423,18 +451,7 @@ def law_focus(G: nx.MultiDiGraph, law: Any = None) -> View:
                 _copy_node(H, G, region)
                 H.add_edge(agency, region, type="located_in", weight=1)
     _add_jurisdiction(H, G)
-    name = node_label(G, law)
-    n_regions = sum(1 for _, t in H.nodes(data="type") if t == "Region")
-    total = sum(citation_count(d) for _, d in citing)
-    level = G.nodes[law].get("level")
-    return View("law", f"{name} — law focus: {total} citation{'s' if total != 1 else ''} in {len(citing)} "
-                       f"report{'s' if len(citing) != 1 else ''} from {n_regions} region{'s' if n_regions != 1 else ''}",
-                f"{name}{f'（{level}）' if level else ''}: every report that cites it, one edge per citation role "
-                "(coloured by role; hover for the evidence sentences), and the agencies and regions of those reports.",
-                H, color_by=("role",), focus=law,
-                extra=_zh(f"{name} — 法规：{len(citing)} 份报告引用 {total} 次，来自 {n_regions} 个地区",
-                          f"{name}{f'（{level}）' if level else ''}：引用它的每份报告，每种引用方式一条边（按引用方式着色；"
-                          "悬停可看证据句子），以及这些报告的机关和地区。"))
+    return H
 
 
 # --------------------------------------------------------------------------- map
@@ -577,6 +594,9 @@ def write_picker_data(G: nx.MultiDiGraph, view: View, out_dir, reading: dict | N
     number, name, aliases and citation count, most cited first (the page loads only what it shows)."""
     typ, make, ranking = PICKERS[view.name]
     counts = ranking(G)
+    if make is law_focus and sum(1 for _, t in G.nodes(data="type") if t == "Report") > OVERVIEW_MAX_REPORTS:
+        grouped = group_reports(G)  # once for every law cited too often to draw report by report
+        make = partial(law_focus, grouped=grouped)
     nodes = sorted(nodes_of_type(G, typ), key=str)
     folder = Path(out_dir) / view.name
     folder.mkdir(parents=True, exist_ok=True)
