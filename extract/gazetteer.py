@@ -139,6 +139,29 @@ class Gazetteer:
                 out.append((name, codes))
         return out
 
+    @functools.cached_property
+    def _name_endings(self) -> frozenset[str]:
+        """Every ending of every name (重庆市 → 市, 庆市, 重庆市), official, short or prefecture form."""
+        return frozenset(name[-k:] for name in [*self.by_name, *self.prefecture_forms]
+                         for k in range(1, len(name) + 1))
+
+    def name_lengths_ending_at(self, text: str, end: int, longest: int) -> list[int]:
+        """The lengths k (2 <= k <= ``longest``, shortest first) at which ``text[end - k:end]`` may
+        be a name: a walk left from ``end`` while the characters read are the end of some name,
+        instead of a lookup at every length.
+
+        >>> load_gazetteer().name_lengths_ending_at("在重庆市北碚区", 4, 12)  # 庆市, 重庆市
+        [2, 3]
+        """
+        endings = self._name_endings
+        out = []
+        for k in range(1, min(longest, end) + 1):
+            if text[end - k:end] not in endings:
+                break
+            if k >= 2:
+                out.append(k)
+        return out
+
     def is_within(self, code: str, ancestor: str) -> bool:
         return code == ancestor or any(a.code == ancestor for a in self.ancestors(code))
 

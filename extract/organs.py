@@ -65,6 +65,27 @@ class OrganLexicon:
     def unit_names(self) -> list[str]:
         return [stem + suf for stem in self.unit_stems for suf in [*self.unit_suffixes, "司"]]
 
+    @functools.cached_property
+    def _unit_rank(self) -> dict[str, int]:
+        rank: dict[str, int] = {}
+        for i, name in enumerate(self.unit_names):
+            rank.setdefault(name, i)
+        return rank
+
+    @functools.cached_property
+    def _unit_lengths(self) -> tuple[int, ...]:
+        return tuple(sorted({len(name) for name in self.unit_names}))
+
+    def unit_at_start(self, text: str) -> str | None:
+        """The unit name ``text`` starts with, the first in ``unit_names`` order (what a scan of
+        ``unit_names`` with ``startswith`` finds), by one lookup per name length.
+
+        >>> load_organs().unit_at_start("政策法规司负责")
+        '政策法规司'
+        """
+        found = [(self._unit_rank[text[:k]], text[:k]) for k in self._unit_lengths if text[:k] in self._unit_rank]
+        return min(found)[1] if found else None
+
     def __post_init__(self) -> None:
         self.automaton = ahocorasick.Automaton()
         entries: dict[str, list[tuple[str, str]]] = {}
@@ -165,7 +186,7 @@ def relative_region(gaz: Gazetteer, rel: str, own: str) -> str:
 
 def region_prefix(gaz: Gazetteer, text: str, end: int) -> tuple[int, str, tuple[str, ...]] | None:
     """A region name ending at ``end`` (longest first): (start, name, codes)."""
-    for k in range(min(12, end), 1, -1):
+    for k in reversed(gaz.name_lengths_ending_at(text, end, 12)):
         name = text[end - k:end]
         codes = gaz.by_name.get(name)
         if not codes and name.endswith("州") and k >= 3:
@@ -252,8 +273,9 @@ def _with_sub_body(text: str, m: AgencyMatch, lex: OrganLexicon) -> AgencyMatch:
     for suffix in _SUB_SUFFIXES:
         if rest.startswith(suffix) and not rest.startswith(suffix + "书"):
             return _extended(m, text, m.end + len(suffix), suffix, "party")
-    for unit in lex.unit_names:
-        if rest.startswith(unit) and (m.national or m.kind == "government"):
+    if m.national or m.kind == "government":
+        unit = lex.unit_at_start(rest)
+        if unit is not None:
             return _extended(m, text, m.end + len(unit), unit, m.kind)
     return m
 
