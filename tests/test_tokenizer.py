@@ -115,3 +115,15 @@ def test_the_dictionary_lookups_are_python_jiebas():
     freq = word_frequencies()
     assert {w for w, f in jieba.dt.FREQ.items() if f} == {w for w, f in freq.items() if f}
     assert word_tags()["城区"] == "n" and freq["和"] > 0 and not freq.get("和县司")
+
+
+@pytest.mark.parametrize("words", [
+    ["我", " ", " ", "们", "\u3000", " ", "好", " "],  # runs of whitespace words, a full-width space
+    [" ", "甲", "\n", " ", "乙", "  ", "丙"],  # whitespace first; a space after a newline
+    ["甲", " ", "\n", "\n", " ", " ", "乙", "\t"],
+    ["甲", "乙", "丙"],  # no whitespace at all
+    ["\n", " "],  # nothing but whitespace
+])
+def test_words_and_spaces_copies_the_words_between_whitespace_runs_as_spacy_aligns_them(words):
+    text = "".join(words)
+    assert words_and_spaces(words, text) == get_words_and_spaces(words, text)
