@@ -144,8 +144,12 @@ def agency_context(doc: Doc) -> Context:
 # Keyed by label as well as offsets: spaCy's own Span extension values are keyed by offsets only,
 # and two mentions of different labels may cover the same characters.
 
+def _value_key(name: str, label: str, start_char: int, end_char: int) -> tuple:
+    return ("pk._.", name, label, start_char, end_char)
+
+
 def _attr_key(name: str, span: Span) -> tuple:
-    return ("pk._.", name, span.label_, span.start_char, span.end_char)
+    return _value_key(name, span.label_, span.start_char, span.end_char)
 
 
 def _get_attr(name: str, span: Span) -> Any:
@@ -156,7 +160,9 @@ def _set_attr(name: str, span: Span, value: Any) -> None:
     span.doc.user_data[_attr_key(name, span)] = value
 
 
-for _name in sorted({a for attrs in MENTION_ATTRS.values() for a in attrs}):
+SPAN_ATTRS = frozenset(a for attrs in MENTION_ATTRS.values() for a in attrs)
+
+for _name in sorted(SPAN_ATTRS):
     if not Span.has_extension(_name):
         Span.set_extension(_name, getter=partial(_get_attr, _name), setter=partial(_set_attr, _name))
 
@@ -204,13 +210,17 @@ def add_mentions(doc: Doc, found: Iterable[tuple[str, int, int, str, dict[str, A
     found = list(found)
     split_at(doc, {x for _l, s, e, _c, _a in found for x in (s, e)})
     group = doc.spans.setdefault(SPANS_KEY, [])
+    values = doc.user_data
     out = []
     for label, start, end, canonical, attrs in found:
         # an edge in the whitespace after a token has no token to split: the span takes the token
         span = (doc.char_span(start, end, label=label, kb_id=canonical)
                 or doc.char_span(start, end, label=label, kb_id=canonical, alignment_mode="expand"))
+        # what ``span._.name = value`` stores, written directly (spaCy's Underscore costs more)
         for name, value in attrs.items():
-            setattr(span._, name, value)
+            if name not in SPAN_ATTRS:
+                raise AttributeError(f"no Span extension {name!r}")
+            values[_value_key(name, label, span.start_char, span.end_char)] = value
         group.append(span)
         out.append(span)
     return out
