@@ -14,9 +14,9 @@ from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Iterable
 
-import ahocorasick_rs
 
 from .datafiles import ADCODES, resolve, shared
+from .matching import NameMatcher
 
 MUNICIPALITIES = {"110000", "120000", "310000", "500000"}
 
@@ -59,23 +59,8 @@ class Gazetteer:
             if r.short:
                 self.by_name.setdefault(r.short, []).append(r.code)
         # 伊犁州, 海西州: prefectures are found in running text by their usual short form too
-        names = {key: tuple(codes) for key, codes in [*self.by_name.items(), *self.prefecture_forms.items()]}
-        self._names = list(names.items())
-        self._build_automaton()
-
-    def _build_automaton(self) -> None:
-        # a Rust automaton keeping the leftmost-longest matches itself (pyahocorasick gave every
-        # overlapping match and was ~8x slower over a report: its root has thousands of children)
-        self._automaton = ahocorasick_rs.AhoCorasick([key for key, _codes in self._names],
-                                                     matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
-
-    def __getstate__(self) -> dict:
-        # the automaton does not pickle (a spawned worker gets the pipeline pickled): it is rebuilt
-        return {k: v for k, v in self.__dict__.items() if k != "_automaton"}
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        self._build_automaton()
+        self._codes = {key: tuple(codes) for key, codes in [*self.by_name.items(), *self.prefecture_forms.items()]}
+        self._matcher = NameMatcher(self._codes, leftmost_longest=True)
 
     # --- lookups ------------------------------------------------------------------------
 
@@ -187,10 +172,8 @@ class Gazetteer:
         >>> [m[:3] for m in load_gazetteer().find("重庆市北碚区和达州市")]
         [(0, 3, '重庆市'), (3, 6, '北碚区'), (7, 10, '达州市')]
         """
-        names = self._names
-        for i, start, end in self._automaton.find_matches_as_indexes(text):
-            key, codes = names[i]
-            yield start, end, key, codes
+        for start, end, key in self._matcher.every_match(text):
+            yield start, end, key, self._codes[key]
 
     def resolve(self, codes: Iterable[str], context: Iterable[str] = ()) -> tuple[str, list[str]]:
         """Pick among candidate codes using context codes (regions already known in the text).

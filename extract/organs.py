@@ -11,11 +11,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import ahocorasick
-
 from .datafiles import read_yaml, resolve, shared
 from .gazetteer import MUNICIPALITIES, Gazetteer, load_gazetteer
 from .jieba_dict import word_frequencies
+from .matching import NameMatcher
 
 RELATIVE = "省市区县州"
 # a relative prefix preceded by one of these is part of a word (全市, 城区, 社区, 各县 ...) or of a
@@ -87,7 +86,6 @@ class OrganLexicon:
         return min(found)[1] if found else None
 
     def __post_init__(self) -> None:
-        self.automaton = ahocorasick.Automaton()
         entries: dict[str, list[tuple[str, str]]] = {}
         for name in self.national:
             entries.setdefault(name, []).append(("national", name))
@@ -100,10 +98,9 @@ class OrganLexicon:
             entries.setdefault(p, []).append(("pronoun", p))
         for name in self.sub_bodies:
             entries.setdefault(name, []).append(("sub", name))
-        for key, values in entries.items():
-            # an organ reading (区+法院) is tried before the national one (法院)
-            self.automaton.add_word(key, sorted(values, key=lambda v: v[0] != "organ"))
-        self.automaton.make_automaton()
+        # an organ reading (区+法院) is tried before the national one (法院)
+        self.readings = {key: sorted(values, key=lambda v: v[0] != "organ") for key, values in entries.items()}
+        self.matcher = NameMatcher(self.readings)
 
 
 def catalogue_entries(catalogue: dict) -> tuple[list[dict], list[dict]]:
@@ -232,11 +229,9 @@ def find_agencies(text: str, ctx: Context, gaz: Gazetteer | None = None, lex: Or
     """Agency names in ``text``, leftmost-longest, resolved against the report's context."""
     gaz = gaz or load_gazetteer()
     lex = lex or load_organs()
-    raw: list[tuple[int, int, str, str]] = []
-    for end, values in lex.automaton.iter(text):
-        raw.append((end - len(values[0][1]) + 1, end + 1, values))
     out: list[AgencyMatch] = []
-    for s, e, values in raw:
+    for s, e, name in lex.matcher.every_match(text):
+        values = lex.readings[name]
         if _DOCNUM_AFTER.match(text, e):
             continue  # 川委发〔2021〕: a document number's issuer code names no agency
         if _STATISTIC_AFTER.match(text, e):

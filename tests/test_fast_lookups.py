@@ -73,3 +73,20 @@ def test_the_unit_after_an_organ_is_the_first_unit_name_it_starts_with(texts):
         for i in range(len(text)):
             rest = text[i:i + 12]
             assert lex.unit_at_start(rest) == next((u for u in lex.unit_names if rest.startswith(u)), None)
+
+
+def every_match_by_pyahocorasick(names, text):
+    automaton = ahocorasick.Automaton()
+    for name in names:
+        automaton.add_word(name, name)
+    automaton.make_automaton()
+    return [(end - len(name) + 1, end + 1, name) for end, name in automaton.iter(text)]
+
+
+def test_every_match_is_pyahocorasicks_in_its_order(nlp, texts):
+    organ_names = load_organs().matcher
+    law_names = nlp.get_pipe("pk_laws").bare
+    for matcher in (organ_names, law_names):
+        for text in texts:
+            assert matcher.every_match(text) == every_match_by_pyahocorasick(matcher.names, text)
+    assert pickle.loads(pickle.dumps(law_names)).every_match(texts[0]) == law_names.every_match(texts[0])

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 
-import ahocorasick
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..datafiles import shared
 from ..gazetteer import GAZETTEER_FILES
 from ..law_names import DOCNUM_FILES, LAW_FILES, PRC, describe, is_law_title, read_docnum_codes, read_registry
+from ..matching import NameMatcher
 from ..records import DOCNUM, LAW
 from .base import DataComponent, add_mentions, doc_text, document, gazetteer_of, region_context, spans as found_spans
 
@@ -70,10 +70,7 @@ class LawFinder(DataComponent):
         self.registry = shared(read_registry, files["laws"], files["laws_catalogue"])
         self.codes = shared(read_docnum_codes, files["doc_number_codes"])
         self.bare_entries = self.registry.bare_names()
-        self.bare = ahocorasick.Automaton()
-        for name in self.bare_entries:
-            self.bare.add_word(name, name)
-        self.bare.make_automaton()
+        self.bare = NameMatcher(self.bare_entries)
         self.longest_name = max(len(k) for k in self.registry.index)
 
     def describe(self, title: str, doc_number: str, ctx: tuple[str, ...]):
@@ -108,8 +105,7 @@ class LawFinder(DataComponent):
             start = self._registered_title_before(text, close, covered)
             if start is not None:
                 found.append((start, close + 1, self.describe(text[start:close], "", ctx), None, ""))
-        for end, name in self.bare.iter(text):
-            s, e = end - len(name) + 1, end + 1
+        for s, e, name in self.bare.every_match(text):
             if any(covered[s:e]) or (e < len(text) and text[e] in _AFTER_BARE) or text[e:e + 2] in _NOT_CITATION:
                 continue
             if s >= len(PRC) and text[s - len(PRC):s] == PRC:
