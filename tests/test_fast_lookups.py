@@ -90,3 +90,19 @@ def test_every_match_is_pyahocorasicks_in_its_order(nlp, texts):
         for text in texts:
             assert matcher.every_match(text) == every_match_by_pyahocorasick(matcher.names, text)
     assert pickle.loads(pickle.dumps(law_names)).every_match(texts[0]) == law_names.every_match(texts[0])
+
+
+def test_flat_asdict_is_asdict_for_the_records_written_on_a_doc(nlp, seed_documents):
+    from dataclasses import asdict
+
+    from policykg.extract.components.base import meta
+    from policykg.extract.pipeline import run
+    from policykg.extract.records import Observation, flat_asdict
+
+    for d in seed_documents.values():
+        m = meta(run(nlp, d))
+        assert flat_asdict(m) == asdict(m) and flat_asdict(d.source) == asdict(d.source)
+        plain = flat_asdict(m)
+        assert plain["addressed_to"] is not m.addressed_to  # a copy, as asdict's
+    o = Observation("罚款", 1.5, "万元", 0, 4, 0, "罚款1.5万元")
+    assert flat_asdict(o) == asdict(o)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import bisect
 import weakref
-from dataclasses import asdict
 from functools import partial
 import shutil
 from pathlib import Path
@@ -25,7 +24,7 @@ from ..datafiles import resolve, shared
 from ..gazetteer import Gazetteer, read_gazetteer
 from ..organs import Context
 from ..records import (AGENCY, DOCNUM, LAW, PROGRAM, REGION, Document, Mention, Paragraph, ReportMeta, Sentence,
-                       Source)
+                       Source, flat_asdict)
 
 SPANS_KEY = "policykg"
 LABELS = (LAW, DOCNUM, AGENCY, REGION, PROGRAM)
@@ -63,7 +62,7 @@ def document_to_plain(d: Document) -> dict[str, Any]:
             "encoding": d.encoding, "sha256": d.sha256,
             "paragraphs": [[p.index, p.start, p.end] for p in d.paragraphs],
             "sentences": [[s.index, s.start, s.end, s.paragraph, s.text] for s in d.sentences],
-            "source": asdict(d.source)}
+            "source": flat_asdict(d.source)}
 
 
 def document_from_plain(text: str, p: dict[str, Any]) -> Document:
@@ -126,7 +125,7 @@ def meta(doc: Doc) -> ReportMeta:
 
 
 def _set_meta(doc: Doc, m: ReportMeta) -> None:
-    doc._.report_meta = asdict(m)
+    doc._.report_meta = flat_asdict(m)
 
 
 def region_context(doc: Doc) -> tuple[str, ...]:
