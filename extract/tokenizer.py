@@ -113,12 +113,31 @@ class JiebaTokenizer(DummyTokenizer):
         self.vocab = vocab
         self.backend = "rjieba" if backend == "rjieba" or backend == "auto" and rjieba_available() else "jieba"
         self.words: Callable[[str], list[str]] = rjieba_words if self.backend == "rjieba" else python_jieba_words
+        self._orths: dict[str, int] = {}  # word → its hash in the vocab's strings
 
     def __call__(self, text: str) -> Doc:
         words, spaces = words_and_spaces(self.words(text), text)
-        doc = Doc(self.vocab, words=words, spaces=spaces)
+        try:
+            doc = Doc(self.vocab, words=self.orths(words), spaces=spaces)
+        except KeyError:  # a string gone from the vocab (a spaCy memory zone ended): hash afresh
+            self._orths.clear()
+            doc = Doc(self.vocab, words=words, spaces=spaces)
         remember_text(doc, text)
         return doc
+
+    def orths(self, words: list[str]) -> list[int]:
+        """The words' hashes, from a dictionary of the words met so far: a Doc made of hashes looks
+        each word up once in the vocab, a Doc made of strings hashes each word and looks it up in
+        the vocab's strings too (about twice as long)."""
+        known = self._orths
+        try:
+            return [known[w] for w in words]
+        except KeyError:
+            add = self.vocab.strings.add
+            for w in words:
+                if w not in known:
+                    known[w] = add(w)
+            return [known[w] for w in words]
 
 
 def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]]:

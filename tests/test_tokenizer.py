@@ -127,3 +127,22 @@ def test_the_dictionary_lookups_are_python_jiebas():
 def test_words_and_spaces_copies_the_words_between_whitespace_runs_as_spacy_aligns_them(words):
     text = "".join(words)
     assert words_and_spaces(words, text) == get_words_and_spaces(words, text)
+
+
+def test_a_doc_made_of_remembered_hashes_is_the_doc_made_of_the_words(report_texts):
+    from spacy.tokens import Doc
+
+    tokenizer = JiebaTokenizer(spacy.blank("zh").vocab, "rjieba")
+    for text in list(report_texts.values())[:10]:
+        tokenizer(text)  # the words are remembered now
+        words, spaces = words_and_spaces(rjieba_words(text), text)
+        assert tokenizer(text).to_bytes() == Doc(tokenizer.vocab, words=words, spaces=spaces).to_bytes()
+
+
+def test_words_forgotten_by_a_memory_zone_are_hashed_again():
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "policykg.JiebaTokenizer.v1",
+                                                            "backend": "rjieba"}}})
+    text = "甲乙丙丁戊己庚辛壬癸 xyzzy 法治政府"
+    with nlp.memory_zone():
+        inside = tokens(nlp.make_doc(text))
+    assert tokens(nlp.make_doc(text)) == inside
