@@ -10,9 +10,10 @@ mentions with raw offsets (see records.py).
 from __future__ import annotations
 
 import bisect
+import shutil
 import weakref
 from functools import partial
-import shutil
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -225,9 +226,20 @@ def add_mentions(doc: Doc, found: Iterable[tuple[str, int, int, str, dict[str, A
     return out
 
 
+# each Doc's token starts, kept while its tokens stay as they are (split_at splits, and forgets them)
+_starts: weakref.WeakKeyDictionary[Doc, tuple[int, list[int]]] = weakref.WeakKeyDictionary()
+
+
+def _token_starts(doc: Doc) -> list[int]:
+    cached = _starts.get(doc)
+    if cached is None or cached[0] != len(doc):
+        cached = _starts[doc] = (len(doc), doc.to_array(IDX).tolist())
+    return cached[1]
+
+
 def split_at(doc: Doc, offsets: Iterable[int]) -> None:
     """Split the tokens that the character ``offsets`` fall inside; span groups keep their spans."""
-    starts = doc.to_array(IDX).tolist()
+    starts = _token_starts(doc)
     inside: dict[int, list[int]] = {}  # token index → the offsets strictly inside its text
     for off in offsets:
         i = bisect.bisect_right(starts, off) - 1
@@ -235,6 +247,7 @@ def split_at(doc: Doc, offsets: Iterable[int]) -> None:
             inside.setdefault(i, []).append(off)
     if not inside:
         return
+    _starts.pop(doc, None)
     text = doc_text(doc)
     saved = {key: [(s.start, s.end, s.label, s.kb_id) for s in group] for key, group in doc.spans.items()}
     added = [0] * (len(doc) + 1)  # added[i]: tokens the splits add before old token i
@@ -245,8 +258,7 @@ def split_at(doc: Doc, offsets: Iterable[int]) -> None:
             orths = [text[a:b] for a, b in zip(edges, edges[1:])]
             retokenizer.split(token, orths, heads=[(token, k) for k in range(len(orths))])
             added[i + 1] += len(orths) - 1
-    for i in range(1, len(added)):
-        added[i] += added[i - 1]
+    added = list(accumulate(added))  # a running sum in C: a report has some 20,000 tokens
     # spaCy does not move the span groups' spans: put them back on their tokens
     for key, items in saved.items():
         doc.spans[key] = [Span(doc, s + added[s], e + added[e], label=label, kb_id=kb_id)
