@@ -106,3 +106,20 @@ def test_flat_asdict_is_asdict_for_the_records_written_on_a_doc(nlp, seed_docume
         assert plain["addressed_to"] is not m.addressed_to  # a copy, as asdict's
     o = Observation("罚款", 1.5, "万元", 0, 4, 0, "罚款1.5万元")
     assert flat_asdict(o) == asdict(o)
+
+
+def test_a_title_is_described_once_and_each_mention_gets_its_own_copy(nlp, monkeypatch):
+    import policykg.extract.components.laws as laws
+
+    finder = nlp.get_pipe("pk_laws")
+    calls = []
+    monkeypatch.setattr(laws, "describe", lambda *a: calls.append(a) or laws.LawInfo("甲法", "法律", aliases=["甲"]))
+    finder.described.clear()
+    first = finder.describe("甲法", "", ("500000",))
+    second = finder.describe("甲法", "", ("500000",))
+    assert first == second and len(calls) == 1
+    first.aliases.append("乙")
+    assert finder.describe("甲法", "", ("500000",)).aliases == ["甲"]
+    finder.describe("甲法", "", ())  # another context: described again
+    assert len(calls) == 2
+    finder.described.clear()

@@ -4,13 +4,15 @@ jurisdiction, and linked to the document number written next to it."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..datafiles import shared
 from ..gazetteer import GAZETTEER_FILES
-from ..law_names import DOCNUM_FILES, LAW_FILES, PRC, describe, is_law_title, read_docnum_codes, read_registry
+from ..law_names import (DOCNUM_FILES, LAW_FILES, PRC, LawInfo, describe, is_law_title, read_docnum_codes,
+                         read_registry)
 from ..matching import NameMatcher
 from ..records import DOCNUM, LAW
 from .base import DataComponent, add_mentions, doc_text, document, gazetteer_of, region_context, spans as found_spans
@@ -25,6 +27,8 @@ _AFTER_BARE = set("学家律院系治制规人定务")
 _REGION_END = set("省市县区州旗盟")
 # 弘扬宪法精神 speaks of the constitution's spirit, it does not cite it
 _NOT_CITATION = {"精神", "意识", "观念", "思维", "权威", "理念"}
+# titles described and remembered (forgotten all at once past this many)
+_DESCRIBED_MAX = 50_000
 
 
 def orphan_closers(text: str) -> list[int]:
@@ -72,9 +76,18 @@ class LawFinder(DataComponent):
         self.bare_entries = self.registry.bare_names()
         self.bare = NameMatcher(self.bare_entries)
         self.longest_name = max(len(k) for k in self.registry.index)
+        self.described: dict[tuple[str, str, tuple[str, ...]], LawInfo] = {}
 
-    def describe(self, title: str, doc_number: str, ctx: tuple[str, ...]):
-        return describe(title, doc_number, self.gaz, ctx, self.registry, self.codes)
+    def describe(self, title: str, doc_number: str, ctx: tuple[str, ...]) -> LawInfo:
+        """law_names.describe with this component's data, remembered: a report cites the same
+        titles again and again, and a corpus the same laws (a copy, its aliases a list of its own)."""
+        key = (title, doc_number, ctx)
+        info = self.described.get(key)
+        if info is None:
+            if len(self.described) >= _DESCRIBED_MAX:
+                self.described.clear()
+            info = self.described[key] = describe(title, doc_number, self.gaz, ctx, self.registry, self.codes)
+        return replace(info, aliases=list(info.aliases))
 
     def __call__(self, doc: Doc) -> Doc:
         self.ensure_data()
