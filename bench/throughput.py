@@ -1,13 +1,16 @@
 """Throughput of segmentation, extraction and the whole build, in MB of text (UTF-8) per
 CPU-second, and the speed-up of extraction with two worker processes.
 
-    python bench/throughput.py [CORPUS_FOLDER] [--repeat N] [--scale N] [--jobs J]
+    python bench/throughput.py [CORPUS_FOLDER ...] [--repeat N] [--scale N] [--jobs J]
 
 - segmentation: Python jieba (spaCy's own zh segmenter) and the pipeline's tokenizer
-  (extract/tokenizer.py: jieba-rs, plus the Doc), over CORPUS (default: the seed reports);
-- extraction: the spaCy pipeline over CORPUS, in this process, caches warm;
+  (extract/tokenizer.py: jieba-rs, plus the Doc), over the CORPUS folders (default: the seed
+  reports; e.g. the seeds and tests/gold/devset/texts together);
+- extraction: the spaCy pipeline over CORPUS, in this process, caches warm; with --components,
+  the CPU time of the tokenizer and of each component, over the same passes;
 - build: `policykg build` end to end (extraction, RDF, store, HTML) in a fresh process over a
-  corpus of --scale reports (bench/scale_corpus.py: copies of the seeds and synthetic reports),
+  corpus of --scale reports (bench/scale_corpus.py: copies of the first CORPUS folder's reports
+  and synthetic reports),
   start-up included;
 - `policykg extract -j 1` and `-j J` over the same corpus: wall time, CPU time and speed-up.
 
@@ -69,16 +72,35 @@ def megabytes(folder: Path) -> float:
     return sum(len(read_document(p).raw.encode("utf-8")) for p in paths) / 1e6
 
 
+def print_component_times(nlp, docs, repeat: int) -> None:
+    """CPU seconds of making the Doc and of each pipeline component, over ``repeat`` passes."""
+    times = {"make_doc (tokenizer)": 0.0, **{name: 0.0 for name in nlp.pipe_names}}
+    for _ in range(repeat):
+        for d in docs:
+            t = time.process_time()
+            doc = nlp.make_doc(d.text)
+            doc._.document = d
+            times["make_doc (tokenizer)"] += time.process_time() - t
+            for name, proc in nlp.pipeline:
+                t = time.process_time()
+                doc = proc(doc)
+                times[name] += time.process_time() - t
+    total = sum(times.values())
+    for name, cpu in sorted(times.items(), key=lambda kv: -kv[1]):
+        print(f"  {name:<22}: {cpu:6.3f} s CPU ({cpu / total:5.1%})")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("corpus", nargs="?", type=Path, default=default_corpus())
+    ap.add_argument("corpus", nargs="*", type=Path, default=[default_corpus()])
     ap.add_argument("--repeat", type=int, default=5, help="passes over the corpus (more = steadier figures)")
     ap.add_argument("--scale", type=int, default=200, help="reports in the corpus of the build and -j runs (0: skip)")
     ap.add_argument("--jobs", type=int, default=2, help="worker processes compared with one")
+    ap.add_argument("--components", action="store_true", help="CPU time of the tokenizer and of each component")
     args = ap.parse_args()
     jieba.setLogLevel(logging.WARNING)
 
-    paths, _ = collect_inputs([args.corpus])
+    paths, _ = collect_inputs(args.corpus)
     docs = [read_document(p) for p in paths]
     mb = sum(len(d.raw.encode("utf-8")) for d in docs) / 1e6 * args.repeat
     print(f"corpus: {len(docs)} files, {mb / args.repeat:.3f} MB (UTF-8), {args.repeat} passes")
@@ -96,11 +118,13 @@ def main() -> None:
     print(f"extraction (spaCy pipeline, warm)                     : {mb / cpu:7.3f} MB/CPU-s "
           f"({cpu / (len(docs) * args.repeat) * 1000:.1f} ms CPU per report)")
 
+    if args.components:
+        print_component_times(nlp, docs, args.repeat)
     if not args.scale:
         return
     work = Path(tempfile.mkdtemp(prefix="policykg-bench-"))
     try:
-        corpus = scale_corpus.write(args.scale, work / "corpus", seeds=args.corpus)
+        corpus = scale_corpus.write(args.scale, work / "corpus", seeds=args.corpus[0])
         size = megabytes(corpus)
         print(f"scaled corpus: {args.scale} reports, {size:.3f} MB")
         wall, cpu = run_child(["build", str(corpus), "-o", str(work / "out")])

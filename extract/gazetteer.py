@@ -14,9 +14,9 @@ from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Iterable
 
-import ahocorasick
 
 from .datafiles import ADCODES, resolve, shared
+from .matching import NameMatcher
 
 MUNICIPALITIES = {"110000", "120000", "310000", "500000"}
 
@@ -58,11 +58,9 @@ class Gazetteer:
             self.by_name.setdefault(r.name, []).append(r.code)
             if r.short:
                 self.by_name.setdefault(r.short, []).append(r.code)
-        self._automaton = ahocorasick.Automaton()
         # 伊犁州, 海西州: prefectures are found in running text by their usual short form too
-        for key, codes in [*self.by_name.items(), *self.prefecture_forms.items()]:
-            self._automaton.add_word(key, (key, tuple(codes)))
-        self._automaton.make_automaton()
+        self._codes = {key: tuple(codes) for key, codes in [*self.by_name.items(), *self.prefecture_forms.items()]}
+        self._matcher = NameMatcher(self._codes, leftmost_longest=True)
 
     # --- lookups ------------------------------------------------------------------------
 
@@ -139,22 +137,43 @@ class Gazetteer:
                 out.append((name, codes))
         return out
 
+    @functools.cached_property
+    def _name_endings(self) -> frozenset[str]:
+        """Every ending of every name (重庆市 → 市, 庆市, 重庆市), official, short or prefecture form."""
+        return frozenset(name[-k:] for name in [*self.by_name, *self.prefecture_forms]
+                         for k in range(1, len(name) + 1))
+
+    def name_lengths_ending_at(self, text: str, end: int, longest: int) -> list[int]:
+        """The lengths k (2 <= k <= ``longest``, shortest first) at which ``text[end - k:end]`` may
+        be a name: a walk left from ``end`` while the characters read are the end of some name,
+        instead of a lookup at every length.
+
+        >>> load_gazetteer().name_lengths_ending_at("在重庆市北碚区", 4, 12)  # 庆市, 重庆市
+        [2, 3]
+        """
+        endings = self._name_endings
+        out = []
+        for k in range(1, min(longest, end) + 1):
+            if text[end - k:end] not in endings:
+                break
+            if k >= 2:
+                out.append(k)
+        return out
+
     def is_within(self, code: str, ancestor: str) -> bool:
         return code == ancestor or any(a.code == ancestor for a in self.ancestors(code))
 
     # --- finding names in text -----------------------------------------------------------
 
     def find(self, text: str) -> Iterable[tuple[int, int, str, tuple[str, ...]]]:
-        """Leftmost-longest matches of region names: (start, end, name, candidate codes)."""
-        matches = []
-        for end, (key, codes) in self._automaton.iter(text):
-            matches.append((end - len(key) + 1, end + 1, key, codes))
-        matches.sort(key=lambda m: (m[0], -(m[1] - m[0])))
-        last_end = -1
-        for m in matches:
-            if m[0] >= last_end:
-                yield m
-                last_end = m[1]
+        """Leftmost-longest matches of region names: (start, end, name, candidate codes), each
+        starting where the one before ends or later.
+
+        >>> [m[:3] for m in load_gazetteer().find("重庆市北碚区和达州市")]
+        [(0, 3, '重庆市'), (3, 6, '北碚区'), (7, 10, '达州市')]
+        """
+        for start, end, key in self._matcher.every_match(text):
+            yield start, end, key, self._codes[key]
 
     def resolve(self, codes: Iterable[str], context: Iterable[str] = ()) -> tuple[str, list[str]]:
         """Pick among candidate codes using context codes (regions already known in the text).

@@ -11,11 +11,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import ahocorasick
-
 from .datafiles import read_yaml, resolve, shared
 from .gazetteer import MUNICIPALITIES, Gazetteer, load_gazetteer
 from .jieba_dict import word_frequencies
+from .matching import NameMatcher
 
 RELATIVE = "省市区县州"
 # a relative prefix preceded by one of these is part of a word (全市, 城区, 社区, 各县 ...) or of a
@@ -65,8 +64,28 @@ class OrganLexicon:
     def unit_names(self) -> list[str]:
         return [stem + suf for stem in self.unit_stems for suf in [*self.unit_suffixes, "司"]]
 
+    @functools.cached_property
+    def _unit_rank(self) -> dict[str, int]:
+        rank: dict[str, int] = {}
+        for i, name in enumerate(self.unit_names):
+            rank.setdefault(name, i)
+        return rank
+
+    @functools.cached_property
+    def _unit_lengths(self) -> tuple[int, ...]:
+        return tuple(sorted({len(name) for name in self.unit_names}))
+
+    def unit_at_start(self, text: str) -> str | None:
+        """The unit name ``text`` starts with, the first in ``unit_names`` order (what a scan of
+        ``unit_names`` with ``startswith`` finds), by one lookup per name length.
+
+        >>> load_organs().unit_at_start("政策法规司负责")
+        '政策法规司'
+        """
+        found = [(self._unit_rank[text[:k]], text[:k]) for k in self._unit_lengths if text[:k] in self._unit_rank]
+        return min(found)[1] if found else None
+
     def __post_init__(self) -> None:
-        self.automaton = ahocorasick.Automaton()
         entries: dict[str, list[tuple[str, str]]] = {}
         for name in self.national:
             entries.setdefault(name, []).append(("national", name))
@@ -79,10 +98,9 @@ class OrganLexicon:
             entries.setdefault(p, []).append(("pronoun", p))
         for name in self.sub_bodies:
             entries.setdefault(name, []).append(("sub", name))
-        for key, values in entries.items():
-            # an organ reading (区+法院) is tried before the national one (法院)
-            self.automaton.add_word(key, sorted(values, key=lambda v: v[0] != "organ"))
-        self.automaton.make_automaton()
+        # an organ reading (区+法院) is tried before the national one (法院)
+        self.readings = {key: sorted(values, key=lambda v: v[0] != "organ") for key, values in entries.items()}
+        self.matcher = NameMatcher(self.readings)
 
 
 def catalogue_entries(catalogue: dict) -> tuple[list[dict], list[dict]]:
@@ -165,7 +183,7 @@ def relative_region(gaz: Gazetteer, rel: str, own: str) -> str:
 
 def region_prefix(gaz: Gazetteer, text: str, end: int) -> tuple[int, str, tuple[str, ...]] | None:
     """A region name ending at ``end`` (longest first): (start, name, codes)."""
-    for k in range(min(12, end), 1, -1):
+    for k in reversed(gaz.name_lengths_ending_at(text, end, 12)):
         name = text[end - k:end]
         codes = gaz.by_name.get(name)
         if not codes and name.endswith("州") and k >= 3:
@@ -211,11 +229,9 @@ def find_agencies(text: str, ctx: Context, gaz: Gazetteer | None = None, lex: Or
     """Agency names in ``text``, leftmost-longest, resolved against the report's context."""
     gaz = gaz or load_gazetteer()
     lex = lex or load_organs()
-    raw: list[tuple[int, int, str, str]] = []
-    for end, values in lex.automaton.iter(text):
-        raw.append((end - len(values[0][1]) + 1, end + 1, values))
     out: list[AgencyMatch] = []
-    for s, e, values in raw:
+    for s, e, name in lex.matcher.every_match(text):
+        values = lex.readings[name]
         if _DOCNUM_AFTER.match(text, e):
             continue  # 川委发〔2021〕: a document number's issuer code names no agency
         if _STATISTIC_AFTER.match(text, e):
@@ -252,8 +268,9 @@ def _with_sub_body(text: str, m: AgencyMatch, lex: OrganLexicon) -> AgencyMatch:
     for suffix in _SUB_SUFFIXES:
         if rest.startswith(suffix) and not rest.startswith(suffix + "书"):
             return _extended(m, text, m.end + len(suffix), suffix, "party")
-    for unit in lex.unit_names:
-        if rest.startswith(unit) and (m.national or m.kind == "government"):
+    if m.national or m.kind == "government":
+        unit = lex.unit_at_start(rest)
+        if unit is not None:
             return _extended(m, text, m.end + len(unit), unit, m.kind)
     return m
 

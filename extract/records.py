@@ -8,8 +8,30 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
+
+
+def flat_asdict(record) -> dict[str, Any]:
+    """``dataclasses.asdict`` of a record whose fields hold scalars, or lists and dicts of scalars:
+    the lists and dicts copied, without asdict's recursive deep copy (a report's metadata and
+    source are written onto every Doc).
+
+    >>> flat_asdict(Source(format="pdf", ocr_pages=[1, 2]))["ocr_pages"]
+    [1, 2]
+    """
+    return {name: value.copy() if isinstance(value, (list, dict)) else value
+            for name in _field_names(type(record)) for value in (getattr(record, name),)}
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
 
 
 @dataclass

@@ -87,12 +87,17 @@ def rjieba_words(text: str) -> list[str]:
                 words += rjieba_words(piece)
         return words
     words = rjieba.cut(text)
+    # only an ASCII run may need cutting again: find those first, then copy the rest in slices
+    ascii_runs = [i for i, w in enumerate(words) if w.isascii() and len(w) > 1]
+    if not ascii_runs:
+        return words
     out: list[str] = []
-    for w in words:
-        if len(w) > 1 and w.isascii():
-            out += as_python_jieba(w)
-        else:
-            out.append(w)
+    copied = 0
+    for i in ascii_runs:
+        out += words[copied:i]
+        out += as_python_jieba(words[i])
+        copied = i + 1
+    out += words[copied:]
     return out
 
 
@@ -108,12 +113,31 @@ class JiebaTokenizer(DummyTokenizer):
         self.vocab = vocab
         self.backend = "rjieba" if backend == "rjieba" or backend == "auto" and rjieba_available() else "jieba"
         self.words: Callable[[str], list[str]] = rjieba_words if self.backend == "rjieba" else python_jieba_words
+        self._orths: dict[str, int] = {}  # word → its hash in the vocab's strings
 
     def __call__(self, text: str) -> Doc:
         words, spaces = words_and_spaces(self.words(text), text)
-        doc = Doc(self.vocab, words=words, spaces=spaces)
+        try:
+            doc = Doc(self.vocab, words=self.orths(words), spaces=spaces)
+        except KeyError:  # a string gone from the vocab (a spaCy memory zone ended): hash afresh
+            self._orths.clear()
+            doc = Doc(self.vocab, words=words, spaces=spaces)
         remember_text(doc, text)
         return doc
+
+    def orths(self, words: list[str]) -> list[int]:
+        """The words' hashes, from a dictionary of the words met so far: a Doc made of hashes looks
+        each word up once in the vocab, a Doc made of strings hashes each word and looks it up in
+        the vocab's strings too (about twice as long)."""
+        known = self._orths
+        try:
+            return [known[w] for w in words]
+        except KeyError:
+            add = self.vocab.strings.add
+            for w in words:
+                if w not in known:
+                    known[w] = add(w)
+            return [known[w] for w in words]
 
 
 def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]]:
@@ -127,28 +151,30 @@ def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]
     """
     if "".join(words) != text:
         return get_words_and_spaces(words, text)
+    # only the whitespace words change anything: find them first, then copy the rest in slices
+    blanks = [i for i, w in enumerate(words) if w.isspace()]
     out: list[str] = []
     spaces: list[bool] = []
-    gap = ""  # the whitespace since the last word
-
-    def close_gap() -> None:
-        nonlocal gap
-        if gap and out and not spaces[-1] and gap[0] == " " and not out[-1].isspace():
+    copied = 0
+    k = 0
+    while k < len(blanks):
+        first = last = blanks[k]
+        while k + 1 < len(blanks) and blanks[k + 1] == last + 1:
+            k += 1
+            last = blanks[k]
+        k += 1
+        out += words[copied:first]
+        spaces += [False] * (first - copied)
+        gap = "".join(words[first:last + 1])  # a run of whitespace words
+        if out and not spaces[-1] and gap[0] == " " and not out[-1].isspace():
             spaces[-1] = True
             gap = gap[1:]
         if gap:
             out.append(gap)
             spaces.append(False)
-        gap = ""
-
-    for w in words:
-        if w.isspace():
-            gap += w
-        else:
-            close_gap()
-            out.append(w)
-            spaces.append(False)
-    close_gap()
+        copied = last + 1
+    out += words[copied:]
+    spaces += [False] * (len(words) - copied)
     return out, spaces
 
 

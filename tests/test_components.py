@@ -135,3 +135,28 @@ def test_document_numbers_are_found_near_their_anchors_as_by_a_full_scan(seed_do
     for text in texts:
         assert ([(m.span(), m.groups()) for m in doc_numbers.find_numbers(pattern, text)]
                 == [(m.span(), m.groups()) for m in pattern.finditer(text)])
+
+
+# ---------------------------------------------------------------- writing mentions
+
+def test_mentions_split_tokens_at_their_edges_keep_earlier_spans_and_carry_their_attributes(nlp):
+    from policykg.extract.components.base import add_mentions, spans
+
+    text = "重庆市北碚区司法局依据行政处罚法开展执法。"
+    doc = nlp.make_doc(text)
+    add_mentions(doc, [("REGION", 0, 3, "重庆市", {"code": "500000", "level": "province"}),
+                       ("REGION", 3, 5, "北碚区", {"code": "500109", "level": "county", "candidates": []})])
+    # a later mention inside earlier tokens: the earlier spans stay on their characters
+    add_mentions(doc, [("AGENCY", 1, 9, "重庆市北碚区司法局", {"full_name": "重庆市北碚区司法局"}),
+                       ("LAW", 11, 16, "中华人民共和国行政处罚法", {"level": "法律"})])
+    got = [(s.label_, s.start_char, s.end_char, s.text, s.kb_id_) for s in spans(doc)]
+    assert got == [("REGION", 0, 3, "重庆市", "重庆市"), ("REGION", 3, 5, "北碚", "北碚区"),
+                   ("AGENCY", 1, 9, "庆市北碚区司法局", "重庆市北碚区司法局"),
+                   ("LAW", 11, 16, "行政处罚法", "中华人民共和国行政处罚法")]
+    region, county, agency, law = spans(doc)
+    assert (region._.code, region._.level, region._.candidates) == ("500000", "province", None)
+    assert (county._.code, county._.candidates) == ("500109", [])
+    assert agency._.full_name == "重庆市北碚区司法局" and law._.level == "法律"
+    assert doc.text == text and "".join(t.text_with_ws for t in doc) == text
+    with pytest.raises(AttributeError):
+        add_mentions(doc, [("LAW", 0, 3, "x", {"no_such_attribute": 1})])

@@ -115,3 +115,34 @@ def test_the_dictionary_lookups_are_python_jiebas():
     freq = word_frequencies()
     assert {w for w, f in jieba.dt.FREQ.items() if f} == {w for w, f in freq.items() if f}
     assert word_tags()["城区"] == "n" and freq["和"] > 0 and not freq.get("和县司")
+
+
+@pytest.mark.parametrize("words", [
+    ["我", " ", " ", "们", "\u3000", " ", "好", " "],  # runs of whitespace words, a full-width space
+    [" ", "甲", "\n", " ", "乙", "  ", "丙"],  # whitespace first; a space after a newline
+    ["甲", " ", "\n", "\n", " ", " ", "乙", "\t"],
+    ["甲", "乙", "丙"],  # no whitespace at all
+    ["\n", " "],  # nothing but whitespace
+])
+def test_words_and_spaces_copies_the_words_between_whitespace_runs_as_spacy_aligns_them(words):
+    text = "".join(words)
+    assert words_and_spaces(words, text) == get_words_and_spaces(words, text)
+
+
+def test_a_doc_made_of_remembered_hashes_is_the_doc_made_of_the_words(report_texts):
+    from spacy.tokens import Doc
+
+    tokenizer = JiebaTokenizer(spacy.blank("zh").vocab, "rjieba")
+    for text in list(report_texts.values())[:10]:
+        tokenizer(text)  # the words are remembered now
+        words, spaces = words_and_spaces(rjieba_words(text), text)
+        assert tokenizer(text).to_bytes() == Doc(tokenizer.vocab, words=words, spaces=spaces).to_bytes()
+
+
+def test_words_forgotten_by_a_memory_zone_are_hashed_again():
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "policykg.JiebaTokenizer.v1",
+                                                            "backend": "rjieba"}}})
+    text = "甲乙丙丁戊己庚辛壬癸 xyzzy 法治政府"
+    with nlp.memory_zone():
+        inside = tokens(nlp.make_doc(text))
+    assert tokens(nlp.make_doc(text)) == inside

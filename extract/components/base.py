@@ -10,10 +10,10 @@ mentions with raw offsets (see records.py).
 from __future__ import annotations
 
 import bisect
-import weakref
-from dataclasses import asdict
-from functools import partial
 import shutil
+import weakref
+from functools import partial
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -25,7 +25,7 @@ from ..datafiles import resolve, shared
 from ..gazetteer import Gazetteer, read_gazetteer
 from ..organs import Context
 from ..records import (AGENCY, DOCNUM, LAW, PROGRAM, REGION, Document, Mention, Paragraph, ReportMeta, Sentence,
-                       Source)
+                       Source, flat_asdict)
 
 SPANS_KEY = "policykg"
 LABELS = (LAW, DOCNUM, AGENCY, REGION, PROGRAM)
@@ -63,7 +63,7 @@ def document_to_plain(d: Document) -> dict[str, Any]:
             "encoding": d.encoding, "sha256": d.sha256,
             "paragraphs": [[p.index, p.start, p.end] for p in d.paragraphs],
             "sentences": [[s.index, s.start, s.end, s.paragraph, s.text] for s in d.sentences],
-            "source": asdict(d.source)}
+            "source": flat_asdict(d.source)}
 
 
 def document_from_plain(text: str, p: dict[str, Any]) -> Document:
@@ -126,7 +126,7 @@ def meta(doc: Doc) -> ReportMeta:
 
 
 def _set_meta(doc: Doc, m: ReportMeta) -> None:
-    doc._.report_meta = asdict(m)
+    doc._.report_meta = flat_asdict(m)
 
 
 def region_context(doc: Doc) -> tuple[str, ...]:
@@ -144,8 +144,12 @@ def agency_context(doc: Doc) -> Context:
 # Keyed by label as well as offsets: spaCy's own Span extension values are keyed by offsets only,
 # and two mentions of different labels may cover the same characters.
 
+def _value_key(name: str, label: str, start_char: int, end_char: int) -> tuple:
+    return ("pk._.", name, label, start_char, end_char)
+
+
 def _attr_key(name: str, span: Span) -> tuple:
-    return ("pk._.", name, span.label_, span.start_char, span.end_char)
+    return _value_key(name, span.label_, span.start_char, span.end_char)
 
 
 def _get_attr(name: str, span: Span) -> Any:
@@ -156,7 +160,9 @@ def _set_attr(name: str, span: Span, value: Any) -> None:
     span.doc.user_data[_attr_key(name, span)] = value
 
 
-for _name in sorted({a for attrs in MENTION_ATTRS.values() for a in attrs}):
+SPAN_ATTRS = frozenset(a for attrs in MENTION_ATTRS.values() for a in attrs)
+
+for _name in sorted(SPAN_ATTRS):
     if not Span.has_extension(_name):
         Span.set_extension(_name, getter=partial(_get_attr, _name), setter=partial(_set_attr, _name))
 
@@ -204,21 +210,36 @@ def add_mentions(doc: Doc, found: Iterable[tuple[str, int, int, str, dict[str, A
     found = list(found)
     split_at(doc, {x for _l, s, e, _c, _a in found for x in (s, e)})
     group = doc.spans.setdefault(SPANS_KEY, [])
+    values = doc.user_data
     out = []
     for label, start, end, canonical, attrs in found:
         # an edge in the whitespace after a token has no token to split: the span takes the token
         span = (doc.char_span(start, end, label=label, kb_id=canonical)
                 or doc.char_span(start, end, label=label, kb_id=canonical, alignment_mode="expand"))
+        # what ``span._.name = value`` stores, written directly (spaCy's Underscore costs more)
         for name, value in attrs.items():
-            setattr(span._, name, value)
+            if name not in SPAN_ATTRS:
+                raise AttributeError(f"no Span extension {name!r}")
+            values[_value_key(name, label, span.start_char, span.end_char)] = value
         group.append(span)
         out.append(span)
     return out
 
 
+# each Doc's token starts, kept while its tokens stay as they are (split_at splits, and forgets them)
+_starts: weakref.WeakKeyDictionary[Doc, tuple[int, list[int]]] = weakref.WeakKeyDictionary()
+
+
+def _token_starts(doc: Doc) -> list[int]:
+    cached = _starts.get(doc)
+    if cached is None or cached[0] != len(doc):
+        cached = _starts[doc] = (len(doc), doc.to_array(IDX).tolist())
+    return cached[1]
+
+
 def split_at(doc: Doc, offsets: Iterable[int]) -> None:
     """Split the tokens that the character ``offsets`` fall inside; span groups keep their spans."""
-    starts = doc.to_array(IDX).tolist()
+    starts = _token_starts(doc)
     inside: dict[int, list[int]] = {}  # token index → the offsets strictly inside its text
     for off in offsets:
         i = bisect.bisect_right(starts, off) - 1
@@ -226,6 +247,7 @@ def split_at(doc: Doc, offsets: Iterable[int]) -> None:
             inside.setdefault(i, []).append(off)
     if not inside:
         return
+    _starts.pop(doc, None)
     text = doc_text(doc)
     saved = {key: [(s.start, s.end, s.label, s.kb_id) for s in group] for key, group in doc.spans.items()}
     added = [0] * (len(doc) + 1)  # added[i]: tokens the splits add before old token i
@@ -236,8 +258,7 @@ def split_at(doc: Doc, offsets: Iterable[int]) -> None:
             orths = [text[a:b] for a, b in zip(edges, edges[1:])]
             retokenizer.split(token, orths, heads=[(token, k) for k in range(len(orths))])
             added[i + 1] += len(orths) - 1
-    for i in range(1, len(added)):
-        added[i] += added[i - 1]
+    added = list(accumulate(added))  # a running sum in C: a report has some 20,000 tokens
     # spaCy does not move the span groups' spans: put them back on their tokens
     for key, items in saved.items():
         doc.spans[key] = [Span(doc, s + added[s], e + added[e], label=label, kb_id=kb_id)

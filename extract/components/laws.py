@@ -4,14 +4,16 @@ jurisdiction, and linked to the document number written next to it."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-import ahocorasick
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..datafiles import shared
 from ..gazetteer import GAZETTEER_FILES
-from ..law_names import DOCNUM_FILES, LAW_FILES, PRC, describe, is_law_title, read_docnum_codes, read_registry
+from ..law_names import (DOCNUM_FILES, LAW_FILES, PRC, LawInfo, describe, is_law_title, read_docnum_codes,
+                         read_registry)
+from ..matching import NameMatcher
 from ..records import DOCNUM, LAW
 from .base import DataComponent, add_mentions, doc_text, document, gazetteer_of, region_context, spans as found_spans
 
@@ -25,6 +27,8 @@ _AFTER_BARE = set("学家律院系治制规人定务")
 _REGION_END = set("省市县区州旗盟")
 # 弘扬宪法精神 speaks of the constitution's spirit, it does not cite it
 _NOT_CITATION = {"精神", "意识", "观念", "思维", "权威", "理念"}
+# titles described and remembered (forgotten all at once past this many)
+_DESCRIBED_MAX = 50_000
 
 
 def orphan_closers(text: str) -> list[int]:
@@ -70,14 +74,20 @@ class LawFinder(DataComponent):
         self.registry = shared(read_registry, files["laws"], files["laws_catalogue"])
         self.codes = shared(read_docnum_codes, files["doc_number_codes"])
         self.bare_entries = self.registry.bare_names()
-        self.bare = ahocorasick.Automaton()
-        for name in self.bare_entries:
-            self.bare.add_word(name, name)
-        self.bare.make_automaton()
+        self.bare = NameMatcher(self.bare_entries)
         self.longest_name = max(len(k) for k in self.registry.index)
+        self.described: dict[tuple[str, str, tuple[str, ...]], LawInfo] = {}
 
-    def describe(self, title: str, doc_number: str, ctx: tuple[str, ...]):
-        return describe(title, doc_number, self.gaz, ctx, self.registry, self.codes)
+    def describe(self, title: str, doc_number: str, ctx: tuple[str, ...]) -> LawInfo:
+        """law_names.describe with this component's data, remembered: a report cites the same
+        titles again and again, and a corpus the same laws (a copy, its aliases a list of its own)."""
+        key = (title, doc_number, ctx)
+        info = self.described.get(key)
+        if info is None:
+            if len(self.described) >= _DESCRIBED_MAX:
+                self.described.clear()
+            info = self.described[key] = describe(title, doc_number, self.gaz, ctx, self.registry, self.codes)
+        return replace(info, aliases=list(info.aliases))
 
     def __call__(self, doc: Doc) -> Doc:
         self.ensure_data()
@@ -108,8 +118,7 @@ class LawFinder(DataComponent):
             start = self._registered_title_before(text, close, covered)
             if start is not None:
                 found.append((start, close + 1, self.describe(text[start:close], "", ctx), None, ""))
-        for end, name in self.bare.iter(text):
-            s, e = end - len(name) + 1, end + 1
+        for s, e, name in self.bare.every_match(text):
             if any(covered[s:e]) or (e < len(text) and text[e] in _AFTER_BARE) or text[e:e + 2] in _NOT_CITATION:
                 continue
             if s >= len(PRC) and text[s - len(PRC):s] == PRC:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..gazetteer import GAZETTEER_FILES
-from ..records import REGION, Observation
+from ..records import REGION, Observation, flat_asdict
 from .base import DataComponent, doc_text, document, gazetteer_of, meta, spans
 
 COOPERATION = re.compile(r"联合|合作|协同|跨区|跨省|跨市|毗邻|签订|共建|一体化|协作|联动|互认|通办")
@@ -69,7 +68,7 @@ class RelationFinder(DataComponent):
                 sent = d.sentence_at(rs)
                 observations.append(Observation(measure=measure, value=value, unit=unit, start=rs, end=re_,
                                                 sentence=sent.index if sent else -1, surface=d.raw[rs:re_]))
-        doc._.observations = [asdict(o) for o in sorted(observations, key=lambda o: (o.start, o.measure))]
+        doc._.observations = [flat_asdict(o) for o in sorted(observations, key=lambda o: (o.start, o.measure))]
         return doc
 
 
