@@ -15,7 +15,7 @@ through Playwright and prints, per run and as the median:
 
 plus the page size in MB and the time to write it.
 
-With ``--site BUILD`` (a build folder, e.g. of the seeds) it writes the whole site instead, as
+With ``--page FILE`` it times an existing page (a big build's ``graph.html``). With ``--site BUILD`` (a build folder, e.g. of the seeds) it writes the whole site instead, as
 ``policykg viz BUILD -o DIR`` does (every view, the scripts the region/agency/law pickers load,
 ``reports/<id>.html``), prints the write time and every page's size, then per view the first
 frame and the time to pick another entity (the second most cited), and the reading pages' first
@@ -59,19 +59,24 @@ def main() -> None:
     ap.add_argument("--chromium", default="/usr/bin/chromium")
     ap.add_argument("-o", "--out", type=Path, default=Path(tempfile.gettempdir()) / "policykg-first-render.html")
     ap.add_argument("--site", type=Path, help="a build folder: write and time the whole site of its views")
+    ap.add_argument("--page", type=Path, help="an existing page to time (e.g. a big build's graph.html), nothing generated")
     a = ap.parse_args()
     if a.site:
         return site(a)
 
-    t0 = time.perf_counter()
-    G = synthetic_graph(a.reports, a.laws, a.agencies, a.regions, a.programs, a.edges)
-    t1 = time.perf_counter()
-    view = views.make_view(G, a.view)
-    views.write_view(view, a.out, title=f"first render benchmark — {a.view}")
-    t2 = time.perf_counter()
-    print(f"graph: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges (generated in {t1 - t0:.2f} s)")
-    print(f"page:  {a.out} ({view.graph.number_of_nodes()} nodes) written in {t2 - t1:.2f} s, "
-          f"{a.out.stat().st_size / 1e6:.2f} MB")
+    if a.page:
+        a.out = a.page
+        print(f"page:  {a.out}, {a.out.stat().st_size / 1e6:.2f} MB")
+    else:
+        t0 = time.perf_counter()
+        G = synthetic_graph(a.reports, a.laws, a.agencies, a.regions, a.programs, a.edges)
+        t1 = time.perf_counter()
+        view = views.make_view(G, a.view)
+        views.write_view(view, a.out, title=f"first render benchmark — {a.view}")
+        t2 = time.perf_counter()
+        print(f"graph: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges (generated in {t1 - t0:.2f} s)")
+        print(f"page:  {a.out} ({view.graph.number_of_nodes()} nodes) written in {t2 - t1:.2f} s, "
+              f"{a.out.stat().st_size / 1e6:.2f} MB")
 
     from playwright.sync_api import sync_playwright
 

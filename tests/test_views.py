@@ -347,7 +347,7 @@ def test_a_big_corpus_overview_draws_reports_by_region(G, tmp_path):
     assert "reports by region" in view.title
     data = page_data(view.write(tmp_path / "overview.html").read_text(encoding="utf-8"))
     groups = [n for n in data["nodes"] if n.get("expand")]
-    assert groups and all("iri" not in n and n["yr"] for n in groups)
+    assert groups and all("iri" not in n and "tip" not in n and n["yr"] for n in groups)
     assert {n["expand"].split("#")[0] for n in groups} <= {"region.html", "agency.html"}
     cited = [e for e in data["edges"] if e["t"] == "cites"]
     assert cited and all(e["n"] >= 1 and "tip" not in e and "ev" not in e for e in cited)  # sentences: one click away

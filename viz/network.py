@@ -238,8 +238,9 @@ def build_network(G: nx.Graph, color_by: Iterable[str] = (), focus: Any = None,
     for n, d in nodes:
         t = str(d.get("type") or "Other")
         label = str(d.get("_label") or d.get("label") or n)
-        node: dict[str, Any] = {"id": ids[n], "label": _text(label, 60), "group": t, "ptype": t,
-                                "tip": _node_tip(n, d)}
+        node: dict[str, Any] = {"id": ids[n], "label": _text(label, 60), "group": t, "ptype": t}
+        if not d.get("_brief"):  # (``_brief``: the page makes the tooltip from label, type and years)
+            node["tip"] = _node_tip(n, d)
         if t != "Year" and not d.get("_group"):  # display-only year and group nodes have no IRI
             node["iri"] = str(n)  # for the tooltip and for page.html#IRI links (policykg serve's entity pages)
         if d.get("_expand"):

@@ -159,7 +159,7 @@ def _citation_width(c: int) -> float:
 # --------------------------------------------------------------------------- the views
 
 OVERVIEW_MAX_REPORTS = 300  # beyond this the overview and the map draw one node per region
-GROUP_EDGES = ("cites", "mentions_program", "issued_by", "located_in", "part_of", "jurisdiction", "issuer")
+GROUP_EDGES = ("cites", "issued_by", "located_in", "part_of", "jurisdiction", "issuer")
 MAX_GROUP_EVIDENCE = 0  # a group's sentences are one click away, in the view its _expand opens
 
 
@@ -241,9 +241,13 @@ def overview(G: nx.MultiDiGraph, max_reports: int = OVERVIEW_MAX_REPORTS) -> Vie
     region stands for its reports (:func:`group_reports`)."""
     n_reports = sum(1 for _, t in G.nodes(data="type") if t == "Report")
     grouped = n_reports > max_reports
-    if grouped:
+    if grouped:  # programs, which the grouped reports no longer link to, are on the diffusion map
         G = group_reports(G)
+        G.remove_nodes_from([n for n, t in G.nodes(data="type") if t == "Program"])
     H = G.copy()
+    if grouped:  # thousands of nodes: tooltips made by the page from name, type and years
+        for _, d in H.nodes(data=True):
+            d["_brief"] = True
     pr = pagerank(G)
     top = max(pr.values(), default=1.0) or 1.0
     for n, d in H.nodes(data=True):
@@ -254,13 +258,13 @@ def overview(G: nx.MultiDiGraph, max_reports: int = OVERVIEW_MAX_REPORTS) -> Vie
     _add_jurisdiction(H, G)
     if grouped:
         return View("overview", f"Overview — {n_reports} reports by region, "
-                    + default_title(G).removeprefix("policykg — ").split(", ", 1)[1],
+                    + ", ".join(default_title(G).removeprefix("policykg — ").split(", ")[1:4]),
                     "The corpus is large: each region's reports are drawn as one node (their years on the year "
-                    "filter), with what they cite and the programs they mention; node size = PageRank importance. "
-                    "Click a region's reports to open them one by one, year by year.", H,
-                    extra=_zh(f"总览 — {n_reports}份报告按地区归并，" + _counts_zh(G).split("、", 1)[-1],
-                              "报告较多，同一地区的报告合为一个节点（年份见年份筛选），连向它们引用的法规和提及的举措；节点大小表示 "
-                              "PageRank 重要性。点击该节点可逐年逐份查看这些报告。"))
+                    "filter), with the laws they cite; node size = PageRank importance. Click a region's reports to "
+                    "open them one by one, year by year; programs are on the diffusion map.", H,
+                    extra=_zh(f"总览 — {n_reports}份报告按地区归并，" + "、".join(_counts_zh(G).split("、")[1:4]),
+                              "报告较多，同一地区的报告合为一个节点（年份见年份筛选），连向它们引用的法规；节点大小表示 PageRank "
+                              "重要性。点击该节点可逐年逐份查看这些报告；举措见扩散地图。"))
     return View("overview", "Overview — " + default_title(G).removeprefix("policykg — "),
                 "The whole graph: every report, agency, law, program and region and the links between "
                 "them; node size = PageRank importance. Hover a citation edge for its evidence; "
