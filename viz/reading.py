@@ -337,7 +337,7 @@ def render_reading_page(record: dict, text_: str, info: ReportInfo | None, link:
     role_css = "\n".join(f' mark[data-label="law"][data-role="{escape(r)}"] {{ background: {c}33; '
                          f'border-bottom: 2px solid {c}; }}' for r, c in ROLE_COLORS.items())
     return _template().render(
-        title=title, heading=info.label or title, info=info, record=record,
+        generator="policykg", title=title, heading=info.label or title, info=info, record=record,
         agency=info.agency_label or record.get("agency") or meta.get("agency") or "",
         region=info.region_label or meta.get("county") or meta.get("city") or meta.get("province") or "",
         year=info.year or record.get("year") or "",
