@@ -97,15 +97,6 @@ def write_jsonl(records: Iterable[dict[str, Any]], path: Path) -> Path:
     return Path(path)
 
 
-def extract_results(paths: list[Path], jobs: int = 1, limits: Limits | None = None, manifest=None,
-                    texts_dir: Path | None = None, engine: str = "local",
-                    scheduler: str | None = None) -> Iterator[dict[str, Any] | Failure]:
-    """The records (or Failures) of ``paths``, in their order: the one place a build gets its
-    records from, on this machine (``jobs`` processes) or a Dask cluster (``scheduler``)."""
-    return extract_with(paths, engine=engine, jobs=jobs, scheduler=scheduler, limits=limits, manifest=manifest,
-                        texts_dir=texts_dir)
-
-
 def write_views(store, out: Path, html: bool = True, turtle: bool = False) -> None:
     """What a build writes from its finished store besides it: OUT/graph.ttl (``turtle``) and
     OUT/graph.html (``html``), the overview page that `policykg serve` shows at /graph."""
@@ -290,9 +281,10 @@ class _Build:
         return self._running
 
     def _run(self, inputs: list[_Input]) -> Iterator[list]:
-        extracted = extract_results([i.path for i in inputs if i.extract], jobs=self.jobs, limits=self.limits,
-                                    manifest=self.manifest, texts_dir=self.tmp / TEXTS, engine=self.engine,
-                                    scheduler=self.scheduler)
+        # the one place a build gets its records from: this machine or a Dask cluster (api/engines.py)
+        extracted = extract_with([i.path for i in inputs if i.extract], engine=self.engine, jobs=self.jobs,
+                                 scheduler=self.scheduler, limits=self.limits, manifest=self.manifest,
+                                 texts_dir=self.tmp / TEXTS)
         for n, i in enumerate(inputs, 1):
             result = next(extracted) if i.extract else i.cached
             yield self._take(i, result)
