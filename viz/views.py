@@ -163,6 +163,10 @@ GROUP_EDGES = ("cites", "issued_by", "located_in", "part_of", "jurisdiction", "i
 MAX_GROUP_EVIDENCE = 0  # a group's sentences are one click away, in the view its _expand opens
 
 
+def _n_reports(G: nx.MultiDiGraph) -> int:
+    return sum(1 for _, t in G.nodes(data="type") if t == "Report")
+
+
 def group_reports(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """G with its reports replaced by one node per region (a report whose agency has no region:
     per agency), so that a page of a big corpus is sized by its places, not by its reports: one
@@ -239,7 +243,7 @@ def _evidence_of(G: nx.MultiDiGraph, report: Any, d: dict) -> list[dict]:
 def overview(G: nx.MultiDiGraph, max_reports: int = OVERVIEW_MAX_REPORTS) -> View:
     """The whole graph, node size by PageRank; with more than ``max_reports`` reports, one node per
     region stands for its reports (:func:`group_reports`)."""
-    n_reports = sum(1 for _, t in G.nodes(data="type") if t == "Report")
+    n_reports = _n_reports(G)
     grouped = n_reports > max_reports
     if grouped:  # programs, which the grouped reports no longer link to, are on the diffusion map
         G = group_reports(G)
@@ -473,7 +477,7 @@ def _laws_per_place(G: nx.MultiDiGraph) -> dict[Any, int]:
 def map_view(G: nx.MultiDiGraph, max_reports: int = OVERVIEW_MAX_REPORTS) -> View:
     """Regions at their coordinates, reports beside them and the laws they cite around; with more
     than ``max_reports`` reports, one node per region (:func:`group_reports`)."""
-    if sum(1 for _, t in G.nodes(data="type") if t == "Report") > max_reports:
+    if _n_reports(G) > max_reports:
         G = group_reports(G)
     regions = nodes_of_type(G, "Region")
     geo = {r: (G.nodes[r]["lon"], G.nodes[r]["lat"]) for r in regions
@@ -598,7 +602,7 @@ def write_picker_data(G: nx.MultiDiGraph, view: View, out_dir, reading: dict | N
     number, name, aliases and citation count, most cited first (the page loads only what it shows)."""
     typ, make, ranking = PICKERS[view.name]
     counts = ranking(G)
-    if make is law_focus and sum(1 for _, t in G.nodes(data="type") if t == "Report") > OVERVIEW_MAX_REPORTS:
+    if make is law_focus and _n_reports(G) > OVERVIEW_MAX_REPORTS:
         grouped = group_reports(G)  # once for every law cited too often to draw report by report
         make = partial(law_focus, grouped=grouped)
     nodes = sorted(nodes_of_type(G, typ), key=str)
