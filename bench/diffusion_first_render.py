@@ -28,11 +28,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from viz_first_render import CHROMIUM_ARGS  # noqa: E402
+from viz_first_render import chromium_runs  # noqa: E402
 from viz_render import synthetic_graph  # noqa: E402
 
 from policykg.viz import diffusion  # noqa: E402
-from policykg.viz.page import _json_for_script  # noqa: E402
+from policykg.viz.page import json_for_script  # noqa: E402
 
 YEAR_JS = """() => { var t = performance.now(), s = document.getElementById('year-slider');
   s.value = '1'; s.dispatchEvent(new Event('input'));
@@ -61,7 +61,7 @@ def main() -> None:
     diffusion.write_diffusion(G, a.out)
     t2 = time.perf_counter()
     data = diffusion.diffusion_data(G)
-    boundaries = len(_json_for_script(diffusion.map_data(data["provinces"])).encode())
+    boundaries = len(json_for_script(diffusion.map_data(data["provinces"])).encode())
     n_reports = sum(1 for _, t in G.nodes(data="type") if t == "Report")
     print(f"graph: {G.number_of_nodes()} nodes, {n_reports} reports (loaded in {t1 - t0:.2f} s)")
     print(f"page:  {a.out} written in {t2 - t1:.2f} s, {a.out.stat().st_size / 1e6:.2f} MB "
@@ -69,28 +69,15 @@ def main() -> None:
           f"{len(data['provinces'])}; "
           f"{len(data['items'])} laws and programs, {len(data['years'])} years)")
 
-    from playwright.sync_api import sync_playwright
-
     first, script, year = [], [], []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=a.chromium, headless=True, args=CHROMIUM_ARGS)
-        for run in range(a.runs):
-            context = browser.new_context(viewport={"width": 1280, "height": 800})
-            page = context.new_page()
-            errors: list[str] = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.goto(a.out.resolve().as_uri(), wait_until="commit")
-            page.wait_for_function("window.pkMap && window.pkMap.drawn === true", timeout=120000, polling=10)
-            first.append(page.evaluate("window.pkMap.firstDrawAt"))
-            script.append(page.evaluate("window.pkMap.firstDrawMs"))
-            year.append(page.evaluate(YEAR_JS) if data["years"] else 0.0)
-            if errors:
-                raise SystemExit(f"page errors: {errors}")
-            print(f"run {run + 1}: first frame {first[-1]:.0f} ms after navigation start "
-                  f"(page script {script[-1]:.0f} ms); year slider {year[-1]:.0f} ms")
-            context.close()
-        browser.close()
+    for run, page in chromium_runs(a.chromium, a.runs):
+        page.goto(a.out.resolve().as_uri(), wait_until="commit")
+        page.wait_for_function("window.pkMap && window.pkMap.drawn === true", timeout=120000, polling=10)
+        first.append(page.evaluate("window.pkMap.firstDrawAt"))
+        script.append(page.evaluate("window.pkMap.firstDrawMs"))
+        year.append(page.evaluate(YEAR_JS) if data["years"] else 0.0)
+        print(f"run {run}: first frame {first[-1]:.0f} ms after navigation start "
+              f"(page script {script[-1]:.0f} ms); year slider {year[-1]:.0f} ms")
     med = statistics.median
     print(f"median of {a.runs}: first frame {med(first):.0f} ms, page script {med(script):.0f} ms, "
           f"year slider {med(year):.0f} ms; page {a.out.stat().st_size / 1e6:.2f} MB")

@@ -21,8 +21,9 @@ import threading
 import time
 from pathlib import Path
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from viz_first_render import CHROMIUM_ARGS  # noqa: E402  (one set of flags for every page bench)
 
 TIMING = """() => { var n = performance.getEntriesByType('navigation')[0];
   return {dom: n.domContentLoadedEventEnd, load: n.loadEventEnd, ready: window.pkq.readyAt}; }"""

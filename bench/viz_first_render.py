@@ -41,6 +41,28 @@ from policykg.viz import views  # noqa: E402
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
+
+
+def chromium_runs(chromium: str, runs: int):
+    """Yield (run number, a fresh Playwright page) ``runs`` times in headless Chromium; page errors
+    and console errors stop the bench, naming them."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        for run in range(1, runs + 1):
+            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            page = context.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            yield run, page
+            if errors:
+                raise SystemExit(f"page errors: {errors}")
+            context.close()
+        browser.close()
+
+
 FILTER_JS = """() => new Promise(function (resolve) {
   var net = window.policykg.network, t = performance.now();
   net.once("afterDrawing", function () { resolve(performance.now() - t); });
@@ -78,34 +100,20 @@ def main() -> None:
         print(f"page:  {a.out} ({view.graph.number_of_nodes()} nodes) written in {t2 - t1:.2f} s, "
               f"{a.out.stat().st_size / 1e6:.2f} MB")
 
-    from playwright.sync_api import sync_playwright
-
     first, script, wall, filt = [], [], [], []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=a.chromium, headless=True, args=CHROMIUM_ARGS)
-        for run in range(a.runs):
-            context = browser.new_context(viewport={"width": 1280, "height": 800})
-            page = context.new_page()
-            errors: list[str] = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            w0 = time.perf_counter()
-            page.goto(a.out.resolve().as_uri(), wait_until="commit")
-            page.wait_for_function("window.policykg && window.policykg.drawn === true", timeout=120000,
-                                   polling=10)
-            w1 = time.perf_counter()
-            first.append(page.evaluate("window.policykg.firstDrawAt"))
-            script.append(page.evaluate("window.policykg.firstDrawMs"))
-            wall.append((w1 - w0) * 1000)
-            page.wait_for_function("window.policykg.ready === true", timeout=120000)
-            filt.append(page.evaluate(FILTER_JS))
-            if errors:
-                raise SystemExit(f"page errors: {errors}")
-            print(f"run {run + 1}: first frame {first[-1]:.0f} ms after navigation start "
-                  f"(page script {script[-1]:.0f} ms; {wall[-1]:.0f} ms wall from goto); "
-                  f"filter (hide laws) {filt[-1]:.0f} ms")
-            context.close()
-        browser.close()
+    for run, page in chromium_runs(a.chromium, a.runs):
+        w0 = time.perf_counter()
+        page.goto(a.out.resolve().as_uri(), wait_until="commit")
+        page.wait_for_function("window.policykg && window.policykg.drawn === true", timeout=120000, polling=10)
+        w1 = time.perf_counter()
+        first.append(page.evaluate("window.policykg.firstDrawAt"))
+        script.append(page.evaluate("window.policykg.firstDrawMs"))
+        wall.append((w1 - w0) * 1000)
+        page.wait_for_function("window.policykg.ready === true", timeout=120000)
+        filt.append(page.evaluate(FILTER_JS))
+        print(f"run {run}: first frame {first[-1]:.0f} ms after navigation start "
+              f"(page script {script[-1]:.0f} ms; {wall[-1]:.0f} ms wall from goto); "
+              f"filter (hide laws) {filt[-1]:.0f} ms")
     med = statistics.median
     print(f"median of {a.runs}: first frame {med(first):.0f} ms, page script {med(script):.0f} ms, "
           f"wall {med(wall):.0f} ms, filter {med(filt):.0f} ms; page {a.out.stat().st_size / 1e6:.2f} MB")
