@@ -88,6 +88,12 @@ def _graph_iris(request: Request, name: str) -> list[str] | None:
     return values or None
 
 
+def _iri_arg(request: Request) -> str:
+    """The ``?iri=`` of a request, or "" when it is missing or could break out of ``<…>`` in a query."""
+    iri = request.args.get("iri", "")
+    return "" if any(c in iri for c in '<>"{}|\\^` \n') else iri
+
+
 class App:
     def __init__(self, executor: QueryExecutor, graph_page: Callable[[], Path | None] | None = None,
                  title: str = "policykg", guard: Guard | None = None, max_request_bytes: int = 1 * MB,
@@ -256,8 +262,8 @@ class App:
                         headers={"Content-Security-Policy": WORKBENCH_CSP})
 
     def on_entity(self, request: Request) -> Response:
-        iri = request.args.get("iri", "")
-        if not iri or any(c in iri for c in '<>"{}|\\^` \n'):
+        iri = _iri_arg(request)
+        if not iri:
             return _error(400, "give ?iri= with the IRI of an entity")
         node = f"<{iri}>"
         labels = self._select(_PREFIXES + f"""SELECT ?p ?l WHERE {{
@@ -311,8 +317,8 @@ class App:
     def on_sentence(self, request: Request) -> Response:
         """``/sentence?iri=`` of a citation, program mention or observation: a redirect to its
         sentence in the report's reading page (query results link here)."""
-        iri = request.args.get("iri", "")
-        if not iri or any(c in iri for c in '<>"{}|\\^` \n'):
+        iri = _iri_arg(request)
+        if not iri:
             return _error(400, "give ?iri= with the IRI of a citation, program mention or observation")
         rows = self._select(_PREFIXES + f"""SELECT ?textFile ?start WHERE {{
             <{iri}> pk:startOffset ?start ; prov:wasDerivedFrom ?report . ?report pk:textFile ?textFile }} LIMIT 1""")
