@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from policykg.extract.ingest import file_sha256
+
 STATE_FILE = "cache.sqlite"
 SCHEMA = "1"
 
@@ -73,14 +75,6 @@ def record_key(path: str, sha256: str, entry=None, limits=None) -> str:
 
 def _plain(value) -> Any:
     return dataclasses.asdict(value) if dataclasses.is_dataclass(value) else value
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def triple_digest(triple) -> bytes:

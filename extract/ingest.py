@@ -192,6 +192,12 @@ def document_from_text(raw: str, name: str = "<text>", path: str = "", encoding:
     return doc
 
 
+def file_sha256(path: str | os.PathLike) -> str:
+    """The sha256 of a file's bytes, streamed: a large PDF is not held in memory a second time."""
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
 def read_document(path: str | os.PathLike, limits: Limits | None = None) -> Document:
     """Read one report file of any supported format; every problem becomes an IngestError."""
     p = Path(path)
@@ -199,8 +205,7 @@ def read_document(path: str | os.PathLike, limits: Limits | None = None) -> Docu
     if not _CJK.search(result.text[:20000]):
         raise IngestError(str(p), f"holds no Chinese text (read as {result.format}); not a report")
     try:
-        with p.open("rb") as f:  # streamed: a large PDF is not held in memory a second time
-            digest = hashlib.file_digest(f, "sha256").hexdigest()
+        digest = file_sha256(p)
     except OSError as e:
         raise IngestError(str(p), f"cannot be read ({e.strerror or e})")
     document = document_from_text(result.text, name=p.name, path=str(p.resolve()),
