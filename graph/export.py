@@ -132,19 +132,18 @@ def gexf_presentation(G: nx.MultiDiGraph) -> tuple[dict, dict, dict, dict]:
     """What the GEXF adds for Gephi: node → viz (colour, size, position), node → years,
     (u, v, key) → year of the edges from a report, law → {year: citations}."""
     from policykg.viz.layout import layout
-    from policykg.viz.style import level_color, style_of
+    from policykg.viz.style import level_color, pagerank_sizes, style_of
 
     from .analytics import pagerank
 
-    pr = pagerank(G)
-    top = max(pr.values(), default=1.0) or 1.0
+    sizes = pagerank_sizes(pagerank(G))
     pos = layout(G)
     viz = {}
     for n, d in G.nodes(data=True):
         colour = level_color(d.get("level", "")) if d.get("type") == "Law" else style_of(d.get("type", ""))[0]
         r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
         x, y = pos.get(n, (0.0, 0.0))
-        viz[n] = {"color": {"r": r, "g": g, "b": b, "a": 1.0}, "size": round(6 + 34 * math.sqrt(pr.get(n, 0.0) / top), 2),
+        viz[n] = {"color": {"r": r, "g": g, "b": b, "a": 1.0}, "size": sizes.get(n, 6.0),
                   "position": {"x": float(x), "y": float(-y), "z": 0.0}}  # pages grow down, Gephi up
     years: dict = defaultdict(set)
     edge_years: dict = {}

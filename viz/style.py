@@ -2,6 +2,8 @@
 and citation roles by colour, and vis-network's options."""
 from __future__ import annotations
 
+import math
+
 #: node type -> (colour, vis shape); the legend lists the types in this order
 NODE_STYLES: dict[str, tuple[str, str]] = {
     "Report": ("#e15759", "box"),
@@ -92,3 +94,14 @@ def vis_options(static: bool, types: list[str], smooth: bool = True) -> dict:
                      "barnesHut": {"gravitationalConstant": -4000, "springLength": 120, "avoidOverlap": 0.1},
                      "stabilization": {"enabled": True, "iterations": 200, "updateInterval": 25, "fit": True}}),
     }
+
+
+def pagerank_sizes(ranks: dict) -> dict:
+    """Node sizes from PageRank (6 to 40, by the square root of each rank over the top one), the
+    same on the overview page and in the GEXF for Gephi.
+
+    >>> pagerank_sizes({"a": 0.5, "b": 0.125})
+    {'a': 40.0, 'b': 23.0}
+    """
+    top = max(ranks.values(), default=1.0) or 1.0
+    return {n: round(6 + 34 * math.sqrt(r / top), 2) for n, r in ranks.items()}

@@ -38,6 +38,7 @@ from policykg.graph.names import NameLookupError, find_node, node_label, nodes_o
 from policykg.graph.store import STORE_DIR, open_store
 
 from .layout import map_projection, ring
+from .style import pagerank_sizes
 from .network import graph_data
 from .page import default_title, json_for_script, write_site, write_view
 from .reading import report_infos, write_reading_pages
@@ -253,9 +254,9 @@ def overview(G: nx.MultiDiGraph, max_reports: int = OVERVIEW_MAX_REPORTS) -> Vie
         for _, d in H.nodes(data=True):
             d["_brief"] = True
     pr = pagerank(G)
-    top = max(pr.values(), default=1.0) or 1.0
+    sizes = pagerank_sizes(pr)
     for n, d in H.nodes(data=True):
-        d["_size"] = round(6 + 34 * math.sqrt(pr.get(n, 0.0) / top), 2)
+        d["_size"] = sizes.get(n, 6.0)
         if d.get("type") == "Region" and region_name(G, n) != d.get("label"):
             d["_label"] = region_name(G, n)
         d["pagerank"] = round(pr.get(n, 0.0), 5)
