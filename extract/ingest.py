@@ -31,6 +31,12 @@ def _is_cjk(c: str) -> bool:
     return bool(c) and bool(_CJK.match(c))
 
 
+def _nfc_char(c: str) -> str:
+    """The character NFC makes of ``c`` alone, when that is one character (so offsets still map)."""
+    n = unicodedata.normalize("NFC", c)
+    return n if len(n) == 1 else c
+
+
 def _map_char(c: str, prev: str, nxt: str) -> str:
     o = ord(c)
     if 0xFF01 <= o <= 0xFF5E:
@@ -45,38 +51,59 @@ def _map_char(c: str, prev: str, nxt: str) -> str:
         return _HALF_TO_FULL[c]
     if c == "\r":
         return "\n"
-    return unicodedata.normalize("NFC", c) if len(unicodedata.normalize("NFC", c)) == 1 else c
+    return _nfc_char(c)
+
+
+# what normalise must look at one by one: a bookmark, a space, CR, a full-width form, a bracket or
+# half-width punctuation to widen; every other character is kept (NFC aside), in runs
+_SPECIAL = re.compile(_BOOKMARK.pattern + "|[" + re.escape("".join(_SPACES) + "".join(_BRACKETS) + "".join(_HALF_TO_FULL))
+                      + "\r\uff01-\uff5e]")
 
 
 def normalise(raw: str) -> tuple[str, list[int]]:
-    """Normalised text and, for each of its characters, the raw offset it came from."""
-    drop = bytearray(len(raw))
-    for m in _BOOKMARK.finditer(raw):
-        drop[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+    """Normalised text and, for each of its characters, the raw offset it came from.
+
+    >>> normalise("第1条(一)\\r\\n依法 行政")  # raw offset of each character, and one past the end
+    ('第1条（一）\\n依法行政', [0, 1, 2, 3, 4, 5, 7, 8, 9, 11, 12, 13])
+    """
+    nfc = unicodedata.is_normalized("NFC", raw)  # nearly always: then runs are kept as they are
     out: list[str] = []
     idx: list[int] = []
+    last = ""  # the last character written
     n = len(raw)
-    for i, c in enumerate(raw):
-        if drop[i]:
-            continue
+    kept_from = 0
+
+    def keep_run(start: int, end: int) -> None:
+        nonlocal last
+        if start < end:
+            run = raw[start:end] if nfc else "".join(map(_nfc_char, raw[start:end]))
+            out.append(run)
+            idx.extend(range(start, end))
+            last = run[-1]
+
+    for m in _SPECIAL.finditer(raw):
+        i = m.start()
+        keep_run(kept_from, i)
+        kept_from = m.end()
+        if m.end() - i > 1:
+            continue  # a bookmark: dropped
+        c = raw[i]
         if c == "\r" and i + 1 < n and raw[i + 1] == "\n":
             continue  # CRLF → one newline (the LF)
         if c in _SPACES:
             # spaces between Chinese characters are layout, not text (PDF/Word exports)
-            prev = out[-1] if out else ""
             j = i + 1
             while j < n and raw[j] in _SPACES:
                 j += 1
             nxt = raw[j] if j < n else ""
-            if not prev or prev == "\n" or nxt in ("\n", "\r", "") or _is_cjk(prev) or _is_cjk(nxt) or not prev.isascii() or not nxt.isascii():
+            if not last or last == "\n" or nxt in ("\n", "\r", "") or _is_cjk(last) or _is_cjk(nxt) \
+                    or not last.isascii() or not nxt.isascii() or last == " ":
                 continue
             c = " "
-            if out and out[-1] == " ":
-                continue
-        prev = raw[i - 1] if i else ""
-        nxt = raw[i + 1] if i + 1 < n else ""
-        out.append(_map_char(c, prev, nxt))
+        last = _map_char(c, raw[i - 1] if i else "", raw[i + 1] if i + 1 < n else "")
+        out.append(last)
         idx.append(i)
+    keep_run(kept_from, n)
     text = "".join(out)
     text, idx = _join_broken_titles(text, idx)
     idx.append(idx[-1] + 1 if idx else 0)
@@ -116,8 +143,14 @@ def _join_broken_titles(text: str, idx: list[int]) -> tuple[str, list[int]]:
         k += 1
     if not drop:
         return text, idx
-    keep = [i for i in range(len(text)) if i not in drop]
-    return "".join(text[i] for i in keep), [idx[i] for i in keep]
+    pieces, kept, at = [], [], 0
+    for d in sorted(drop):  # a few newlines: copy the runs between them
+        pieces.append(text[at:d])
+        kept.extend(idx[at:d])
+        at = d + 1
+    pieces.append(text[at:])
+    kept.extend(idx[at:])
+    return "".join(pieces), kept
 
 
 # --- paragraphs and sentences -------------------------------------------------------------

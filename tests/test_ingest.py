@@ -33,6 +33,18 @@ def test_normalisation_keeps_an_offset_map_into_the_raw_text():
         assert TEXT[idx[i]] in "３\n，," or c in "，"
 
 
+def test_normalisation_maps_each_character_of_a_run_and_of_what_it_rewrites():
+    # runs of ordinary characters are copied whole; NFC still applies inside them (a CJK
+    # compatibility ideograph, U+F900, is its unified form), and CRLF, layout spaces between
+    # Chinese characters and half-width brackets are rewritten with their offsets kept
+    raw = "依法\uf900行政\r\n第 一 条(一)规定\u3000ABC DEF"
+    text, idx = normalise(raw)
+    assert text == "依法\u8c48行政\n第一条（一）规定ABC DEF"
+    assert [raw[i] for i in idx[:-1]] == ["依", "法", "\uf900", "行", "政", "\n", "第", "一", "条", "(", "一", ")",
+                                          "规", "定", "A", "B", "C", " ", "D", "E", "F"]
+    assert idx[-1] == len(raw)
+
+
 def test_sentences_point_at_the_original_text(seed_documents):
     for d in seed_documents.values():
         assert len(d.sentences) > 20

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -38,6 +39,7 @@ class ReadResult:
     warnings: list[str] = field(default_factory=list)
 
 
+@lru_cache(maxsize=None)  # importlib.metadata scans the installed distributions: once per package
 def version_of(package: str) -> str:
     from importlib.metadata import PackageNotFoundError, version
 
