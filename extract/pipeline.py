@@ -3,7 +3,6 @@ by jieba-rs when installed) and our components, plus the conversion of a process
 JSON-ready record."""
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any, Iterable, Iterator
 
 import spacy
@@ -13,7 +12,7 @@ from spacy.tokens import Doc
 from . import components  # noqa: F401  (registers the factories)
 from . import jieba_dict, tokenizer  # noqa: F401  (tokenizer: registers the tokenizer)
 from .components.base import meta
-from .records import AGENCY, DOCNUM, LAW, PROGRAM, REGION, Document
+from .records import AGENCY, DOCNUM, LAW, PROGRAM, REGION, Document, flat_asdict
 
 # Order matters: metadata needs regions; laws need document numbers; agencies and roles
 # need the report's region and the laws. Each factory declares what it requires and assigns, and
@@ -112,12 +111,12 @@ def doc_to_record(doc: Doc) -> dict[str, Any]:
         "text_sha256": d.text_sha256,
         "encoding": d.encoding,
         "chars": len(d.raw),
-        "source": asdict(d.source),
-        "meta": asdict(m),
+        "source": flat_asdict(d.source),
+        "meta": flat_asdict(m),
         "addressees": list(doc._.addressees or []),
         "mentions": [x.to_json() for x in ms],
         "observations": [dict(o) for o in observations],
-        "sentences": [asdict(d.sentences[i]) for i in used_sentences],
+        "sentences": [flat_asdict(d.sentences[i]) for i in used_sentences],
         "region_index": region_index(ms, m),
     }
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
@@ -121,9 +121,8 @@ class Mention:
     attrs: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        d = asdict(self)
-        attrs = d.pop("attrs")
-        d.update(attrs)
+        d = flat_asdict(self)
+        d.update(d.pop("attrs"))
         return d
 
 
