@@ -128,6 +128,11 @@ class BuildState:
         if fresh:
             self.db.executescript(_TABLES)
         self.db.execute("BEGIN")
+        # the shared-triple counts this build touched, written back by close(): one SQL statement
+        # per triple costs more than making the triple; ``_shared_known`` says the table has
+        # nothing the dict lacks (a new state, or one cleared for a graph made anew)
+        self._shared: dict[bytes, int] = {}
+        self._shared_known = fresh
         if fresh:
             self.set("schema", SCHEMA)
         elif self.get("schema") != SCHEMA:
@@ -137,6 +142,8 @@ class BuildState:
     def close(self, commit: bool = True) -> None:
         if self.db is None:
             return
+        if commit:
+            self._write_shared()
         if self.db.in_transaction:
             self.db.execute("COMMIT" if commit else "ROLLBACK")
         self.db.close()
@@ -214,25 +221,40 @@ class BuildState:
         """Forget the reports and the shared triples (the store is being made anew)."""
         self.db.execute("DELETE FROM reports")
         self.db.execute("DELETE FROM shared")
+        self._shared, self._shared_known = {}, True
 
     # --- shared triples --------------------------------------------------------------------
+    def _count(self, digest: bytes) -> int:
+        n = self._shared.get(digest)
+        if n is None:
+            row = None if self._shared_known else self.db.execute(
+                "SELECT reports FROM shared WHERE triple = ?", (digest,)).fetchone()
+            n = 0 if row is None else row[0]
+        return n
+
     def count_up(self, digests: Iterable[bytes]) -> list[bool]:
         """One more report makes each of these triples; for each, whether it is the first."""
-        sql = ("INSERT INTO shared VALUES (?, 1) ON CONFLICT (triple) DO UPDATE SET reports = reports + 1 "
-               "RETURNING reports")
-        return [self.db.execute(sql, (d,)).fetchone()[0] == 1 for d in digests]
+        first = []
+        for d in digests:
+            n = self._count(d) + 1
+            self._shared[d] = n
+            first.append(n == 1)
+        return first
 
     def count_down(self, digests: Iterable[bytes]) -> list[bool]:
         """One report fewer makes each of these triples; for each, whether none makes it now."""
         gone = []
         for d in digests:
-            row = self.db.execute("UPDATE shared SET reports = reports - 1 WHERE triple = ? RETURNING reports",
-                                  (d,)).fetchone()
-            last = row is None or row[0] <= 0
-            if last:
-                self.db.execute("DELETE FROM shared WHERE triple = ?", (d,))
-            gone.append(last)
+            n = max(self._count(d) - 1, 0)
+            self._shared[d] = n
+            gone.append(n == 0)
         return gone
+
+    def _write_shared(self) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO shared VALUES (?, ?)",
+                            ((d, n) for d, n in self._shared.items() if n > 0))
+        self.db.executemany("DELETE FROM shared WHERE triple = ?", ((d,) for d, n in self._shared.items() if n == 0))
+        self._shared = {}
 
 
 def _report(row) -> Report:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from importlib import resources
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -113,9 +113,15 @@ class QuadBuilder:
         self.shared: set[tuple] = set()  # triples about shared entities emitted so far
         self.made = self.emitted = 0
         self._pending: list[tuple] = []  # the current report's triples
+        self.add = self._pending.append  # one triple; bound, for it is called a thousand times a report
+        self._nodes: dict[tuple, ox.NamedNode] = {}  # the entities' nodes, made once per build
 
-    def add(self, triple: tuple) -> None:
-        self._pending.append(triple)
+    def node(self, minter: Callable[[str], str], key: str) -> ox.NamedNode:
+        """The node of the entity ``minter(key)`` (graph.iris): an entity is named by many reports."""
+        node = self._nodes.get((minter, key))
+        if node is None:
+            node = self._nodes[(minter, key)] = iri(minter(key))
+        return node
 
     @staticmethod
     def _first_time(seen: set, item) -> bool:
@@ -131,6 +137,7 @@ class QuadBuilder:
         if a term would be refused (see graph.quads)."""
         self.regions, self.agencies, self.laws = set(), set(), set()
         self._pending = []
+        self.add = self._pending.append
         rep = self.record(r)
         return rep.value, list(dict.fromkeys(self._pending))
 
@@ -151,7 +158,7 @@ class QuadBuilder:
 
     # --- entities --------------------------------------------------------------------
     def region(self, r: dict[str, Any]) -> ox.NamedNode:
-        node = iri(iris.region(r["code"]))
+        node = self.node(iris.region, r["code"])
         if self._first_time(self.regions, r["code"]):
             self.add((node, RDF.type, PK.Region))
             self.add((node, SKOS.prefLabel, zh(r["name"])))
@@ -160,7 +167,7 @@ class QuadBuilder:
             self.add((node, PK.adminCode, literal(r["code"])))
             self.add((node, PK.regionLevel, literal(r["level"])))
             if r.get("parent"):
-                self.add((node, PK.partOf, iri(iris.region(r["parent"]))))
+                self.add((node, PK.partOf, self.node(iris.region, r["parent"])))
             if r.get("lat") is not None and r.get("lon") is not None:
                 self.add((node, GEO.lat, literal(Decimal(str(round(float(r["lat"]), 6))), XSD.decimal)))
                 self.add((node, GEO.long, literal(Decimal(str(round(float(r["lon"]), 6))), XSD.decimal)))
@@ -168,21 +175,21 @@ class QuadBuilder:
 
     def agency(self, name: str, region_code: str = "", kind: str = "", parent: str = "",
                surface: str = "", candidates: Iterable[str] = ()) -> ox.NamedNode:
-        node = iri(iris.agency(name))
+        node = self.node(iris.agency, name)
         if self._first_time(self.agencies, node):
             self.add((node, RDF.type, PK.Agency))
             self.add((node, SKOS.prefLabel, zh(name)))
         if kind:
             self.add((node, PK.kind, literal(kind)))
         if region_code and region_code in self.regions:
-            self.add((node, PK.locatedIn, iri(iris.region(region_code))))
+            self.add((node, PK.locatedIn, self.node(iris.region, region_code)))
         elif candidates:
             amb = iri(f"{node.value}/ambiguous-location")
             self.add((node, PK.ambiguousLocation, amb))
             self.add((amb, RDF.type, PK.AmbiguousRegion))
             for c in candidates:
                 if c in self.regions:
-                    self.add((amb, PK.candidate, iri(iris.region(c))))
+                    self.add((amb, PK.candidate, self.node(iris.region, c)))
         if parent and parent != name:
             self.add((node, ORG.subOrganizationOf, self.agency(parent)))
         if surface and surface != name:
@@ -190,11 +197,11 @@ class QuadBuilder:
         return node
 
     def law(self, m: dict[str, Any]) -> ox.NamedNode:
-        node = iri(iris.law(m["canonical"]))
+        node = self.node(iris.law, m["canonical"])
         if self._first_time(self.laws, node):
             self.add((node, RDF.type, PK.Law))
             self.add((node, SKOS.prefLabel, zh(m["canonical"])))
-            self.add((node, PK.level, iri(iris.level(m.get("level", "其他")))))
+            self.add((node, PK.level, self.node(iris.level, m.get("level", "其他"))))
             self.add((node, PK.inRegistry, literal(bool(m.get("in_registry")))))
             for a in m.get("aliases") or []:
                 if a != m["canonical"]:
@@ -202,7 +209,7 @@ class QuadBuilder:
             if m.get("issuer"):
                 self.add((node, PK.issuer, self.agency(m["issuer"])))
             if m.get("jurisdiction") and m["jurisdiction"] in self.regions:
-                self.add((node, PK.jurisdiction, iri(iris.region(m["jurisdiction"]))))
+                self.add((node, PK.jurisdiction, self.node(iris.region, m["jurisdiction"])))
         surface = m["surface"].strip("《》〈〉")
         if surface != m["canonical"]:
             self.add((node, SKOS.altLabel, zh(surface)))
@@ -318,7 +325,7 @@ class QuadBuilder:
                 self.add((rep, PK.hasCitation, c))
                 self.add((c, RDF.type, PK.Citation))
                 self.add((c, PK.citedLaw, law))
-                self.add((c, PK.role, iri(iris.role(m.get("role", "其他")))))
+                self.add((c, PK.role, self.node(iris.role, m.get("role", "其他"))))
                 for t in m.get("triggers") or []:
                     self.add((c, PK.trigger, zh(t)))
                 self.evidence(c, m, sentences, rep)
@@ -328,17 +335,17 @@ class QuadBuilder:
                 self.add((rep, PK.mentionsAgency, a))
             elif label_ == "REGION":
                 if m.get("code"):
-                    self.add((rep, PK.mentionsRegion, iri(iris.region(m["code"]))))
+                    self.add((rep, PK.mentionsRegion, self.node(iris.region, m["code"])))
                 else:
                     amb = iri(f"{rep.value}/ambiguous-region/{iris.key(m['canonical'])}")
                     self.add((amb, RDF.type, PK.AmbiguousRegion))
                     self.add((amb, SKOS.prefLabel, zh(m["canonical"])))
                     for c in m.get("candidates", []):
                         if c in self.regions:
-                            self.add((amb, PK.candidate, iri(iris.region(c))))
+                            self.add((amb, PK.candidate, self.node(iris.region, c)))
                     self.add((rep, PK.mentionsRegion, amb))
             elif label_ == "PROGRAM":
-                p = iri(iris.program(m["canonical"]))
+                p = self.node(iris.program, m["canonical"])
                 self.add((p, RDF.type, PK.Program))
                 self.add((p, SKOS.prefLabel, zh(m["canonical"])))
                 self.add((rep, PK.mentionsProgram, p))
@@ -362,7 +369,7 @@ class QuadBuilder:
         for name in r.get("regions_cooperation", []):
             for reg in r.get("region_index", []):
                 if reg["name"] == name:
-                    self.add((issuer, PK.cooperatesWith, iri(iris.region(reg["code"]))))
+                    self.add((issuer, PK.cooperatesWith, self.node(iris.region, reg["code"])))
         for o in r.get("observations", []):
             node = iri(iris.mention(rep.value, "observation", o["start"], o["end"]))
             self.add((rep, PK.hasObservation, node))

@@ -57,11 +57,17 @@ def source_iri(url: str) -> URIRef | None:
     return URIRef(_FORBIDDEN_IN_URL.sub(_percent_encode, url))
 
 
+def _minted(value: str) -> URIRef:
+    """A URIRef of an IRI minted here. What an IRI forbids is percent-encoded by ``key``, so
+    rdflib's own check of every new URIRef (a fifth of a report's graph-building time) is skipped."""
+    return str.__new__(URIRef, value)
+
+
 def _entity(kind: str):
     """The IRI minter of one kind of entity keyed by a name: ``ID/kind/<key(name)>``."""
 
     def mint(name) -> URIRef:
-        return URIRef(f"{ID}{kind}/{key(name)}")
+        return _minted(f"{ID}{kind}/{key(name)}")
 
     mint.__name__ = mint.__qualname__ = kind
     return mint
@@ -75,7 +81,7 @@ program = _entity("program")  # by normalised name
 
 def adoption(agency_iri: URIRef, year, program_canonical: str) -> URIRef:
     """One agency's adoption of one program in one work year."""
-    return URIRef(f"{agency_iri}/adoption/{key(year or 'undated')}/{key(program_canonical)}")
+    return _minted(f"{agency_iri}/adoption/{key(year or 'undated')}/{key(program_canonical)}")
 
 
 doc_number = _entity("docnum")  # as written, brackets normalised
@@ -83,23 +89,23 @@ doc_number = _entity("docnum")  # as written, brackets normalised
 
 def report(region_code: str, agency_name: str, year, sha256: str) -> URIRef:
     # the content hash keeps two reports of one agency and year apart
-    return URIRef(f"{ID}report/{key(region_code or 'unplaced')}/{key(agency_name) or 'unknown'}/"
+    return _minted(f"{ID}report/{key(region_code or 'unplaced')}/{key(agency_name) or 'unknown'}/"
                   f"{key(year or 'undated')}-{key(sha256[:8])}")
 
 
 def citation(report_iri: URIRef, start: int, end: int) -> URIRef:
-    return URIRef(f"{report_iri}/citation/{int(start)}-{int(end)}")
+    return _minted(f"{report_iri}/citation/{int(start)}-{int(end)}")
 
 
 def mention(report_iri: URIRef, kind: str, start: int, end: int) -> URIRef:
-    return URIRef(f"{report_iri}/{key(kind)}/{int(start)}-{int(end)}")
+    return _minted(f"{report_iri}/{key(kind)}/{int(start)}-{int(end)}")
 
 
 def _part(suffix: str, doc: str):
     """The IRI minter of a part of a node: ``<node>/suffix``."""
 
     def mint(node_iri: URIRef) -> URIRef:
-        return URIRef(f"{node_iri}/{suffix}")
+        return _minted(f"{node_iri}/{suffix}")
 
     mint.__doc__ = doc
     return mint
@@ -112,7 +118,7 @@ annotation_target = _part("target", "The annotation's target: the report's text,
 
 def selector(evidence_iri: URIRef, kind: str) -> URIRef:
     """``kind`` is "position" (oa:TextPositionSelector) or "quote" (oa:TextQuoteSelector)."""
-    return URIRef(f"{evidence_iri}/selector/{key(kind)}")
+    return _minted(f"{evidence_iri}/selector/{key(kind)}")
 
 
 def level(label: str) -> URIRef:

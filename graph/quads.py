@@ -9,6 +9,7 @@ made, so a bad report fails at once, before any of its quads reach the store."""
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from typing import Iterable
 
 import pyoxigraph as ox
@@ -67,8 +68,15 @@ _TYPED = ((bool, lambda v: "true" if v else "false", XSD.boolean),
           (Decimal, lambda v: f"{v:f}", XSD.decimal))
 
 
+@lru_cache(maxsize=1 << 16)
+def _integer(value: int) -> ox.Literal:
+    return _literal(str(value), XSD.integer)
+
+
 def literal(value, datatype: ox.NamedNode | None = None) -> ox.Literal:
     """A literal of a str (plain, or of ``datatype``), bool, int or Decimal."""
+    if type(value) is int and datatype is None:  # offsets and indexes: most of a report's literals
+        return _integer(value)
     if isinstance(value, str):
         return _literal(value, datatype)
     for kind, lexical, default in _TYPED:
