@@ -4,7 +4,8 @@ reports, each with a unique line, and synthetic ones) prints
 - MB of reports per CPU-second for each stage (read+extract, graph+store, html), measured in
   one process that runs the stages one after the other, as `policykg build -j 1` does;
 - wall time, CPU time and peak memory of `policykg build --no-html` with -j 1 and -j 2 (peak
-  memory: ru_maxrss of RUSAGE_CHILDREN, the largest process of the build's tree);
+  memory of the largest process of the build's tree, ru_maxrss of RUSAGE_CHILDREN, and of the
+  whole tree at once: the sum of its processes' resident memory, sampled every 0.25 s);
 - the time of a second build into the same OUT with one more report (an incremental build
   where the builder does one, a full rebuild otherwise);
 - the latency of every named query through `policykg query OUT --name X` (a fresh process each:
@@ -40,12 +41,44 @@ STAGES = ("read+extract", "graph+store", "html")
 # --- measuring a command: wall, CPU and peak RSS of its whole process tree ------------------
 
 _MEASURE = """
-import json, resource, subprocess, sys, time
+import json, os, resource, subprocess, sys, time
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def tree_rss(root):
+    # the resident memory of ``root`` and all its descendants, from /proc (bytes)
+    children = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(d))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            with open(f"/proc/{pid}/statm") as f:
+                total += int(f.read().split()[1]) * PAGE
+        except OSError:
+            pass
+        todo += children.get(pid, [])
+    return total
+
+
 t = time.perf_counter()
-rc = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+tree_peak = 0
+while proc.poll() is None:
+    tree_peak = max(tree_peak, tree_rss(proc.pid))
+    time.sleep(0.25)
 wall = time.perf_counter() - t
 ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({"rc": rc, "wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "peak_mb": ru.ru_maxrss / 1024}))
+print(json.dumps({"rc": proc.returncode, "wall": wall, "cpu": ru.ru_utime + ru.ru_stime,
+                  "peak_mb": ru.ru_maxrss / 1024, "tree_peak_mb": tree_peak / 2**20}))
 """
 
 
@@ -182,7 +215,9 @@ def show(size: int, r: dict) -> None:
     for key in ("build -j 1", "build -j 2", "add one report -j 2"):
         if key in r:
             m = r[key]
-            print(f"{key:<20} wall {m['wall']:7.1f} s  cpu {m['cpu']:7.1f} s  peak {m['peak_mb']:6.0f} MB")
+            tree = f"  whole tree {m['tree_peak_mb']:6.0f} MB" if "tree_peak_mb" in m else ""
+            rate = f"  MB/CPU-s {mb / m['cpu']:.3f}" if key.startswith("build") else ""  # end to end
+            print(f"{key:<20} wall {m['wall']:7.1f} s  cpu {m['cpu']:7.1f} s{rate}  peak {m['peak_mb']:6.0f} MB{tree}")
     queries = sorted(k for k in r if k.startswith("query "))
     if queries:
         print("named queries (policykg query OUT --name X, process start-up included):")
