@@ -24,6 +24,8 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+import orjson
+
 from policykg.extract.readers import Limits
 
 from .build_state import STATE_FILE, BuildState, Report, graph_fingerprint, read_meta, record_key
@@ -81,12 +83,21 @@ def entity_keys(record: dict[str, Any]) -> dict[str, set[str]]:
 
 
 # line separators JSON leaves raw but str.splitlines() (and many JSON Lines readers) split on
-_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+_LINE_BREAKS = ((b"\xc2\x85", b"\\u0085"), (b"\xe2\x80\xa8", b"\\u2028"), (b"\xe2\x80\xa9", b"\\u2029"))
 
 
 def jsonl_line(record: dict[str, Any]) -> bytes:
-    """One line of extraction.jsonl."""
-    return (json.dumps(record, ensure_ascii=False).translate(_LINE_BREAKS) + "\n").encode("utf-8")
+    """One line of extraction.jsonl: compact UTF-8 JSON (orjson: a record is some 30 kB, and the
+    standard library's encoder took a twentieth of a build).
+
+        >>> jsonl_line({"surface": "第一条\u2028", "start": 3})
+        b'{"surface":"\\xe7\\xac\\xac\\xe4\\xb8\\x80\\xe6\\x9d\\xa1\\\\u2028","start":3}\\n'
+    """
+    line = orjson.dumps(record, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE)
+    for raw, escaped in _LINE_BREAKS:
+        if raw in line:
+            line = line.replace(raw, escaped)
+    return line
 
 
 def write_jsonl(records: Iterable[dict[str, Any]], path: Path) -> Path:
