@@ -20,7 +20,7 @@ import shutil
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -481,7 +481,7 @@ def build(inputs, out_dir: str | Path, jobs: int = 1, html: bool = True,
                     b.store.extend(quads)
         else:
             try:
-                b.store.bulk_extend(chain(ontology_quads(), chain.from_iterable(b.run(inputs_))))
+                bulk_store(b.store, chain(ontology_quads(), chain.from_iterable(b.run(inputs_))))
             except SyntaxError as e:
                 raise ValueError(f"the graph cannot be stored: {e}") from None
         b.summary.seconds_extract = time.perf_counter() - t0
@@ -489,6 +489,18 @@ def build(inputs, out_dir: str | Path, jobs: int = 1, html: bool = True,
         b.close_store(html, turtle)
     b.summary.seconds_total = time.perf_counter() - t0
     return b.summary
+
+
+BULK_BATCH = 200_000  # quads per bulk load; pyoxigraph holds one call's quads in memory (1M a thread)
+
+
+def bulk_store(store, quads: Iterable) -> None:
+    """Put ``quads`` into a new store in bulk, a batch at a time, so that memory stays flat however
+    big the corpus, then merge the batches' files (queries read one sorted run again)."""
+    quads = iter(quads)
+    for first in quads:
+        store.bulk_extend(chain((first,), islice(quads, BULK_BATCH - 1)))
+    store.optimize()
 
 
 def _stamp(path: Path) -> str | None:

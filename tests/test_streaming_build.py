@@ -100,3 +100,27 @@ def test_turtle_only_when_asked_and_the_commands_read_the_store(reports, tmp_pat
     from policykg.graph.store import read_rdf
 
     assert len(read_rdf(out / "graph.ttl")) == len(policykg.open(out).store)
+
+
+def test_the_store_is_loaded_in_batches_and_holds_the_same_graph(reports, tmp_path, monkeypatch):
+    # a batch of three quads: the build's bulk load is many small loads, and the store is the same
+    import pyoxigraph as ox
+
+    import policykg.builder as builder
+
+    build([reports], tmp_path / "one", html=False)
+    calls = []
+    real = ox.Store.bulk_extend
+
+    def counted(store, quads):
+        quads = list(quads)
+        calls.append(len(quads))
+        return real(store, quads)
+
+    monkeypatch.setattr(builder, "BULK_BATCH", 3)
+    store = ox.Store(str(tmp_path / "batched"))
+    monkeypatch.setattr(ox.Store, "bulk_extend", counted, raising=False)
+    records = [json.loads(line) for line in (tmp_path / "one" / "extraction.jsonl").read_text().splitlines()]
+    builder.bulk_store(store, policykg.graph.build.build_quads(records))
+    assert len(calls) > 100 and max(calls) == 3
+    assert set(store) == set(open_store(tmp_path / "one"))
