@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from policykg.extract.ingest import file_sha256
+from policykg.extract.records import flat_asdict
 
 STATE_FILE = "cache.sqlite"
 SCHEMA = "1"
@@ -74,7 +75,8 @@ def record_key(path: str, sha256: str, entry=None, limits=None) -> str:
 
 
 def _plain(value) -> Any:
-    return dataclasses.asdict(value) if dataclasses.is_dataclass(value) else value
+    # a manifest row and the read limits are flat records: no deep copy (this runs for every file)
+    return flat_asdict(value) if dataclasses.is_dataclass(value) else value
 
 
 def triple_digest(triple) -> bytes:

@@ -156,7 +156,7 @@ class _Build:
         self.jobs, self.limits, self.manifest, self.on_progress = jobs, limits, manifest, on_progress
         self.engine, self.scheduler = engine, scheduler
         self.summary = BuildSummary(out_dir=out)
-        self.state = self.store = self.reports = self.jsonl = self._running = None
+        self.state = self.store = self.reports = self.jsonl = self.old_jsonl = self._running = None
         try:
             self._open(rebuild)
             self.jsonl = (tmp / JSONL).open("wb")
@@ -177,6 +177,8 @@ class _Build:
             self._running.close()  # stops the extraction workers of a build that failed
         if self.jsonl is not None:
             self.jsonl.close()
+        if self.old_jsonl is not None:
+            self.old_jsonl.close()
         if self.state is not None:
             self.state.close(commit=False)  # a no-op once finish() committed it
         self.state = self.reports = self.store = self._running = None  # closes the store
@@ -231,14 +233,12 @@ class _Build:
 
     def _old_record(self, report: Report) -> dict[str, Any]:
         """A report's record, read from the previous OUT's extraction.jsonl."""
-        with (self.out / JSONL).open("rb") as f:
-            f.seek(report.line_start)
-            return json.loads(f.read(report.line_length))
+        return json.loads(self._old_line(report))
 
     def _old_line(self, report: Report) -> bytes:
-        with (self.out / JSONL).open("rb") as f:
-            f.seek(report.line_start)
-            return f.read(report.line_length)
+        if self.old_jsonl is None:  # one handle for the build: a big corpus keeps thousands of lines
+            self.old_jsonl = (self.out / JSONL).open("rb")
+        return os.pread(self.old_jsonl.fileno(), report.line_length, report.line_start)
 
     def _remove(self, report: Report) -> None:
         """Take a report of the previous build out of the store and the state."""
@@ -394,7 +394,8 @@ class _Build:
         self.summary.removed = len(self.previous - self.kept)
         self.jsonl.close()
         patch = {}
-        for report in list(self.state.reports()):
+        kept = list(self.state.reports())  # the new graph's reports: one pass over the state for the rest
+        for report in kept:
             want = self.duplicates.get(report.path, [])
             if want != report.also_read_from:
                 self.reports.set_also_read_from(report.iri, report.also_read_from, want)
@@ -403,7 +404,7 @@ class _Build:
                 patch[report.path] = want
         if patch:
             self._name_duplicates(patch)
-        texts = {Path(r.text_file).name for r in self.state.reports() if r.text_file}
+        texts = {Path(r.text_file).name for r in kept if r.text_file}
         for f in (self.tmp / TEXTS).iterdir():
             if f.name not in texts:
                 f.unlink()
@@ -411,7 +412,7 @@ class _Build:
         self.state.set("triples", str(self.summary.triples))
         self.state.forget_files_except(names)
         self.state.set("jsonl", _stamp(self.tmp / JSONL))
-        self._summarise()
+        self._summarise(kept)
         self.state.close()
         self.state = None
 
@@ -433,10 +434,10 @@ class _Build:
                 dst.write(line)
         os.replace(new, old)
 
-    def _summarise(self) -> None:
+    def _summarise(self, reports: list[Report]) -> None:
         s = self.summary
         distinct: dict[str, set[str]] = {}
-        for r in self.state.reports():
+        for r in reports:
             facts = r.facts
             s.documents += 1
             s.formats[facts["format"]] += 1
