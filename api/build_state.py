@@ -135,6 +135,7 @@ class BuildState:
         # nothing the dict lacks (a new state, or one cleared for a graph made anew)
         self._shared: dict[bytes, int] = {}
         self._shared_known = fresh
+        self._files: dict[str, tuple] | None = None  # path → (size, mtime_ns, sha256), read when first asked
         if fresh:
             self.set("schema", SCHEMA)
         elif self.get("schema") != SCHEMA:
@@ -164,7 +165,9 @@ class BuildState:
         """The sha256 of the file's bytes, read again only when its size or time changed."""
         st = path.stat()
         name = os.fspath(path)
-        row = self.db.execute("SELECT size, mtime_ns, sha256 FROM files WHERE path = ?", (name,)).fetchone()
+        if self._files is None:  # every file the state knows, in one query: a build asks for each
+            self._files = {row[0]: row[1:] for row in self.db.execute("SELECT path, size, mtime_ns, sha256 FROM files")}
+        row = self._files.get(name)
         if row is not None and row[:2] == (st.st_size, st.st_mtime_ns):
             return row[2]
         sha = file_sha256(path)
@@ -172,6 +175,7 @@ class BuildState:
                         "ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, "
                         "sha256 = excluded.sha256",  # key and text stay: a key holds the content hash
                         (name, st.st_size, st.st_mtime_ns, sha))
+        self._files[name] = (st.st_size, st.st_mtime_ns, sha)
         return sha
 
     def text_of(self, path: str, key: str) -> str | None:
@@ -188,6 +192,7 @@ class BuildState:
         self.db.execute("DELETE FROM kept_files")
         self.db.executemany("INSERT OR IGNORE INTO kept_files VALUES (?)", ((p,) for p in paths))
         self.db.execute("DELETE FROM files WHERE path NOT IN (SELECT path FROM kept_files)")
+        self._files = None
 
     # --- reports ---------------------------------------------------------------------------
     def reports(self) -> Iterator[Report]:

@@ -217,7 +217,8 @@ class _Build:
         self.state = BuildState(self.tmp / STATE_FILE)
         self.state.set("pipeline", pipeline)
         self.state.set("graph", graph)
-        self.previous = {r.path for r in self.state.reports()}  # the files whose report OUT holds
+        # the files whose report OUT holds, and those reports as the state had them (read in one pass)
+        self.previous: dict[str, Report] = {r.path: r for r in self.state.reports()}
         if self.reuse_store:
             self.store = copy_store(self.out / STORE_DIR, self.tmp / STORE_DIR)
             known = meta.get("triples")  # counting a large store takes seconds: it is kept
@@ -255,7 +256,7 @@ class _Build:
             name = os.fspath(p)
             i = _Input(p, name, self._key(p))
             if self.reuse_records and i.key is not None:
-                cached = self.state.report(name)
+                cached = self.previous.get(name)
                 if cached is not None and cached.key == i.key and \
                         (cached.text_file is None or (self.tmp / cached.text_file).is_file()):
                     i.cached, i.text_sha256, i.extract = cached, cached.text_sha256, False
@@ -267,7 +268,7 @@ class _Build:
             inputs.append(i)
         if self.reuse_store:  # the reports of files gone or changed go first
             planned = {i.name for i in inputs if i.cached}
-            for report in list(self.state.reports()):
+            for report in self.previous.values():
                 if report.path not in planned:
                     self._remove(report)
         elif self.reuse_records:  # the store is new: every report goes into it again
@@ -391,7 +392,7 @@ class _Build:
         for report in list(self.state.reports()):
             if report.path not in self.kept:
                 self._remove(report)
-        self.summary.removed = len(self.previous - self.kept)
+        self.summary.removed = len(self.previous.keys() - self.kept)
         self.jsonl.close()
         patch = {}
         kept = list(self.state.reports())  # the new graph's reports: one pass over the state for the rest
