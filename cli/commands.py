@@ -15,10 +15,15 @@ from .common import (FORMAT, GRAPH, INPUTS, JOBS, MANIFEST, PARAM, RAW_CSV, limi
                      open_manifest, output_format, print_wide)
 
 
-def _quiet_libraries() -> None:
-    import jieba
+def _warnings_and_worse(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.WARNING
 
-    jieba.setLogLevel(logging.WARNING)
+
+def _quiet_libraries() -> None:
+    # jieba sets its logger to DEBUG when it is imported; a filter on that logger outlasts it,
+    # so commands that never segment text (query, serve, ...) need not import jieba (0.5 s).
+    # Adding the same filter again does nothing.
+    logging.getLogger("jieba").addFilter(_warnings_and_worse)
 
 
 def _err(msg: str) -> None:
@@ -361,10 +366,12 @@ def query(graph, sparql, query_file, name, params, fmt, out_file, endpoint, user
             except RemoteError as e:
                 raise click.ClickException(str(e))
         else:
-            from policykg.resolve import resolve_all
-
             store = st.open_store(graph)
-            result = st.run_query(store, text, resolve_all(store, bindings) or None)
+            if bindings:  # names and aliases resolve through a networkx index: imported only then
+                from policykg.resolve import resolve_all
+
+                bindings = resolve_all(store, bindings)
+            result = st.run_query(store, text, bindings or None)
     except (SyntaxError, ValueError, OSError) as e:
         raise click.ClickException(str(e))
     if fmt == "table":
