@@ -1,10 +1,15 @@
-"""`policykg query` starts without the libraries it does not use: no spaCy, jieba, rdflib,
-networkx, pyvis or pandas for a named query without parameters (each costs 0.1-0.5 s to import;
-`python -X importtime -m policykg query OUT --name NAME` shows what is left)."""
+"""`policykg query` answers quickly: it starts without the libraries it does not use (no spaCy,
+jieba, rdflib, networkx, pyvis or pandas for a named query without parameters: each costs
+0.1-0.5 s to import; `python -X importtime -m policykg query OUT --name NAME` shows what is
+left), and its table shows the first --top rows (Rich takes seconds per thousand rows)."""
 from __future__ import annotations
 
 import subprocess
 import sys
+
+from click.testing import CliRunner
+
+from policykg.cli import cli
 
 HEAVY = ("jieba", "spacy", "rdflib", "networkx", "pyvis", "pandas")
 
@@ -48,3 +53,15 @@ def test_query_imports_no_heavy_library(seeds_build):
 
 def test_jieba_is_quiet_though_the_command_did_not_import_it():
     assert _python(JIEBA_QUIET) == "False True"
+
+
+def test_table_shows_the_first_rows_and_says_how_many_more(seeds_build):
+    full = CliRunner().invoke(cli, ["query", str(seeds_build), "--name", "laws-by-region", "--format", "csv"])
+    rows = len(full.output.splitlines()) - 1
+    assert rows > 3
+    table = CliRunner().invoke(cli, ["query", str(seeds_build), "--name", "laws-by-region", "--top", "2"], terminal_width=200)
+    assert table.exit_code == 0, table.output
+    assert f"{rows} rows; {rows - 2} more rows: --top 0 prints them" in table.output
+    every = CliRunner().invoke(cli, ["query", str(seeds_build), "--name", "laws-by-region", "--top", "0"], terminal_width=200)
+    assert f"{rows} rows" in every.output and "more rows" not in every.output
+    assert len(every.output.splitlines()) > len(table.output.splitlines())
