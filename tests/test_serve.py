@@ -173,6 +173,28 @@ def test_workers_move_to_an_in_memory_copy_with_the_same_answers(seeds_build):
         assert requests.post(disk + "/sparql", data={"query": query}).headers["X-Policykg-Store"] == "disk"
 
 
+def test_the_background_copy_yields_the_cores_to_queries():
+    """The thread that copies the store into memory runs at nice 19; the worker's other threads
+    (the one answering queries) keep their priority."""
+    import os
+
+    from policykg.serve.executor import lower_priority
+
+    def priority() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    before, seen = priority(), []
+
+    def copy() -> None:
+        lower_priority()
+        seen.append(priority())
+
+    thread = threading.Thread(target=copy)
+    thread.start()
+    thread.join()
+    assert seen == [19] and priority() == before
+
+
 def test_long_results_are_cut_at_the_limit_and_flagged(endpoint):
     r = requests.get(endpoint + "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
     assert len(r.json()["results"]["bindings"]) == LIMIT
