@@ -60,6 +60,14 @@ def in_memory_copy(store):
     return copy
 
 
+def holds_more_than(store, n: int) -> bool:
+    """Whether ``store`` holds more than ``n`` quads, counted no further than that: len(store)
+    counts them all, 6 s of CPU for the 4.8 million of 5,000 reports, to learn that a copy
+    would not fit."""
+    return bool(store.query(f"ASK {{ {{ SELECT * WHERE {{ ?s ?p ?o }} OFFSET {int(n)} LIMIT 1 }} }}",
+                            use_default_graph_as_union=True))
+
+
 def lower_priority() -> None:
     """Give the calling thread the lowest CPU priority (nice 19), so that the background copy
     of the store yields the cores to the queries being answered meanwhile (Linux sets nice per
@@ -122,7 +130,7 @@ def _worker(store_path: str, conn, settings: WorkerSettings) -> None:
         def warm() -> None:
             lower_priority()  # the copy took 100 s of a shared core at 1,000 reports
             store = active[0][0]
-            if settings.max_memory and len(store) * COPY_BYTES_PER_QUAD > settings.max_memory // 2:
+            if settings.max_memory and holds_more_than(store, settings.max_memory // 2 // COPY_BYTES_PER_QUAD):
                 return  # the copy would not fit beside the queries: keep answering from disk
             try:
                 copy = in_memory_copy(store)

@@ -195,6 +195,18 @@ def test_the_background_copy_yields_the_cores_to_queries():
     assert seen == [19] and priority() == before
 
 
+def test_the_size_check_counts_quads_in_every_graph_up_to_the_limit():
+    import pyoxigraph as ox
+
+    from policykg.serve.executor import holds_more_than
+
+    store = ox.Store()
+    a, p = ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/p")
+    store.add(ox.Quad(a, p, ox.Literal("in the default graph")))
+    store.add(ox.Quad(a, p, ox.Literal("in a named graph"), ox.NamedNode("http://example.org/g")))
+    assert [holds_more_than(store, n) for n in (0, 1, 2, 10)] == [True, True, False, False]
+
+
 def test_long_results_are_cut_at_the_limit_and_flagged(endpoint):
     r = requests.get(endpoint + "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
     assert len(r.json()["results"]["bindings"]) == LIMIT
