@@ -5,6 +5,7 @@ overall and per query.
 
     python3 bench/serve_load.py OUT                        # 4 clients for 20 s
     python3 bench/serve_load.py OUT --clients 8 --seconds 60 --workers 2
+    python3 bench/serve_load.py OUT --serve-arg=--no-memory   # any `policykg serve` option
 
 Only the standard library and requests (a policykg dependency). The server is the real CLI in
 its own process, stopped (SIGTERM) at the end whatever happens.
@@ -56,6 +57,30 @@ def start_server(out: Path, workers: int, extra: list[str]) -> tuple[subprocess.
     raise SystemExit("policykg serve did not start")
 
 
+def server_cpu_seconds(pid: int) -> float:
+    """CPU seconds used so far by the server process and every process under it (its query
+    workers, forked by a forkserver child): a figure that the other jobs on a shared machine
+    inflate much less than latencies. Workers killed meanwhile take their share with them."""
+    parents, used = {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        child = int(stat.parent.name)
+        parents[child] = int(fields[1])
+        used[child] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+    def under_server(p: int) -> bool:
+        while p > 1:
+            if p == pid:
+                return True
+            p = parents.get(p, 0)
+        return False
+
+    return sum(seconds for p, seconds in used.items() if under_server(p))
+
+
 def stop_server(proc: subprocess.Popen) -> None:
     proc.send_signal(signal.SIGTERM)
     try:
@@ -81,6 +106,7 @@ def run_load(base: str, mix, clients: int, seconds: float, timeout: float):
     status such as 503, the server shedding load when no worker is free, or a timeout)."""
     latencies: dict[str, list[float]] = defaultdict(list)
     failures: dict[str, Counter] = defaultdict(Counter)
+    stores: Counter = Counter()  # which copy answered: the disk store, or a worker's in-memory copy
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
 
@@ -95,6 +121,7 @@ def run_load(base: str, mix, clients: int, seconds: float, timeout: float):
                 r = session.post(base + "/sparql", data=fields, timeout=timeout,
                                  headers={"Accept": "application/sparql-results+json"})
                 why = None if r.status_code == 200 else f"HTTP {r.status_code}"
+                store = r.headers.get("X-Policykg-Store")
             except requests.Timeout:
                 why = "timeout"
             except requests.RequestException as e:
@@ -103,6 +130,7 @@ def run_load(base: str, mix, clients: int, seconds: float, timeout: float):
             with lock:
                 if why is None:
                     latencies[name].append(elapsed)
+                    stores[store] += 1
                 else:
                     failures[name][why] += 1
 
@@ -112,7 +140,7 @@ def run_load(base: str, mix, clients: int, seconds: float, timeout: float):
         t.start()
     for t in threads:
         t.join()
-    return latencies, failures, time.perf_counter() - t0
+    return latencies, failures, stores, time.perf_counter() - t0
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -121,12 +149,16 @@ def _pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] * 1000
 
 
-def report(latencies, failures, wall: float) -> None:
+def report(latencies, failures, stores, wall: float, cpu: float | None = None) -> None:
     every = [x for xs in latencies.values() for x in xs]
     why = sum(failures.values(), Counter())
     failed = sum(why.values())
-    print(f"{len(every)} answered, {failed} failed in {wall:.1f} s: {len(every) / wall:.1f} requests/s"
+    print(f"{len(every)} answered, {failed} failed in {wall:.1f} s: {len(every) / wall:.2f} requests/s"
           + (" (failed: " + ", ".join(f"{n} {w}" for w, n in why.most_common()) + ")" if failed else ""))
+    if stores:
+        print("answered from: " + ", ".join(f"{n} {store}" for store, n in stores.most_common()))
+    if cpu is not None and every:
+        print(f"server CPU: {cpu:.1f} s, {cpu / len(every):.2f} s per answered request")
     print(f"{'query':<28} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'failed':>7}")
     for name in sorted(set(latencies) | set(failures)):
         xs = latencies.get(name, [])
@@ -146,18 +178,23 @@ def main(argv=None) -> None:
     ap.add_argument("--timeout", type=float, default=60.0, help="a request's client-side timeout (default 60)")
     ap.add_argument("--warmup", type=float, default=5.0,
                     help="seconds of load before measuring, while the workers copy the store into memory")
+    ap.add_argument("--serve-arg", action="append", default=[], metavar="OPTION",
+                    help="an option for `policykg serve` (repeatable), e.g. --serve-arg=--no-memory")
     args = ap.parse_args(argv)
     if not (args.out / st.STORE_DIR).is_dir():
         raise SystemExit(f"{args.out}: not a build folder (no store/)")
     mix = named_queries()
-    proc, base = start_server(args.out, args.workers, [])
+    proc, base = start_server(args.out, args.workers, args.serve_arg)
     try:
-        print(f"policykg serve {args.out} ({args.workers} workers) at {base}; {args.clients} clients, "
+        print(f"policykg serve {args.out} ({args.workers} workers{''.join(' ' + a for a in args.serve_arg)}) at {base}; "
+              f"{args.clients} clients, "
               f"{len(mix)} named queries, {args.seconds:g} s (after {args.warmup:g} s of warm-up); "
               f"{os.cpu_count()} CPUs")
         if args.warmup > 0:
             run_load(base, mix, args.clients, args.warmup, args.timeout)
-        report(*run_load(base, mix, args.clients, args.seconds, args.timeout))
+        cpu = server_cpu_seconds(proc.pid)
+        measured = run_load(base, mix, args.clients, args.seconds, args.timeout)
+        report(*measured, cpu=server_cpu_seconds(proc.pid) - cpu)
     finally:
         stop_server(proc)
 

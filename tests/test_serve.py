@@ -173,6 +173,40 @@ def test_workers_move_to_an_in_memory_copy_with_the_same_answers(seeds_build):
         assert requests.post(disk + "/sparql", data={"query": query}).headers["X-Policykg-Store"] == "disk"
 
 
+def test_the_background_copy_yields_the_cores_to_queries():
+    """The thread that copies the store into memory runs at nice 19; the worker's other threads
+    (the one answering queries) keep their priority."""
+    import os
+
+    from policykg.serve.executor import lower_priority
+
+    def priority() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    before, seen = priority(), []
+
+    def copy() -> None:
+        lower_priority()
+        seen.append(priority())
+
+    thread = threading.Thread(target=copy)
+    thread.start()
+    thread.join()
+    assert seen == [19] and priority() == before
+
+
+def test_the_size_check_counts_quads_in_every_graph_up_to_the_limit():
+    import pyoxigraph as ox
+
+    from policykg.serve.executor import holds_more_than
+
+    store = ox.Store()
+    a, p = ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/p")
+    store.add(ox.Quad(a, p, ox.Literal("in the default graph")))
+    store.add(ox.Quad(a, p, ox.Literal("in a named graph"), ox.NamedNode("http://example.org/g")))
+    assert [holds_more_than(store, n) for n in (0, 1, 2, 10)] == [True, True, False, False]
+
+
 def test_long_results_are_cut_at_the_limit_and_flagged(endpoint):
     r = requests.get(endpoint + "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
     assert len(r.json()["results"]["bindings"]) == LIMIT
