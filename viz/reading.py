@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Callable, Iterator
 from urllib.parse import quote
 
-from jinja2 import Environment, PackageLoader
 from markupsafe import Markup, escape
 
 from policykg.graph import iris
@@ -38,6 +37,7 @@ from policykg.graph.vocab import ROLE_ORDER
 
 from .i18n import SWITCH_JS, concept_names, ontology_labels, switch_button, text
 from .style import ROLE_COLORS, role_color
+from .templating import template
 
 #: extraction labels → the mark's data-label, in the legend's order
 LABELS = {"LAW": "law", "DOCNUM": "docnum", "AGENCY": "agency", "REGION": "region", "PROGRAM": "program"}
@@ -300,11 +300,6 @@ def read_text(build_dir: Path, text_file: str) -> str:
 
 # --------------------------------------------------------------------------- the page
 
-def _template():
-    env = Environment(loader=PackageLoader("policykg.viz", "templates"), autoescape=True, keep_trailing_newline=True)
-    return env.get_template("reading.html")
-
-
 def _legend(mentions: list[dict]) -> tuple[list[dict], list[dict]]:
     labels = ontology_labels()
     counts: dict[str, int] = {}
@@ -336,7 +331,7 @@ def render_reading_page(record: dict, text_: str, info: ReportInfo | None, link:
     title = info.title or meta.get("title") or record.get("doc", "")
     role_css = "\n".join(f' mark[data-label="law"][data-role="{escape(r)}"] {{ background: {c}33; '
                          f'border-bottom: 2px solid {c}; }}' for r, c in ROLE_COLORS.items())
-    return _template().render(
+    return template("reading.html").render(
         generator="policykg", title=title, heading=info.label or title, info=info, record=record,
         agency=info.agency_label or record.get("agency") or meta.get("agency") or "",
         region=info.region_label or meta.get("county") or meta.get("city") or meta.get("province") or "",
