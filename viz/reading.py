@@ -250,11 +250,12 @@ def report_infos(store) -> dict[str, ReportInfo]:
 
 # --------------------------------------------------------------------------- records
 
-def iter_records(path: Path) -> Iterator[dict]:
-    """The records of an extraction.jsonl, one at a time."""
+def iter_records(path: Path, shard: int = 0, shards: int = 1) -> Iterator[dict]:
+    """The records of an extraction.jsonl, one at a time (with ``shards``: those on the lines
+    whose number modulo ``shards`` is ``shard``)."""
     with open(path, encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
+        for k, line in enumerate(f):
+            if k % shards == shard and line.strip():
                 yield json.loads(line)
 
 
@@ -343,14 +344,16 @@ def render_reading_page(record: dict, text_: str, info: ReportInfo | None, link:
 
 
 def write_reading_pages(build_dir: Path, out_dir: Path, infos: dict[str, ReportInfo],
-                        views_href: str = "../") -> list[Path]:
+                        views_href: str = "../", shard: int = 0, shards: int = 1) -> list[Path]:
     """``out_dir/<id>.html`` for every record of ``build_dir/extraction.jsonl`` whose report is in
-    the graph (``infos``, by text file), streamed: one record and one text in memory at a time."""
+    the graph (``infos``, by text file), streamed: one record and one text in memory at a time.
+    With ``shards`` > 1, only the records whose line number modulo ``shards`` is ``shard`` (the
+    others are not even parsed): one process's part (:mod:`policykg.viz.workers`)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     link = static_linker(views_href)
     written = []
-    for record in iter_records(Path(build_dir) / "extraction.jsonl"):
+    for record in iter_records(Path(build_dir) / "extraction.jsonl", shard, shards):
         info = infos.get(record.get("text_file", ""))
         if info is None:  # left out of the graph (failed, or a duplicate)
             continue

@@ -42,6 +42,7 @@ from .style import pagerank_sizes
 from .network import graph_data
 from .page import default_title, json_for_script, write_site, write_view
 from .reading import report_infos, write_reading_pages
+from .workers import start
 
 READING_DIR = "reports"
 
@@ -597,25 +598,14 @@ PICKERS = {"region": ("Region", region_focus, region_citations),
            "law": ("Law", law_focus, law_citation_counts)}
 
 
-def write_picker_data(G: nx.MultiDiGraph, view: View, out_dir, reading: dict | None = None) -> dict:
-    """Write one script per entity the view can pick (``<out_dir>/<view>/<n>.js``, loaded by the
-    page when that entity is picked) and return the picker's index for the page: every entity's
-    number, name, aliases and citation count, most cited first (the page loads only what it shows)."""
-    typ, make, ranking = PICKERS[view.name]
+def picker_index(G: nx.MultiDiGraph, view: View) -> dict:
+    """The picker's index for the page: every entity's number (its script ``<view>/<n>.js``),
+    name, aliases and citation count, most cited first (the page loads only what it shows)."""
+    typ, _make, ranking = PICKERS[view.name]
     counts = ranking(G)
-    if make is law_focus and _n_reports(G) > OVERVIEW_MAX_REPORTS:
-        grouped = group_reports(G)  # once for every law cited too often to draw report by report
-        make = partial(law_focus, grouped=grouped)
     nodes = sorted(nodes_of_type(G, typ), key=str)
-    folder = Path(out_dir) / view.name
-    folder.mkdir(parents=True, exist_ok=True)
     items = []
     for k, n in enumerate(nodes):
-        v = view if n == view.focus else make(G, n)
-        data = graph_data(v.graph, v.title, v.description, color_by=v.color_by, focus=n, reading=reading)
-        data.update(title_zh=v.extra.get("title_zh", v.title), description_zh=v.extra.get("description_zh", ""))
-        (folder / f"{k}.js").write_text(f"window.policykg.load({json_for_script(data)});\n", encoding="utf-8",
-                                        newline="\n")
         d = G.nodes[n]
         name = region_name(G, n) if typ == "Region" else node_label(G, n)
         aliases = [a for a in [d.get("label"), *(d.get("aliases") or [])] if a and a != name]
@@ -624,28 +614,70 @@ def write_picker_data(G: nx.MultiDiGraph, view: View, out_dir, reading: dict | N
     return {"dir": view.name, "items": items, "current": next((k for k, n in enumerate(nodes) if n == view.focus), None)}
 
 
+def write_picker_scripts(G: nx.MultiDiGraph, view_name: str, out_dir, reading: dict | None = None,
+                         shard: int = 0, shards: int = 1) -> int:
+    """Write one script per entity the view can pick (``<out_dir>/<view>/<n>.js``, loaded by the
+    page when that entity is picked; with ``shards``, those whose n modulo ``shards`` is
+    ``shard``: one process's part). Returns how many were written."""
+    typ, make, _ranking = PICKERS[view_name]
+    if make is law_focus and _n_reports(G) > OVERVIEW_MAX_REPORTS:
+        grouped = group_reports(G)  # once for every law cited too often to draw report by report
+        make = partial(law_focus, grouped=grouped)
+    nodes = sorted(nodes_of_type(G, typ), key=str)
+    folder = Path(out_dir) / view_name
+    folder.mkdir(parents=True, exist_ok=True)
+    written = 0
+    for k, n in enumerate(nodes):
+        if k % shards != shard:
+            continue
+        v = make(G, n)
+        data = graph_data(v.graph, v.title, v.description, color_by=v.color_by, focus=n, reading=reading)
+        data.update(title_zh=v.extra.get("title_zh", v.title), description_zh=v.extra.get("description_zh", ""))
+        (folder / f"{k}.js").write_text(f"window.policykg.load({json_for_script(data)});\n", encoding="utf-8",
+                                        newline="\n")
+        written += 1
+    return written
+
+
+def write_picker_data(G: nx.MultiDiGraph, view: View, out_dir, reading: dict | None = None) -> dict:
+    """Write every script the view's picker loads (:func:`write_picker_scripts`) and return its
+    index (:func:`picker_index`)."""
+    write_picker_scripts(G, view.name, out_dir, reading)
+    return picker_index(G, view)
+
+
 def write_views(G: nx.MultiDiGraph, out_dir, views: Iterable[str] = VIEWS, region: str | None = None,
                 agency: str | None = None, law: str | None = None, title: str | None = None,
-                build_dir=None, pickers: bool = True, diffusion: bool = True) -> list[tuple[View, Path]]:
+                build_dir=None, pickers: bool = True, diffusion: bool = True,
+                workers: int | None = None) -> list[tuple[View, Path]]:
     """Write the views into ``out_dir`` (``<view>.html``) and an ``index.html`` linking them. All
     names are resolved before anything is written; they choose the entity each focus view shows
     first, and (``pickers``) each focus view can pick any other in the page. With ``build_dir`` (a
     build folder: extraction.jsonl, texts/, store/) every report gets a reading page,
     ``reports/<id>.html``, which the views' evidence links to. With ``diffusion`` the diffusion map
-    (``diffusion.html``, :mod:`policykg.viz.diffusion`) is written and listed too."""
+    (``diffusion.html``, :mod:`policykg.viz.diffusion`) is written and listed too.
+
+    The reading pages and the pickers' scripts (thousands of small files) are written by
+    ``workers`` forked processes (default: one per CPU, :mod:`policykg.viz.workers`) while this
+    one writes the views; the files are the same whatever their number."""
     names = list(views)
     if agency and "region" in names and "agency" not in names:
         names.insert(names.index("region") + 1, "agency")
     made = [make_view(G, n, region=region, agency=agency if n == "agency" else None, law=law) for n in names]
-    reading = write_reports(build_dir, Path(out_dir) / READING_DIR) if build_dir is not None else {}
-    if pickers:
-        for v in made:
-            if v.name in PICKERS:
-                v.extra["picker"] = write_picker_data(G, v, out_dir, reading)
+    infos = _report_infos(build_dir) if build_dir is not None else {}
+    reading = {info.iri: info.id for info in infos.values()}
+    tasks = [partial(_reading_shard, Path(build_dir), Path(out_dir) / READING_DIR, infos)] if infos else []
+    picked = [v for v in made if pickers and v.name in PICKERS]
+    tasks += [partial(write_picker_scripts, G, v.name, out_dir, reading) for v in picked]
+    wait = start(tasks, workers)
+    for v in picked:
+        v.extra["picker"] = picker_index(G, v)
     reports = sorted(({"label": node_label(G, iri), "href": f"{READING_DIR}/{rid}.html"} for iri, rid in reading.items()
                       if iri in G), key=lambda r: (r["label"], r["href"]))
     pages = [_write_diffusion_page(G, out_dir)] if diffusion else []
-    return write_site(made, out_dir, title or default_title(G), title, reading=reading, reports=reports, pages=pages)
+    written = write_site(made, out_dir, title or default_title(G), title, reading=reading, reports=reports, pages=pages)
+    wait()
+    return written
 
 
 def _write_diffusion_page(G: nx.MultiDiGraph, out_dir) -> dict:
@@ -657,12 +689,15 @@ def _write_diffusion_page(G: nx.MultiDiGraph, out_dir) -> dict:
             "mb": round(path.stat().st_size / 1e6, 2)}
 
 
-def write_reports(build_dir, out_dir) -> dict[str, str]:
-    """The reading page of every report of a build folder (``out_dir/<id>.html``); report IRI → id.
-    A folder without extraction.jsonl and texts/ (an RDF file's) has none."""
+def _report_infos(build_dir) -> dict:
+    """text file → ReportInfo of every report of a build folder (one query of its store); none for
+    a folder without extraction.jsonl and texts/ (an RDF file's)."""
     build_dir = Path(build_dir)
     if not (build_dir / "extraction.jsonl").is_file() or not (build_dir / STORE_DIR).is_dir():
         return {}
-    infos = report_infos(open_store(build_dir))
-    write_reading_pages(build_dir, out_dir, infos)
-    return {info.iri: info.id for info in infos.values()}
+    return report_infos(open_store(build_dir))
+
+
+def _reading_shard(build_dir: Path, out_dir: Path, infos: dict, shard: int, shards: int) -> int:
+    """One process's part of the reading pages (:func:`policykg.viz.reading.write_reading_pages`)."""
+    return len(write_reading_pages(build_dir, out_dir, infos, shard=shard, shards=shards))
