@@ -194,31 +194,44 @@ def group_reports(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     >>> [(d["citations"], d["_years"]) for _, _, d in H.edges(data=True) if d["type"] == "cites"]
     [(4, [2020, 2021])]
     """
-    H = nx.MultiDiGraph()
     places = report_regions(G)  # an unplaced report's agency stands in for its region
-    group_of: dict[Any, str] = {}
+    group_of = {}
+    for n in nodes_of_type(G, "Report"):
+        place = (places.get(n) or [None])[0]
+        view = "region" if place is not None and G.nodes[place].get("type") == "Region" else "agency"
+        group_of[n] = (f"group:{place or '?'}", region_name(G, place) if place is not None else "?",
+                       f"{view}.html#{place}" if place is not None else None)
+    return merge_reports(G, group_of)
+
+
+def merge_reports(G: nx.MultiDiGraph, group_of: dict[Any, tuple[str, str, str | None]],
+                  max_evidence: int = MAX_GROUP_EVIDENCE, edge_types: Iterable[str] | None = GROUP_EDGES) -> nx.MultiDiGraph:
+    """G with each of its reports replaced by its group, ``group_of[report] = (group id, name,
+    link to the page listing its reports or None)``: a group node is labelled ``name（N份报告）``,
+    keeps its reports' years (``_years``) and its edges add up theirs (see :func:`group_reports`),
+    keeping the first ``max_evidence`` evidence sentences of each; only edges of ``edge_types`` are
+    kept (None: all)."""
+    H = nx.MultiDiGraph()
+    grouped: dict[Any, str] = {}
     for n, d in G.nodes(data=True):
         if d.get("type") != "Report":
             H.add_node(n, **d)
             continue
-        place = (places.get(n) or [None])[0]
-        group = f"group:{place or '?'}"
-        group_of[n] = group
+        group, name, expand = group_of[n]
+        grouped[n] = group
         if group not in H:
-            view = "region" if place is not None and G.nodes[place].get("type") == "Region" else "agency"
-            H.add_node(group, type="Report", reports=0, _group=True, _years=[],
-                       _expand=f"{view}.html#{place}" if place is not None else None)
+            H.add_node(group, type="Report", reports=0, _group=True, _years=[], _expand=expand)
         g = H.nodes[group]
         g["reports"] += 1
         year = _year(G, n)
         if year is not None and year not in g["_years"]:
             g["_years"] = sorted(g["_years"] + [year])
-        g["label"] = f"{region_name(G, place) if place is not None else '?'}（{g['reports']}份报告）"
+        g["label"] = f"{name}（{g['reports']}份报告）"
     for u, v, k, d in G.edges(keys=True, data=True):
-        if d.get("type") not in GROUP_EDGES:
+        if edge_types is not None and d.get("type") not in edge_types:
             continue
-        u2, v2 = group_of.get(u, u), group_of.get(v, v)
-        years = {_year(G, x) for x in (u, v) if x in group_of} - {None}
+        u2, v2 = grouped.get(u, u), grouped.get(v, v)
+        years = {_year(G, x) for x in (u, v) if x in grouped} - {None}
         if H.has_edge(u2, v2, k):
             e = H.edges[u2, v2, k]
             e["weight"] = e.get("weight", 1) + d.get("weight", 1)
@@ -226,20 +239,21 @@ def group_reports(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
             if k == "cites":
                 e["citations"] += citation_count(d)
                 e["roles"] = sorted(set(e["roles"]) | set(d.get("roles") or ()))
-                e["evidence"] += _evidence_of(G, u, d)[:max(0, MAX_GROUP_EVIDENCE - len(e["evidence"]))]
+                e["evidence"] += _evidence_of(G, u, d, max_evidence)[:max(0, max_evidence - len(e["evidence"]))]
             continue
         e = dict(d, _brief=True, **({"_years": sorted(years)} if years else {}))
         if k == "cites":
-            e.update(citations=citation_count(d), roles=sorted(d.get("roles") or ()), evidence=_evidence_of(G, u, d))
+            e.update(citations=citation_count(d), roles=sorted(d.get("roles") or ()),
+                     evidence=_evidence_of(G, u, d, max_evidence))
         H.add_edge(u2, v2, key=k, **e)
     return H
 
 
-def _evidence_of(G: nx.MultiDiGraph, report: Any, d: dict) -> list[dict]:
+def _evidence_of(G: nx.MultiDiGraph, report: Any, d: dict, limit: int = MAX_GROUP_EVIDENCE) -> list[dict]:
     """A citation edge's evidence, each sentence naming its report (a group stands for several)."""
     label = node_label(G, report)
     return [dict(ev, report=ev.get("report") or label, report_iri=ev.get("report_iri") or report)
-            for ev in (d.get("evidence") or [])[:MAX_GROUP_EVIDENCE] if isinstance(ev, dict)]
+            for ev in (d.get("evidence") or [])[:limit] if isinstance(ev, dict)]
 
 
 def overview(G: nx.MultiDiGraph, max_reports: int = OVERVIEW_MAX_REPORTS) -> View:
@@ -340,18 +354,38 @@ def _induced_edges(H: nx.MultiDiGraph, G: nx.MultiDiGraph) -> None:
                 H.add_edge(u, v, key=k, **d)
 
 
-def _hub_graph(G: nx.MultiDiGraph, hub: Any, reports: list, neighbours: Iterable) -> nx.MultiDiGraph:
+HUB_MAX_REPORTS = 50  # beyond this a region's or an agency's view draws its reports in groups
+HUB_EVIDENCE = 3  # evidence sentences kept on a group's citation edge (each links to its reading page)
+
+
+def _hub_graph(G: nx.MultiDiGraph, hub: Any, reports: list, neighbours: Iterable,
+               group_of: Any = None) -> nx.MultiDiGraph:
     """A region's or an agency's view: the hub, its neighbours, its reports with everything they
-    link to, the edges among all of these, and one year node per report year."""
+    link to, the edges among all of these, and one year node per report year. With more than
+    HUB_MAX_REPORTS reports, the reports are drawn in the groups ``group_of(report)`` gives
+    (:func:`merge_reports`: the page is sized by its groups and what they cite, not by the reports;
+    the groups carry their years for the year filter)."""
     H = nx.MultiDiGraph()
     _copy_node(H, G, hub, _years=[], _size=30)
     for n in neighbours:
         _copy_node(H, G, n)
     _report_neighbourhood(H, G, reports)
     _induced_edges(H, G)
-    _year_nodes(H, G, hub, reports)
+    if group_of is not None and len(reports) > HUB_MAX_REPORTS:
+        H = merge_reports(H, {r: group_of(r) for r, t in H.nodes(data="type") if t == "Report"},
+                          max_evidence=HUB_EVIDENCE, edge_types=None)
+    else:
+        _year_nodes(H, G, hub, reports)
     _add_jurisdiction(H, G)
     return H
+
+
+def _by_agency(G: nx.MultiDiGraph, report: Any) -> tuple[str, str, str | None]:
+    """A report's group in a big hub's view: its issuing agency's, which the agency view expands."""
+    agency = next((v for _, v, t in G.out_edges(report, data="type") if t == "issued_by"), None)
+    if agency is None:
+        return "group:?", "?", None
+    return f"group:{agency}", node_label(G, agency), f"agency.html#{agency}"
 
 
 def _reports_summary(G: nx.MultiDiGraph, reports: list) -> str:
@@ -382,7 +416,7 @@ def region_focus(G: nx.MultiDiGraph, region: Any = None) -> View:
     agencies = [u for u, v, t in G.in_edges(region, data="type") if t == "located_in"]
     related = [n for u, v, t in list(G.in_edges(region, data="type")) + list(G.out_edges(region, data="type"))
                if t in ("jurisdiction", "part_of") for n in (u, v)]
-    H = _hub_graph(G, region, reports, sorted(agencies, key=str) + related)
+    H = _hub_graph(G, region, reports, sorted(agencies, key=str) + related, partial(_by_agency, G))
     name = node_label(G, region)
     return View("region", f"{name} — region focus: {_reports_summary(G, reports)}",
                 f"Everything {name}'s agencies' reports cite and mention, grouped by year (the year nodes); "
@@ -397,7 +431,15 @@ def agency_focus(G: nx.MultiDiGraph, agency: Any = None) -> View:
     agency = top_agency(G) if agency is None else agency
     reports = sorted((u for u, v, t in G.in_edges(agency, data="type") if t == "issued_by"), key=str)
     linked = [n for u, v in list(G.in_edges(agency)) + list(G.out_edges(agency)) for n in (u, v)]
-    H = _hub_graph(G, agency, reports, linked)
+    own = set(reports)
+
+    def by_year(r: Any) -> tuple[str, str, str | None]:  # its own reports by year, others by their agency
+        if r not in own:
+            return _by_agency(G, r)
+        y = _year(G, r)
+        return f"group:{y}", f"{node_label(G, agency)} {y if y is not None else '?'}年", None
+
+    H = _hub_graph(G, agency, reports, linked, by_year)
     name = node_label(G, agency)
     return View("agency", f"{name} — agency focus: {_reports_summary(G, reports)}",
                 f"The reports {name} issued, grouped by year, with everything they cite and mention, and the "

@@ -1,0 +1,92 @@
+"""Pages of a big corpus are sized by what they show: adding reports to the same places does not
+make a page's inline data grow (the seeds' graph, with copies of one region's reports added)."""
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+import pytest
+
+from page_helpers import page_data
+from policykg.graph.analytics import citation_count, cites
+from policykg.viz import views as V
+
+BEIBEI = "北碚区"
+
+
+def region_node(G: nx.MultiDiGraph, label: str):
+    hits = [n for n, d in G.nodes(data=True) if d.get("type") == "Region" and label in [d["label"], *d["aliases"]]]
+    assert len(hits) == 1, hits
+    return hits[0]
+
+
+def with_copies(G: nx.MultiDiGraph, reports: list, copies: int) -> nx.MultiDiGraph:
+    """G plus ``copies`` copies of each of ``reports`` (new IRIs, the same year, agency, citations
+    and mentions): a corpus where the same agencies wrote more reports."""
+    H = G.copy()
+    for i in range(copies):
+        for r in reports:
+            new = f"{r}-copy{i}"
+            H.add_node(new, **G.nodes[r])
+            for _, v, k, d in G.out_edges(r, keys=True, data=True):
+                H.add_edge(new, v, key=k, **d)
+    return H
+
+
+@pytest.fixture(scope="module")
+def beibei(seeds_nx):
+    return region_node(seeds_nx, BEIBEI)
+
+
+@pytest.fixture(scope="module")
+def grown(seeds_nx, beibei):
+    """The seeds with Beibei's reports copied past HUB_MAX_REPORTS, and twice as far."""
+    reports = V._region_reports(seeds_nx, beibei)
+    n = V.HUB_MAX_REPORTS // len(reports) + 1
+    return with_copies(seeds_nx, reports, n), with_copies(seeds_nx, reports, 2 * n)
+
+
+def _data(view, tmp_path) -> dict:
+    return page_data(view.write(tmp_path / view.filename).read_text(encoding="utf-8"))
+
+
+def _size(data: dict) -> int:
+    return len(json.dumps({k: data[k] for k in ("nodes", "edges")}, ensure_ascii=False))
+
+
+@pytest.mark.parametrize("make", ["region", "agency"])
+def test_a_big_hub_page_does_not_grow_with_its_reports(seeds_nx, beibei, grown, make, tmp_path):
+    """Past HUB_MAX_REPORTS a region's (an agency's) reports are drawn as one node per agency (per
+    year): twice the reports give the same nodes and edges and (but for the counts in the
+    labels) the same bytes; citations add up and the years stay on the groups."""
+    pages = []
+    for G in grown:
+        agency = next(v for r in V._region_reports(G, beibei) for _, v, t in G.out_edges(r, data="type")
+                      if t == "issued_by")
+        view = V.region_focus(G, beibei) if make == "region" else V.agency_focus(G, agency)
+        own = (V._region_reports(G, beibei) if make == "region" else
+               [u for u, _, t in G.in_edges(agency, data="type") if t == "issued_by"])
+        assert len(own) > V.HUB_MAX_REPORTS
+        H = view.graph
+        groups = [n for n, d in H.nodes(data=True) if d.get("_group")]
+        assert groups and not [n for n in own if n in H]  # no report drawn one by one
+        # (the agency view: its own reports by year; reports only mentioning it, by their agency)
+        own_groups = {g for g in groups if make == "region" or H.nodes[g]["_expand"] is None}
+        drawn = sum(citation_count(d) for u, _, d in cites(H) if u in own_groups)
+        assert drawn == sum(citation_count(d) for _, _, d in G.out_edges(own, data=True) if d.get("type") == "cites")
+        years = {G.nodes[r]["year"] for r in own}
+        assert {y for g in groups for y in H.nodes[g]["_years"]} == years
+        data = _data(view, tmp_path)
+        pages.append(data)
+        if make == "region":  # a group opens its agency's view, which picks the agency by IRI
+            assert {n["expand"] for n in data["nodes"] if n.get("expand")} == {f"agency.html#{agency}"}
+    small, big = pages
+    assert (len(small["nodes"]), len(small["edges"])) == (len(big["nodes"]), len(big["edges"]))
+    assert abs(_size(big) - _size(small)) < 100  # only the counts in the group labels differ
+
+
+def test_a_small_hub_still_draws_each_report_by_year(seeds_nx, beibei):
+    view = V.region_focus(seeds_nx, beibei)
+    reports = set(V._region_reports(seeds_nx, beibei))
+    assert reports <= set(view.graph)
+    assert any(t == "Year" for _, t in view.graph.nodes(data="type"))
