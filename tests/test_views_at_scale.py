@@ -90,3 +90,42 @@ def test_a_small_hub_still_draws_each_report_by_year(seeds_nx, beibei):
     reports = set(V._region_reports(seeds_nx, beibei))
     assert reports <= set(view.graph)
     assert any(t == "Year" for _, t in view.graph.nodes(data="type"))
+
+
+# --------------------------------------------------------------------------- the first frame
+
+def test_a_big_fixed_layout_draws_the_structure_and_the_heaviest_citations_first(seeds_nx, tmp_path, monkeypatch):
+    """A page with a fixed layout and more than FIRST_EDGES edges names how many its first frame
+    draws (``firstEdges``); those come first in its data: every edge that is not a citation,
+    then the citations with the most citations. The page data keeps every edge."""
+    from policykg.viz import network
+
+    monkeypatch.setattr(network, "FIRST_EDGES", 60)
+    view = V.map_view(seeds_nx)  # fixed positions: no physics
+    data = _data(view, tmp_path)
+    edges, first = data["edges"], data["firstEdges"]
+    assert first == 60 < len(edges)
+    assert len({e["id"] for e in edges}) == len(edges) == sum(1 for _ in network._merged_edges(view.graph))
+    head, rest = edges[:first], edges[first:]
+    structure = [e for e in edges if e["t"] != "cites"]
+    assert len(structure) < first and head[:len(structure)] == structure
+    assert min(e["n"] for e in head if e["t"] == "cites") >= max(e["n"] for e in rest)
+
+
+def test_a_big_page_adds_the_other_edges_after_its_first_frame(seeds_nx, tmp_path, monkeypatch, page):
+    """In Chromium: the first frame has ``firstEdges`` edges in vis's DataSet; when the page is
+    ready it has all of them, and a filter applied then hides citations added late too."""
+    from policykg.viz import network
+
+    monkeypatch.setattr(network, "FIRST_EDGES", 60)
+    path = V.map_view(seeds_nx).write(tmp_path / "map.html")
+    data = page_data(path.read_text(encoding="utf-8"))
+    page.goto(path.as_uri())
+    page.wait_for_function("window.policykg && window.policykg.ready === true", timeout=60000)
+    assert page.evaluate("window.policykg.firstEdges") == 60
+    assert page.evaluate("window.policykg.edges.length") == len(data["edges"])
+    page.evaluate("window.policykg.setFilter('type', 'Law', false)")
+    hidden = page.evaluate("window.policykg.edges.get({filter: function (e) { return e.hidden; }}).length")
+    laws = {n["id"] for n in data["nodes"] if n["ptype"] == "Law"}
+    assert hidden == sum(1 for e in data["edges"] if e["from"] in laws or e["to"] in laws)
+    assert page.errors == []
