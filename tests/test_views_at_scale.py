@@ -129,3 +129,41 @@ def test_a_big_page_adds_the_other_edges_after_its_first_frame(seeds_nx, tmp_pat
     laws = {n["id"] for n in data["nodes"] if n["ptype"] == "Law"}
     assert hidden == sum(1 for e in data["edges"] if e["from"] in laws or e["to"] in laws)
     assert page.errors == []
+
+
+def test_a_big_region_law_page_does_not_grow_with_its_reports(grown, beibei, tmp_path):
+    """Past max_reports the region ↔ law edges carry counts, roles and years (no names, no
+    sentences) and every region and law links to its own view, which lists them: twice the
+    reports in the same places give the same edges and (but for the counts) the same bytes."""
+    pages = []
+    for G in grown:
+        view = V.region_law(G, max_reports=2)
+        data = _data(view, tmp_path)
+        cited = [e for e in data["edges"] if e["t"] == "cites"]
+        assert cited and all("ev" not in e and "tip" not in e and e["n"] >= 1 for e in cited)
+        assert sum(e["n"] for e in cited) == sum(citation_count(d) * len(regions)
+                                                 for r, regions in V.report_regions(G).items()
+                                                 for _, _, d in G.out_edges(r, data=True) if d.get("type") == "cites")
+        region = next(n for n in data["nodes"] if n.get("iri") == beibei)
+        assert region["expand"] == f"region.html#{beibei}"
+        assert all(n["expand"] == f"law.html#{n['iri']}" for n in data["nodes"] if n["ptype"] == "Law")
+        pages.append(data)
+    small, big = pages
+    assert len(small["edges"]) == len(big["edges"])
+    assert abs(_size(big) - _size(small)) < 2000  # the citation counts and edge widths of one region
+
+
+def test_a_small_region_law_page_keeps_names_and_sentences(seeds_nx, tmp_path):
+    data = _data(V.region_law(seeds_nx), tmp_path)
+    assert any(e.get("ev") for e in data["edges"]) and not any(n.get("expand") for n in data["nodes"])
+
+
+def test_a_big_site_groups_its_reports_by_region_once(seeds_nx, tmp_path, monkeypatch):
+    """The overview, the map, the law view and the law picker's scripts share one grouping."""
+    calls = []
+    group = V.group_reports
+    monkeypatch.setattr(V, "OVERVIEW_MAX_REPORTS", 2)
+    monkeypatch.setattr(V, "group_reports", lambda G: calls.append(1) or group(G))
+    written = V.write_views(seeds_nx, tmp_path, diffusion=False, workers=1)
+    assert len(calls) == 1
+    assert "by region" in dict((v.name, v) for v, _ in written)["overview"].title

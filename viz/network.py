@@ -93,9 +93,10 @@ def _edge_tip(t: str, d: dict) -> list[list[str]]:
     if roles:
         lines.append(["", "roles: " + "、".join(_text(r, 40) for r in roles)])
     reports = _as_list(d.get("reports"))
-    if reports:
+    if reports:  # (``_reports_total``: an edge that keeps only the first few names)
         shown = "；".join(_text(r, 60) for r in reports[:6])
-        lines.append(["tt-muted", f"reports: {shown}" + (f"（+{len(reports) - 6}）" if len(reports) > 6 else "")])
+        total = max(len(reports), d.get("_reports_total") or 0)
+        lines.append(["tt-muted", f"reports: {shown}" + (f"（+{total - 6}）" if total > 6 else "")])
     return lines
 
 
@@ -115,7 +116,8 @@ def _evidence(d: dict, report: Any = None, reading: dict | None = None) -> tuple
         else:
             item = {"x": _text(ev)}
         out.append(item)
-    return out[:MAX_EVIDENCE], max(0, len(out) - MAX_EVIDENCE)
+    total = max(len(out), d.get("_evidence_total") or 0)  # an edge that keeps only its first sentences
+    return out[:MAX_EVIDENCE], max(0, total - min(len(out), MAX_EVIDENCE))
 
 
 def _num(x: Any) -> Any:

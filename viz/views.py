@@ -256,14 +256,16 @@ def _evidence_of(G: nx.MultiDiGraph, report: Any, d: dict, limit: int = MAX_GROU
             for ev in (d.get("evidence") or [])[:limit] if isinstance(ev, dict)]
 
 
-def overview(G: nx.MultiDiGraph, max_reports: int = OVERVIEW_MAX_REPORTS) -> View:
+def overview(G: nx.MultiDiGraph, max_reports: int = OVERVIEW_MAX_REPORTS,
+             by_region: nx.MultiDiGraph | None = None) -> View:
     """The whole graph, node size by PageRank; with more than ``max_reports`` reports, one node per
-    region stands for its reports (:func:`group_reports`)."""
+    region stands for its reports (``by_region``: :func:`group_reports` of G, made here unless given;
+    given, it is drawn)."""
     n_reports = _n_reports(G)
-    grouped = n_reports > max_reports
+    grouped = by_region is not None or n_reports > max_reports
     if grouped:  # programs, which the grouped reports no longer link to, are on the diffusion map
-        G = group_reports(G)
-        G.remove_nodes_from([n for n, t in G.nodes(data="type") if t == "Program"])
+        by_region = group_reports(G) if by_region is None else by_region
+        G = by_region.subgraph([n for n, t in by_region.nodes(data="type") if t != "Program"])
     H = G.copy()
     if grouped:  # thousands of nodes: tooltips made by the page from name, type and years
         for _, d in H.nodes(data=True):
@@ -293,22 +295,36 @@ def overview(G: nx.MultiDiGraph, max_reports: int = OVERVIEW_MAX_REPORTS) -> Vie
                           "重要性。悬停引用边可看证据，点击报告可看其引用。"))
 
 
-def region_law(G: nx.MultiDiGraph) -> View:
+REGION_LAW_LISTED = 6  # report names kept on a region ↔ law edge (its tooltip shows six and the count)
+REGION_LAW_EVIDENCE = 3  # evidence sentences kept on it
+
+
+def region_law(G: nx.MultiDiGraph, max_reports: int = OVERVIEW_MAX_REPORTS) -> View:
+    """Regions ↔ laws, one edge per region and law; with more than ``max_reports`` reports the edges
+    carry their counts, roles and years only (no names, no sentences: thousands of edges) and each
+    region and law links to its own view, which lists its reports and their sentences."""
     rr = report_regions(G)
+    big = _n_reports(G) > max_reports
     H = nx.MultiDiGraph()
     agg: dict[tuple, dict] = {}
     for report, law, d in sorted(cites(G), key=lambda e: (str(e[0]), str(e[1]))):
         y = _year(G, report)
         for region in rr.get(report, ()):
             a = agg.setdefault((region, law), {"citations": 0, "roles": set(), "years": set(), "reports": [],
-                                               "evidence": []})
+                                               "n_reports": 0, "evidence": [], "n_evidence": 0})
             a["citations"] += citation_count(d)
             a["roles"].update(d.get("roles") or [])
             if y is not None:
                 a["years"].add(y)
-            a["reports"].append(node_label(G, report))
-            a["evidence"].extend(dict(ev, report=node_label(G, report), report_iri=report) for ev in d.get("evidence") or []
-                                 if isinstance(ev, dict))
+            # the first few names and sentences, and how many there are: an edge's size does not
+            # grow with the reports of its region (the law and region views list them all)
+            a["n_reports"] += 1
+            if len(a["reports"]) < REGION_LAW_LISTED:
+                a["reports"].append(node_label(G, report))
+            evidence = [ev for ev in d.get("evidence") or [] if isinstance(ev, dict)]
+            a["n_evidence"] += len(evidence)
+            a["evidence"].extend(dict(ev, report=node_label(G, report), report_iri=report)
+                                 for ev in evidence[:max(0, REGION_LAW_EVIDENCE - len(a["evidence"]))])
     per_law: Counter = Counter()
     per_region: dict[Any, set] = defaultdict(set)
     for (region, law), a in agg.items():
@@ -317,13 +333,17 @@ def region_law(G: nx.MultiDiGraph) -> View:
     for region in sorted(per_region, key=str):
         unplaced = G.nodes[region].get("type") != "Region"
         _copy_node(H, G, region, _size=round(12 + 4 * math.sqrt(len(per_region[region])), 2),
-                   **({"_unplaced": True, "_note": "no region: the report's agency stands in"} if unplaced else {}))
+                   **({"_unplaced": True, "_note": "no region: the report's agency stands in"} if unplaced else {}),
+                   **({"_expand": f"{'agency' if unplaced else 'region'}.html#{region}"} if big else {}))
     for law in sorted(per_law, key=str):
-        _copy_node(H, G, law, _size=round(7 + 5 * math.sqrt(per_law[law]), 2), citations=per_law[law])
+        _copy_node(H, G, law, _size=round(7 + 5 * math.sqrt(per_law[law]), 2), citations=per_law[law],
+                   **({"_expand": f"law.html#{law}"} if big else {}))
     for (region, law), a in sorted(agg.items(), key=lambda x: (str(x[0][0]), str(x[0][1]))):
+        listed = ({"_brief": True} if big else
+                  dict(reports=a["reports"], evidence=a["evidence"], _reports_total=a["n_reports"],
+                       _evidence_total=a["n_evidence"]))
         H.add_edge(region, law, type="cites", weight=a["citations"], citations=a["citations"],
-                   roles=sorted(a["roles"]), reports=a["reports"], evidence=a["evidence"],
-                   _years=sorted(a["years"]), _width=_citation_width(a["citations"]))
+                   roles=sorted(a["roles"]), _years=sorted(a["years"]), _width=_citation_width(a["citations"]), **listed)
     for u, v, t in G.edges(data="type"):
         if t == "jurisdiction" and u in H and v in H:
             H.add_edge(u, v, type="jurisdiction", weight=1, _dashes=True)
@@ -518,11 +538,13 @@ def _laws_per_place(G: nx.MultiDiGraph) -> dict[Any, int]:
     return {r: len(s) for r, s in laws.items()}
 
 
-def map_view(G: nx.MultiDiGraph, max_reports: int = OVERVIEW_MAX_REPORTS) -> View:
+def map_view(G: nx.MultiDiGraph, max_reports: int = OVERVIEW_MAX_REPORTS,
+             by_region: nx.MultiDiGraph | None = None) -> View:
     """Regions at their coordinates, reports beside them and the laws they cite around; with more
-    than ``max_reports`` reports, one node per region (:func:`group_reports`)."""
-    if _n_reports(G) > max_reports:
-        G = group_reports(G)
+    than ``max_reports`` reports, one node per region (``by_region``: :func:`group_reports` of G,
+    made here unless given; given, it is drawn)."""
+    if by_region is not None or _n_reports(G) > max_reports:
+        G = group_reports(G) if by_region is None else by_region
     regions = nodes_of_type(G, "Region")
     geo = {r: (G.nodes[r]["lon"], G.nodes[r]["lat"]) for r in regions
            if G.nodes[r].get("lat") is not None and G.nodes[r].get("lon") is not None}
@@ -617,16 +639,17 @@ def map_view(G: nx.MultiDiGraph, max_reports: int = OVERVIEW_MAX_REPORTS) -> Vie
 # --------------------------------------------------------------------------- choosing and writing
 
 def make_view(G: nx.MultiDiGraph, name: str, region: str | None = None, agency: str | None = None,
-              law: str | None = None) -> View:
-    """The view called ``name`` (see :data:`VIEWS`; ``agency`` too), focus nodes found by name."""
+              law: str | None = None, by_region: nx.MultiDiGraph | None = None) -> View:
+    """The view called ``name`` (see :data:`VIEWS`; ``agency`` too), focus nodes found by name;
+    ``by_region`` is :func:`group_reports` of G when several views need it (a big corpus)."""
     if name == "overview":
-        return overview(G)
+        return overview(G, by_region=by_region)
     if name == "region-law":
         return region_law(G)
     if name == "map":
-        return map_view(G)
+        return map_view(G, by_region=by_region)
     if name == "law":
-        return law_focus(G, find_node(G, law, ("Law",)) if law else None)
+        return law_focus(G, find_node(G, law, ("Law",)) if law else None, grouped=by_region)
     if name == "agency" or (name == "region" and agency and not region):
         return agency_focus(G, find_node(G, agency, ("Agency",)) if agency else None)
     if name == "region":
@@ -657,14 +680,14 @@ def picker_index(G: nx.MultiDiGraph, view: View) -> dict:
 
 
 def write_picker_scripts(G: nx.MultiDiGraph, view_name: str, out_dir, reading: dict | None = None,
-                         shard: int = 0, shards: int = 1) -> int:
+                         shard: int = 0, shards: int = 1, by_region: nx.MultiDiGraph | None = None) -> int:
     """Write one script per entity the view can pick (``<out_dir>/<view>/<n>.js``, loaded by the
     page when that entity is picked; with ``shards``, those whose n modulo ``shards`` is
     ``shard``: one process's part). Returns how many were written."""
     typ, make, _ranking = PICKERS[view_name]
     if make is law_focus and _n_reports(G) > OVERVIEW_MAX_REPORTS:
-        grouped = group_reports(G)  # once for every law cited too often to draw report by report
-        make = partial(law_focus, grouped=grouped)
+        # once for every law cited too often to draw report by report
+        make = partial(law_focus, grouped=group_reports(G) if by_region is None else by_region)
     nodes = sorted(nodes_of_type(G, typ), key=str)
     folder = Path(out_dir) / view_name
     folder.mkdir(parents=True, exist_ok=True)
@@ -705,12 +728,14 @@ def write_views(G: nx.MultiDiGraph, out_dir, views: Iterable[str] = VIEWS, regio
     names = list(views)
     if agency and "region" in names and "agency" not in names:
         names.insert(names.index("region") + 1, "agency")
-    made = [make_view(G, n, region=region, agency=agency if n == "agency" else None, law=law) for n in names]
+    by_region = group_reports(G) if _n_reports(G) > OVERVIEW_MAX_REPORTS else None  # (the views share it)
+    made = [make_view(G, n, region=region, agency=agency if n == "agency" else None, law=law, by_region=by_region)
+            for n in names]
     infos = _report_infos(build_dir) if build_dir is not None else {}
     reading = {info.iri: info.id for info in infos.values()}
     tasks = [partial(_reading_shard, Path(build_dir), Path(out_dir) / READING_DIR, infos)] if infos else []
     picked = [v for v in made if pickers and v.name in PICKERS]
-    tasks += [partial(write_picker_scripts, G, v.name, out_dir, reading) for v in picked]
+    tasks += [partial(write_picker_scripts, G, v.name, out_dir, reading, by_region=by_region) for v in picked]
     wait = start(tasks, workers)
     for v in picked:
         v.extra["picker"] = picker_index(G, v)
