@@ -167,3 +167,20 @@ def test_a_big_site_groups_its_reports_by_region_once(seeds_nx, tmp_path, monkey
     written = V.write_views(seeds_nx, tmp_path, diffusion=False, workers=1)
     assert len(calls) == 1
     assert "by region" in dict((v.name, v) for v, _ in written)["overview"].title
+
+
+def test_a_law_cited_by_many_reports_draws_them_by_region(grown, beibei, tmp_path):
+    """Past HUB_MAX_REPORTS citing reports, a law's page has one node per region (expanding to
+    that region's view): twice the reports give the same nodes and edges."""
+    pages = []
+    for G in grown:
+        law = max(V.law_citation_counts(G).items(), key=lambda x: x[1])[0]
+        citing = [u for u, _, t in G.in_edges(law, data="type") if t == "cites"]
+        assert len(citing) > V.HUB_MAX_REPORTS
+        view = V.law_focus(G, law)
+        assert "grouped by region" in view.title and not set(citing) & set(view.graph)
+        data = _data(view, tmp_path)
+        assert f"region.html#{beibei}" in {n.get("expand") for n in data["nodes"]}
+        pages.append(data)
+    small, big = pages
+    assert (len(small["nodes"]), len(small["edges"])) == (len(big["nodes"]), len(big["edges"]))

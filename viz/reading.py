@@ -25,6 +25,7 @@ import heapq
 import json
 import re
 import threading
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -169,9 +170,13 @@ VIEW_OF = {"law": "law", "docnum": "law", "agency": "agency", "region": "region"
 
 def static_linker(views_href: str = "../") -> Linker:
     """Links from a static reading page to the view page that picks the entity (``law.html#IRI``)."""
+    @lru_cache(maxsize=65536)  # a report names the same few hundred entities again and again
+    def href(view: str, iri: str) -> str:
+        return f"{views_href}{view}.html#{quote(iri, safe='')}"
+
     def link(label: str, m: dict) -> str | None:
         iri = mention_iri(label, m)
-        return f"{views_href}{VIEW_OF[label]}.html#{quote(iri, safe='')}" if iri else None
+        return href(VIEW_OF[label], iri) if iri else None
     return link
 
 
@@ -252,8 +257,8 @@ def report_infos(store) -> dict[str, ReportInfo]:
 
 def iter_records(path: Path, shard: int = 0, shards: int = 1) -> Iterator[dict]:
     """The records of an extraction.jsonl, one at a time (with ``shards``: those on the lines
-    whose number modulo ``shards`` is ``shard``)."""
-    with open(path, encoding="utf-8") as f:
+    whose number modulo ``shards`` is ``shard``; the others are not even decoded)."""
+    with open(path, "rb") as f:
         for k, line in enumerate(f):
             if k % shards == shard and line.strip():
                 yield json.loads(line)

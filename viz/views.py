@@ -374,7 +374,7 @@ def _induced_edges(H: nx.MultiDiGraph, G: nx.MultiDiGraph) -> None:
                 H.add_edge(u, v, key=k, **d)
 
 
-HUB_MAX_REPORTS = 50  # beyond this a region's or an agency's view draws its reports in groups
+HUB_MAX_REPORTS = 50  # beyond this a region's, an agency's or a law's view draws its reports in groups
 HUB_EVIDENCE = 3  # evidence sentences kept on a group's citation edge (each links to its reading page)
 
 
@@ -470,13 +470,13 @@ def agency_focus(G: nx.MultiDiGraph, agency: Any = None) -> View:
 
 def law_focus(G: nx.MultiDiGraph, law: Any = None, grouped: nx.MultiDiGraph | None = None) -> View:
     """One law, the reports citing it (one edge per role) and their agencies and regions; a law
-    cited by more than OVERVIEW_MAX_REPORTS reports is drawn from ``grouped`` (G's reports one node
-    per region, :func:`group_reports`; made here unless given)."""
+    cited by more than HUB_MAX_REPORTS reports is drawn from ``grouped`` (G's reports one node
+    per region, :func:`group_reports`, each expanding to its region's view; made here unless given)."""
     law = top_law(G) if law is None else law
     citing = sorted(((u, d) for u, _, d in G.in_edges(law, data=True) if d.get("type") == "cites"),
                     key=lambda x: str(x[0]))
     drawn = G
-    if len(citing) > OVERVIEW_MAX_REPORTS:
+    if len(citing) > HUB_MAX_REPORTS:
         drawn = grouped if grouped is not None else group_reports(G)
     H = _law_graph(drawn, law)
     name = node_label(G, law)
@@ -685,9 +685,13 @@ def write_picker_scripts(G: nx.MultiDiGraph, view_name: str, out_dir, reading: d
     page when that entity is picked; with ``shards``, those whose n modulo ``shards`` is
     ``shard``: one process's part). Returns how many were written."""
     typ, make, _ranking = PICKERS[view_name]
-    if make is law_focus and _n_reports(G) > OVERVIEW_MAX_REPORTS:
-        # once for every law cited too often to draw report by report
-        make = partial(law_focus, grouped=group_reports(G) if by_region is None else by_region)
+    if make is law_focus:
+        grouping = [by_region]  # made once, for the first law cited too often to draw report by report
+
+        def make(G: nx.MultiDiGraph, law: Any) -> View:
+            if grouping[0] is None and sum(1 for _, _, t in G.in_edges(law, data="type") if t == "cites") > HUB_MAX_REPORTS:
+                grouping[0] = group_reports(G)
+            return law_focus(G, law, grouped=grouping[0])
     nodes = sorted(nodes_of_type(G, typ), key=str)
     folder = Path(out_dir) / view_name
     folder.mkdir(parents=True, exist_ok=True)
