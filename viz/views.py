@@ -732,15 +732,22 @@ def write_views(G: nx.MultiDiGraph, out_dir, views: Iterable[str] = VIEWS, regio
     names = list(views)
     if agency and "region" in names and "agency" not in names:
         names.insert(names.index("region") + 1, "agency")
+    unknown = [n for n in names if n not in VIEWS and n != "agency"]
+    if unknown:
+        raise ViewError(f"unknown view {unknown[0]!r} (one of {', '.join(VIEWS)}, agency)")
+    for name, typ in ((region, "Region"), (agency, "Agency"), (law, "Law")):
+        if name:
+            find_node(G, name, (typ,))  # a wrong name stops here, before anything is written
     by_region = group_reports(G) if _n_reports(G) > OVERVIEW_MAX_REPORTS else None  # (the views share it)
-    made = [make_view(G, n, region=region, agency=agency if n == "agency" else None, law=law, by_region=by_region)
-            for n in names]
     infos = _report_infos(build_dir) if build_dir is not None else {}
     reading = {info.iri: info.id for info in infos.values()}
     tasks = [partial(_reading_shard, Path(build_dir), Path(out_dir) / READING_DIR, infos)] if infos else []
+    picking = [n for n in names if pickers and n in PICKERS]
+    tasks += [partial(write_picker_scripts, G, n, out_dir, reading, by_region=by_region) for n in picking]
+    wait = start(tasks, workers)  # the workers write while this process makes and writes the views
+    made = [make_view(G, n, region=region, agency=agency if n == "agency" else None, law=law, by_region=by_region)
+            for n in names]
     picked = [v for v in made if pickers and v.name in PICKERS]
-    tasks += [partial(write_picker_scripts, G, v.name, out_dir, reading, by_region=by_region) for v in picked]
-    wait = start(tasks, workers)
     for v in picked:
         v.extra["picker"] = picker_index(G, v)
     reports = sorted(({"label": node_label(G, iri), "href": f"{READING_DIR}/{rid}.html"} for iri, rid in reading.items()
