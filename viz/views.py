@@ -10,6 +10,12 @@
 * ``map`` — regions at their longitude/latitude (fixed positions, physics off), each report and
   the laws it cites placed around its region.
 
+At scale a page is sized by what it shows, not by the number of reports: past
+OVERVIEW_MAX_REPORTS reports the overview, the map and the region-law view draw one node per
+region (or its counts only, region-law); past HUB_MAX_REPORTS a region's view draws its reports
+one node per agency, an agency's one node per year and a law's one node per region, each group
+linking to the view that lists its reports.
+
 A report's region is the region its issuing agency is located in
 (:func:`policykg.graph.analytics.report_regions`); a report whose agency has no region is
 shown with its agency standing in for the region, marked "(unplaced)".
