@@ -413,3 +413,22 @@ def test_reading_page_of_a_sample_report_in_chromium(page, nlp, examples_dir, tm
         assert page.locator(f'#report-text mark[data-label="{label}"]').count() > 0, label
     _shot(page, tmp_path, "reading")
     assert page.errors == []
+
+
+def test_worker_processes_write_the_same_site(build, tmp_path):
+    """The reading pages and the pickers' scripts written by two forked processes (each its shard)
+    are the files one process writes, byte for byte, and none is missing."""
+    from policykg.graph.project import to_networkx
+    from policykg.graph.store import open_store
+    from policykg.viz import views as V
+
+    G = to_networkx(open_store(build))
+    sites = {}
+    for workers in (1, 2):
+        out = tmp_path / f"site{workers}"
+        V.write_views(G, out, build_dir=build, diffusion=False, workers=workers)
+        sites[workers] = {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    one, two = sites[1], sites[2]
+    assert len([p for p in one if p.parts[0] == "reports"]) == len(R.report_infos(open_store(build)))
+    assert any(p.parts[0] == "agency" for p in one)
+    assert one.keys() == two.keys() and all(one[p] == two[p] for p in one)

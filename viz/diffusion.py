@@ -41,7 +41,8 @@ from policykg.graph.analytics import cites, region_name, report_regions
 from policykg.graph.names import node_label, nodes_of_type
 
 from . import i18n
-from .page import json_for_script, _template, _write
+from .page import json_for_script, _write
+from .templating import template as _template
 
 FILENAME = "diffusion.html"
 #: reports listed per law, region and year in the region panel (the counts are exact)

@@ -32,6 +32,7 @@ from .style import (EDGE_COLORS, OTHER_EDGE_COLOR, level_color, node_color, role
 PHYSICS_LIMIT = 1000  # above this many nodes the layout is precomputed and physics is off
 MAX_EVIDENCE = 8  # evidence sentences shown in one edge tooltip
 MAX_TEXT = 400  # characters of one evidence sentence shown in a tooltip
+FIRST_EDGES = 5000  # a page with a fixed layout draws at most this many edges in its first frame
 
 
 def _text(value: Any, limit: int = MAX_TEXT) -> str:
@@ -92,9 +93,10 @@ def _edge_tip(t: str, d: dict) -> list[list[str]]:
     if roles:
         lines.append(["", "roles: " + "、".join(_text(r, 40) for r in roles)])
     reports = _as_list(d.get("reports"))
-    if reports:
+    if reports:  # (``_reports_total``: an edge that keeps only the first few names)
         shown = "；".join(_text(r, 60) for r in reports[:6])
-        lines.append(["tt-muted", f"reports: {shown}" + (f"（+{len(reports) - 6}）" if len(reports) > 6 else "")])
+        total = max(len(reports), d.get("_reports_total") or 0)
+        lines.append(["tt-muted", f"reports: {shown}" + (f"（+{total - 6}）" if total > 6 else "")])
     return lines
 
 
@@ -114,7 +116,8 @@ def _evidence(d: dict, report: Any = None, reading: dict | None = None) -> tuple
         else:
             item = {"x": _text(ev)}
         out.append(item)
-    return out[:MAX_EVIDENCE], max(0, len(out) - MAX_EVIDENCE)
+    total = max(len(out), d.get("_evidence_total") or 0)  # an edge that keeps only its first sentences
+    return out[:MAX_EVIDENCE], max(0, total - min(len(out), MAX_EVIDENCE))
 
 
 def _num(x: Any) -> Any:
@@ -343,13 +346,36 @@ def graph_data(G: nx.Graph, title: str, description: str = "", *, color_by: Iter
     """Everything the page script needs, as one JSON-able dict."""
     net = build_network(G, color_by=color_by, focus=focus, reading=reading)
     nodes, edges, _heading, _height, _width, _options_json = net.get_network_data()
+    physics = bool(net.options["physics"]["enabled"])
+    first = len(edges) if physics else min(len(edges), FIRST_EDGES)
+    edges = first_drawn(edges, first)
     data = {"title": title, "description": description, "nodes": nodes, "edges": edges,
             "options": net.options, "edgeColors": EDGE_COLORS, "otherEdgeColor": OTHER_EDGE_COLOR,
-            "physics": bool(net.options["physics"]["enabled"]), "facets": facets(nodes, edges, color_by),
+            "physics": physics, "facets": facets(nodes, edges, color_by),
             "edgeNames": {t: list(edge_name(t)) for t in sorted({e["t"] for e in edges})}}
+    if first < len(edges):
+        data["firstEdges"] = first
     if extra:
         data.update(extra)
     return data
+
+
+def first_drawn(edges: list[dict], first: int) -> list[dict]:
+    """The edges in the order a page adds them: the ``first`` drawn in its first frame are every
+    edge but the citations (the structure: agencies, regions, years) and then the citations with
+    the most citations; the rest follow in their order. Ids are kept.
+
+    >>> es = [{"id": 0, "t": "cites", "n": 1}, {"id": 1, "t": "cites", "n": 5}, {"id": 2, "t": "part_of"}]
+    >>> [e["id"] for e in first_drawn(es, 2)]
+    [2, 1, 0]
+    """
+    if first >= len(edges):
+        return edges
+    ranked = sorted(range(len(edges)), key=lambda i: (edges[i]["t"] == "cites", -edges[i].get("n", 1), i))
+    head = sorted(ranked[:first])
+    taken = set(head)
+    head.sort(key=lambda i: (edges[i]["t"] == "cites", i))
+    return [edges[i] for i in head] + [e for i, e in enumerate(edges) if i not in taken]
 
 
 def legend(G: nx.Graph) -> list[dict]:

@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import networkx as nx
-from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
 from .i18n import SWITCH_JS, concept_names, ontology_labels, switch_button, text
 from .network import edge_legend, graph_data, legend
+from .templating import template as _template
 
 VIS_VERSION = "vis-9.1.2"
 GENERATOR = f"policykg (vis-network {VIS_VERSION.removeprefix('vis-')} via pyvis, inlined)"
@@ -60,11 +60,6 @@ def _vis_assets() -> tuple[str, str]:
     js = js.replace("</script", "<\\/script").replace("<!--", "<\\!--")
     css = css.replace("</style", "<\\/style")
     return js, css
-
-
-def _template(name: str):
-    env = Environment(loader=PackageLoader("policykg.viz", "templates"), autoescape=True, keep_trailing_newline=True)
-    return env.get_template(name)
 
 
 #: the page's own words, (zh, en); the page script reads them for the text it makes

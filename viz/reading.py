@@ -25,12 +25,12 @@ import heapq
 import json
 import re
 import threading
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 from urllib.parse import quote
 
-from jinja2 import Environment, PackageLoader
 from markupsafe import Markup, escape
 
 from policykg.graph import iris
@@ -38,6 +38,7 @@ from policykg.graph.vocab import ROLE_ORDER
 
 from .i18n import SWITCH_JS, concept_names, ontology_labels, switch_button, text
 from .style import ROLE_COLORS, role_color
+from .templating import template
 
 #: extraction labels → the mark's data-label, in the legend's order
 LABELS = {"LAW": "law", "DOCNUM": "docnum", "AGENCY": "agency", "REGION": "region", "PROGRAM": "program"}
@@ -169,9 +170,13 @@ VIEW_OF = {"law": "law", "docnum": "law", "agency": "agency", "region": "region"
 
 def static_linker(views_href: str = "../") -> Linker:
     """Links from a static reading page to the view page that picks the entity (``law.html#IRI``)."""
+    @lru_cache(maxsize=65536)  # a report names the same few hundred entities again and again
+    def href(view: str, iri: str) -> str:
+        return f"{views_href}{view}.html#{quote(iri, safe='')}"
+
     def link(label: str, m: dict) -> str | None:
         iri = mention_iri(label, m)
-        return f"{views_href}{VIEW_OF[label]}.html#{quote(iri, safe='')}" if iri else None
+        return href(VIEW_OF[label], iri) if iri else None
     return link
 
 
@@ -250,11 +255,12 @@ def report_infos(store) -> dict[str, ReportInfo]:
 
 # --------------------------------------------------------------------------- records
 
-def iter_records(path: Path) -> Iterator[dict]:
-    """The records of an extraction.jsonl, one at a time."""
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
+def iter_records(path: Path, shard: int = 0, shards: int = 1) -> Iterator[dict]:
+    """The records of an extraction.jsonl, one at a time (with ``shards``: those on the lines
+    whose number modulo ``shards`` is ``shard``; the others are not even decoded)."""
+    with open(path, "rb") as f:
+        for k, line in enumerate(f):
+            if k % shards == shard and line.strip():
                 yield json.loads(line)
 
 
@@ -300,11 +306,6 @@ def read_text(build_dir: Path, text_file: str) -> str:
 
 # --------------------------------------------------------------------------- the page
 
-def _template():
-    env = Environment(loader=PackageLoader("policykg.viz", "templates"), autoescape=True, keep_trailing_newline=True)
-    return env.get_template("reading.html")
-
-
 def _legend(mentions: list[dict]) -> tuple[list[dict], list[dict]]:
     labels = ontology_labels()
     counts: dict[str, int] = {}
@@ -336,7 +337,7 @@ def render_reading_page(record: dict, text_: str, info: ReportInfo | None, link:
     title = info.title or meta.get("title") or record.get("doc", "")
     role_css = "\n".join(f' mark[data-label="law"][data-role="{escape(r)}"] {{ background: {c}33; '
                          f'border-bottom: 2px solid {c}; }}' for r, c in ROLE_COLORS.items())
-    return _template().render(
+    return template("reading.html").render(
         generator="policykg", title=title, heading=info.label or title, info=info, record=record,
         agency=info.agency_label or record.get("agency") or meta.get("agency") or "",
         region=info.region_label or meta.get("county") or meta.get("city") or meta.get("province") or "",
@@ -348,14 +349,16 @@ def render_reading_page(record: dict, text_: str, info: ReportInfo | None, link:
 
 
 def write_reading_pages(build_dir: Path, out_dir: Path, infos: dict[str, ReportInfo],
-                        views_href: str = "../") -> list[Path]:
+                        views_href: str = "../", shard: int = 0, shards: int = 1) -> list[Path]:
     """``out_dir/<id>.html`` for every record of ``build_dir/extraction.jsonl`` whose report is in
-    the graph (``infos``, by text file), streamed: one record and one text in memory at a time."""
+    the graph (``infos``, by text file), streamed: one record and one text in memory at a time.
+    With ``shards`` > 1, only the records whose line number modulo ``shards`` is ``shard`` (the
+    others are not even parsed): one process's part (:mod:`policykg.viz.workers`)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     link = static_linker(views_href)
     written = []
-    for record in iter_records(Path(build_dir) / "extraction.jsonl"):
+    for record in iter_records(Path(build_dir) / "extraction.jsonl", shard, shards):
         info = infos.get(record.get("text_file", ""))
         if info is None:  # left out of the graph (failed, or a duplicate)
             continue

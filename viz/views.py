@@ -10,6 +10,12 @@
 * ``map`` — regions at their longitude/latitude (fixed positions, physics off), each report and
   the laws it cites placed around its region.
 
+At scale a page is sized by what it shows, not by the number of reports: past
+OVERVIEW_MAX_REPORTS reports the overview, the map and the region-law view draw one node per
+region (or its counts only, region-law); past HUB_MAX_REPORTS a region's view draws its reports
+one node per agency, an agency's one node per year and a law's one node per region, each group
+linking to the view that lists its reports.
+
 A report's region is the region its issuing agency is located in
 (:func:`policykg.graph.analytics.report_regions`); a report whose agency has no region is
 shown with its agency standing in for the region, marked "(unplaced)".
@@ -42,6 +48,7 @@ from .style import pagerank_sizes
 from .network import graph_data
 from .page import default_title, json_for_script, write_site, write_view
 from .reading import report_infos, write_reading_pages
+from .workers import start
 
 READING_DIR = "reports"
 
@@ -193,31 +200,44 @@ def group_reports(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     >>> [(d["citations"], d["_years"]) for _, _, d in H.edges(data=True) if d["type"] == "cites"]
     [(4, [2020, 2021])]
     """
-    H = nx.MultiDiGraph()
     places = report_regions(G)  # an unplaced report's agency stands in for its region
-    group_of: dict[Any, str] = {}
+    group_of = {}
+    for n in nodes_of_type(G, "Report"):
+        place = (places.get(n) or [None])[0]
+        view = "region" if place is not None and G.nodes[place].get("type") == "Region" else "agency"
+        group_of[n] = (f"group:{place or '?'}", region_name(G, place) if place is not None else "?",
+                       f"{view}.html#{place}" if place is not None else None)
+    return merge_reports(G, group_of)
+
+
+def merge_reports(G: nx.MultiDiGraph, group_of: dict[Any, tuple[str, str, str | None]],
+                  max_evidence: int = MAX_GROUP_EVIDENCE, edge_types: Iterable[str] | None = GROUP_EDGES) -> nx.MultiDiGraph:
+    """G with each of its reports replaced by its group, ``group_of[report] = (group id, name,
+    link to the page listing its reports or None)``: a group node is labelled ``name（N份报告）``,
+    keeps its reports' years (``_years``) and its edges add up theirs (see :func:`group_reports`),
+    keeping the first ``max_evidence`` evidence sentences of each; only edges of ``edge_types`` are
+    kept (None: all)."""
+    H = nx.MultiDiGraph()
+    grouped: dict[Any, str] = {}
     for n, d in G.nodes(data=True):
         if d.get("type") != "Report":
             H.add_node(n, **d)
             continue
-        place = (places.get(n) or [None])[0]
-        group = f"group:{place or '?'}"
-        group_of[n] = group
+        group, name, expand = group_of[n]
+        grouped[n] = group
         if group not in H:
-            view = "region" if place is not None and G.nodes[place].get("type") == "Region" else "agency"
-            H.add_node(group, type="Report", reports=0, _group=True, _years=[],
-                       _expand=f"{view}.html#{place}" if place is not None else None)
+            H.add_node(group, type="Report", reports=0, _group=True, _years=[], _expand=expand)
         g = H.nodes[group]
         g["reports"] += 1
         year = _year(G, n)
         if year is not None and year not in g["_years"]:
             g["_years"] = sorted(g["_years"] + [year])
-        g["label"] = f"{region_name(G, place) if place is not None else '?'}（{g['reports']}份报告）"
+        g["label"] = f"{name}（{g['reports']}份报告）"
     for u, v, k, d in G.edges(keys=True, data=True):
-        if d.get("type") not in GROUP_EDGES:
+        if edge_types is not None and d.get("type") not in edge_types:
             continue
-        u2, v2 = group_of.get(u, u), group_of.get(v, v)
-        years = {_year(G, x) for x in (u, v) if x in group_of} - {None}
+        u2, v2 = grouped.get(u, u), grouped.get(v, v)
+        years = {_year(G, x) for x in (u, v) if x in grouped} - {None}
         if H.has_edge(u2, v2, k):
             e = H.edges[u2, v2, k]
             e["weight"] = e.get("weight", 1) + d.get("weight", 1)
@@ -225,30 +245,33 @@ def group_reports(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
             if k == "cites":
                 e["citations"] += citation_count(d)
                 e["roles"] = sorted(set(e["roles"]) | set(d.get("roles") or ()))
-                e["evidence"] += _evidence_of(G, u, d)[:max(0, MAX_GROUP_EVIDENCE - len(e["evidence"]))]
+                e["evidence"] += _evidence_of(G, u, d, max_evidence)[:max(0, max_evidence - len(e["evidence"]))]
             continue
         e = dict(d, _brief=True, **({"_years": sorted(years)} if years else {}))
         if k == "cites":
-            e.update(citations=citation_count(d), roles=sorted(d.get("roles") or ()), evidence=_evidence_of(G, u, d))
+            e.update(citations=citation_count(d), roles=sorted(d.get("roles") or ()),
+                     evidence=_evidence_of(G, u, d, max_evidence))
         H.add_edge(u2, v2, key=k, **e)
     return H
 
 
-def _evidence_of(G: nx.MultiDiGraph, report: Any, d: dict) -> list[dict]:
+def _evidence_of(G: nx.MultiDiGraph, report: Any, d: dict, limit: int = MAX_GROUP_EVIDENCE) -> list[dict]:
     """A citation edge's evidence, each sentence naming its report (a group stands for several)."""
     label = node_label(G, report)
     return [dict(ev, report=ev.get("report") or label, report_iri=ev.get("report_iri") or report)
-            for ev in (d.get("evidence") or [])[:MAX_GROUP_EVIDENCE] if isinstance(ev, dict)]
+            for ev in (d.get("evidence") or [])[:limit] if isinstance(ev, dict)]
 
 
-def overview(G: nx.MultiDiGraph, max_reports: int = OVERVIEW_MAX_REPORTS) -> View:
+def overview(G: nx.MultiDiGraph, max_reports: int = OVERVIEW_MAX_REPORTS,
+             by_region: nx.MultiDiGraph | None = None) -> View:
     """The whole graph, node size by PageRank; with more than ``max_reports`` reports, one node per
-    region stands for its reports (:func:`group_reports`)."""
+    region stands for its reports (``by_region``: :func:`group_reports` of G, made here unless given;
+    given, it is drawn)."""
     n_reports = _n_reports(G)
-    grouped = n_reports > max_reports
+    grouped = by_region is not None or n_reports > max_reports
     if grouped:  # programs, which the grouped reports no longer link to, are on the diffusion map
-        G = group_reports(G)
-        G.remove_nodes_from([n for n, t in G.nodes(data="type") if t == "Program"])
+        by_region = group_reports(G) if by_region is None else by_region
+        G = by_region.subgraph([n for n, t in by_region.nodes(data="type") if t != "Program"])
     H = G.copy()
     if grouped:  # thousands of nodes: tooltips made by the page from name, type and years
         for _, d in H.nodes(data=True):
@@ -278,22 +301,36 @@ def overview(G: nx.MultiDiGraph, max_reports: int = OVERVIEW_MAX_REPORTS) -> Vie
                           "重要性。悬停引用边可看证据，点击报告可看其引用。"))
 
 
-def region_law(G: nx.MultiDiGraph) -> View:
+REGION_LAW_LISTED = 6  # report names kept on a region ↔ law edge (its tooltip shows six and the count)
+REGION_LAW_EVIDENCE = 3  # evidence sentences kept on it
+
+
+def region_law(G: nx.MultiDiGraph, max_reports: int = OVERVIEW_MAX_REPORTS) -> View:
+    """Regions ↔ laws, one edge per region and law; with more than ``max_reports`` reports the edges
+    carry their counts, roles and years only (no names, no sentences: thousands of edges) and each
+    region and law links to its own view, which lists its reports and their sentences."""
     rr = report_regions(G)
+    big = _n_reports(G) > max_reports
     H = nx.MultiDiGraph()
     agg: dict[tuple, dict] = {}
     for report, law, d in sorted(cites(G), key=lambda e: (str(e[0]), str(e[1]))):
         y = _year(G, report)
         for region in rr.get(report, ()):
             a = agg.setdefault((region, law), {"citations": 0, "roles": set(), "years": set(), "reports": [],
-                                               "evidence": []})
+                                               "n_reports": 0, "evidence": [], "n_evidence": 0})
             a["citations"] += citation_count(d)
             a["roles"].update(d.get("roles") or [])
             if y is not None:
                 a["years"].add(y)
-            a["reports"].append(node_label(G, report))
-            a["evidence"].extend(dict(ev, report=node_label(G, report), report_iri=report) for ev in d.get("evidence") or []
-                                 if isinstance(ev, dict))
+            # the first few names and sentences, and how many there are: an edge's size does not
+            # grow with the reports of its region (the law and region views list them all)
+            a["n_reports"] += 1
+            if len(a["reports"]) < REGION_LAW_LISTED:
+                a["reports"].append(node_label(G, report))
+            evidence = [ev for ev in d.get("evidence") or [] if isinstance(ev, dict)]
+            a["n_evidence"] += len(evidence)
+            a["evidence"].extend(dict(ev, report=node_label(G, report), report_iri=report)
+                                 for ev in evidence[:max(0, REGION_LAW_EVIDENCE - len(a["evidence"]))])
     per_law: Counter = Counter()
     per_region: dict[Any, set] = defaultdict(set)
     for (region, law), a in agg.items():
@@ -302,13 +339,17 @@ def region_law(G: nx.MultiDiGraph) -> View:
     for region in sorted(per_region, key=str):
         unplaced = G.nodes[region].get("type") != "Region"
         _copy_node(H, G, region, _size=round(12 + 4 * math.sqrt(len(per_region[region])), 2),
-                   **({"_unplaced": True, "_note": "no region: the report's agency stands in"} if unplaced else {}))
+                   **({"_unplaced": True, "_note": "no region: the report's agency stands in"} if unplaced else {}),
+                   **({"_expand": f"{'agency' if unplaced else 'region'}.html#{region}"} if big else {}))
     for law in sorted(per_law, key=str):
-        _copy_node(H, G, law, _size=round(7 + 5 * math.sqrt(per_law[law]), 2), citations=per_law[law])
+        _copy_node(H, G, law, _size=round(7 + 5 * math.sqrt(per_law[law]), 2), citations=per_law[law],
+                   **({"_expand": f"law.html#{law}"} if big else {}))
     for (region, law), a in sorted(agg.items(), key=lambda x: (str(x[0][0]), str(x[0][1]))):
+        listed = ({"_brief": True} if big else
+                  dict(reports=a["reports"], evidence=a["evidence"], _reports_total=a["n_reports"],
+                       _evidence_total=a["n_evidence"]))
         H.add_edge(region, law, type="cites", weight=a["citations"], citations=a["citations"],
-                   roles=sorted(a["roles"]), reports=a["reports"], evidence=a["evidence"],
-                   _years=sorted(a["years"]), _width=_citation_width(a["citations"]))
+                   roles=sorted(a["roles"]), _years=sorted(a["years"]), _width=_citation_width(a["citations"]), **listed)
     for u, v, t in G.edges(data="type"):
         if t == "jurisdiction" and u in H and v in H:
             H.add_edge(u, v, type="jurisdiction", weight=1, _dashes=True)
@@ -339,18 +380,38 @@ def _induced_edges(H: nx.MultiDiGraph, G: nx.MultiDiGraph) -> None:
                 H.add_edge(u, v, key=k, **d)
 
 
-def _hub_graph(G: nx.MultiDiGraph, hub: Any, reports: list, neighbours: Iterable) -> nx.MultiDiGraph:
+HUB_MAX_REPORTS = 50  # beyond this a region's, an agency's or a law's view draws its reports in groups
+HUB_EVIDENCE = 3  # evidence sentences kept on a group's citation edge (each links to its reading page)
+
+
+def _hub_graph(G: nx.MultiDiGraph, hub: Any, reports: list, neighbours: Iterable,
+               group_of: Any = None) -> nx.MultiDiGraph:
     """A region's or an agency's view: the hub, its neighbours, its reports with everything they
-    link to, the edges among all of these, and one year node per report year."""
+    link to, the edges among all of these, and one year node per report year. With more than
+    HUB_MAX_REPORTS reports, the reports are drawn in the groups ``group_of(report)`` gives
+    (:func:`merge_reports`: the page is sized by its groups and what they cite, not by the reports;
+    the groups carry their years for the year filter)."""
     H = nx.MultiDiGraph()
     _copy_node(H, G, hub, _years=[], _size=30)
     for n in neighbours:
         _copy_node(H, G, n)
     _report_neighbourhood(H, G, reports)
     _induced_edges(H, G)
-    _year_nodes(H, G, hub, reports)
+    if group_of is not None and len(reports) > HUB_MAX_REPORTS:
+        H = merge_reports(H, {r: group_of(r) for r, t in H.nodes(data="type") if t == "Report"},
+                          max_evidence=HUB_EVIDENCE, edge_types=None)
+    else:
+        _year_nodes(H, G, hub, reports)
     _add_jurisdiction(H, G)
     return H
+
+
+def _by_agency(G: nx.MultiDiGraph, report: Any) -> tuple[str, str, str | None]:
+    """A report's group in a big hub's view: its issuing agency's, which the agency view expands."""
+    agency = next((v for _, v, t in G.out_edges(report, data="type") if t == "issued_by"), None)
+    if agency is None:
+        return "group:?", "?", None
+    return f"group:{agency}", node_label(G, agency), f"agency.html#{agency}"
 
 
 def _reports_summary(G: nx.MultiDiGraph, reports: list) -> str:
@@ -381,7 +442,7 @@ def region_focus(G: nx.MultiDiGraph, region: Any = None) -> View:
     agencies = [u for u, v, t in G.in_edges(region, data="type") if t == "located_in"]
     related = [n for u, v, t in list(G.in_edges(region, data="type")) + list(G.out_edges(region, data="type"))
                if t in ("jurisdiction", "part_of") for n in (u, v)]
-    H = _hub_graph(G, region, reports, sorted(agencies, key=str) + related)
+    H = _hub_graph(G, region, reports, sorted(agencies, key=str) + related, partial(_by_agency, G))
     name = node_label(G, region)
     return View("region", f"{name} — region focus: {_reports_summary(G, reports)}",
                 f"Everything {name}'s agencies' reports cite and mention, grouped by year (the year nodes); "
@@ -396,7 +457,15 @@ def agency_focus(G: nx.MultiDiGraph, agency: Any = None) -> View:
     agency = top_agency(G) if agency is None else agency
     reports = sorted((u for u, v, t in G.in_edges(agency, data="type") if t == "issued_by"), key=str)
     linked = [n for u, v in list(G.in_edges(agency)) + list(G.out_edges(agency)) for n in (u, v)]
-    H = _hub_graph(G, agency, reports, linked)
+    own = set(reports)
+
+    def by_year(r: Any) -> tuple[str, str, str | None]:  # its own reports by year, others by their agency
+        if r not in own:
+            return _by_agency(G, r)
+        y = _year(G, r)
+        return f"group:{y}", f"{node_label(G, agency)} {y if y is not None else '?'}年", None
+
+    H = _hub_graph(G, agency, reports, linked, by_year)
     name = node_label(G, agency)
     return View("agency", f"{name} — agency focus: {_reports_summary(G, reports)}",
                 f"The reports {name} issued, grouped by year, with everything they cite and mention, and the "
@@ -407,13 +476,13 @@ def agency_focus(G: nx.MultiDiGraph, agency: Any = None) -> View:
 
 def law_focus(G: nx.MultiDiGraph, law: Any = None, grouped: nx.MultiDiGraph | None = None) -> View:
     """One law, the reports citing it (one edge per role) and their agencies and regions; a law
-    cited by more than OVERVIEW_MAX_REPORTS reports is drawn from ``grouped`` (G's reports one node
-    per region, :func:`group_reports`; made here unless given)."""
+    cited by more than HUB_MAX_REPORTS reports is drawn from ``grouped`` (G's reports one node
+    per region, :func:`group_reports`, each expanding to its region's view; made here unless given)."""
     law = top_law(G) if law is None else law
     citing = sorted(((u, d) for u, _, d in G.in_edges(law, data=True) if d.get("type") == "cites"),
                     key=lambda x: str(x[0]))
     drawn = G
-    if len(citing) > OVERVIEW_MAX_REPORTS:
+    if len(citing) > HUB_MAX_REPORTS:
         drawn = grouped if grouped is not None else group_reports(G)
     H = _law_graph(drawn, law)
     name = node_label(G, law)
@@ -475,11 +544,13 @@ def _laws_per_place(G: nx.MultiDiGraph) -> dict[Any, int]:
     return {r: len(s) for r, s in laws.items()}
 
 
-def map_view(G: nx.MultiDiGraph, max_reports: int = OVERVIEW_MAX_REPORTS) -> View:
+def map_view(G: nx.MultiDiGraph, max_reports: int = OVERVIEW_MAX_REPORTS,
+             by_region: nx.MultiDiGraph | None = None) -> View:
     """Regions at their coordinates, reports beside them and the laws they cite around; with more
-    than ``max_reports`` reports, one node per region (:func:`group_reports`)."""
-    if _n_reports(G) > max_reports:
-        G = group_reports(G)
+    than ``max_reports`` reports, one node per region (``by_region``: :func:`group_reports` of G,
+    made here unless given; given, it is drawn)."""
+    if by_region is not None or _n_reports(G) > max_reports:
+        G = group_reports(G) if by_region is None else by_region
     regions = nodes_of_type(G, "Region")
     geo = {r: (G.nodes[r]["lon"], G.nodes[r]["lat"]) for r in regions
            if G.nodes[r].get("lat") is not None and G.nodes[r].get("lon") is not None}
@@ -574,16 +645,17 @@ def map_view(G: nx.MultiDiGraph, max_reports: int = OVERVIEW_MAX_REPORTS) -> Vie
 # --------------------------------------------------------------------------- choosing and writing
 
 def make_view(G: nx.MultiDiGraph, name: str, region: str | None = None, agency: str | None = None,
-              law: str | None = None) -> View:
-    """The view called ``name`` (see :data:`VIEWS`; ``agency`` too), focus nodes found by name."""
+              law: str | None = None, by_region: nx.MultiDiGraph | None = None) -> View:
+    """The view called ``name`` (see :data:`VIEWS`; ``agency`` too), focus nodes found by name;
+    ``by_region`` is :func:`group_reports` of G when several views need it (a big corpus)."""
     if name == "overview":
-        return overview(G)
+        return overview(G, by_region=by_region)
     if name == "region-law":
         return region_law(G)
     if name == "map":
-        return map_view(G)
+        return map_view(G, by_region=by_region)
     if name == "law":
-        return law_focus(G, find_node(G, law, ("Law",)) if law else None)
+        return law_focus(G, find_node(G, law, ("Law",)) if law else None, grouped=by_region)
     if name == "agency" or (name == "region" and agency and not region):
         return agency_focus(G, find_node(G, agency, ("Agency",)) if agency else None)
     if name == "region":
@@ -597,25 +669,14 @@ PICKERS = {"region": ("Region", region_focus, region_citations),
            "law": ("Law", law_focus, law_citation_counts)}
 
 
-def write_picker_data(G: nx.MultiDiGraph, view: View, out_dir, reading: dict | None = None) -> dict:
-    """Write one script per entity the view can pick (``<out_dir>/<view>/<n>.js``, loaded by the
-    page when that entity is picked) and return the picker's index for the page: every entity's
-    number, name, aliases and citation count, most cited first (the page loads only what it shows)."""
-    typ, make, ranking = PICKERS[view.name]
+def picker_index(G: nx.MultiDiGraph, view: View) -> dict:
+    """The picker's index for the page: every entity's number (its script ``<view>/<n>.js``),
+    name, aliases and citation count, most cited first (the page loads only what it shows)."""
+    typ, _make, ranking = PICKERS[view.name]
     counts = ranking(G)
-    if make is law_focus and _n_reports(G) > OVERVIEW_MAX_REPORTS:
-        grouped = group_reports(G)  # once for every law cited too often to draw report by report
-        make = partial(law_focus, grouped=grouped)
     nodes = sorted(nodes_of_type(G, typ), key=str)
-    folder = Path(out_dir) / view.name
-    folder.mkdir(parents=True, exist_ok=True)
     items = []
     for k, n in enumerate(nodes):
-        v = view if n == view.focus else make(G, n)
-        data = graph_data(v.graph, v.title, v.description, color_by=v.color_by, focus=n, reading=reading)
-        data.update(title_zh=v.extra.get("title_zh", v.title), description_zh=v.extra.get("description_zh", ""))
-        (folder / f"{k}.js").write_text(f"window.policykg.load({json_for_script(data)});\n", encoding="utf-8",
-                                        newline="\n")
         d = G.nodes[n]
         name = region_name(G, n) if typ == "Region" else node_label(G, n)
         aliases = [a for a in [d.get("label"), *(d.get("aliases") or [])] if a and a != name]
@@ -624,28 +685,83 @@ def write_picker_data(G: nx.MultiDiGraph, view: View, out_dir, reading: dict | N
     return {"dir": view.name, "items": items, "current": next((k for k, n in enumerate(nodes) if n == view.focus), None)}
 
 
+def write_picker_scripts(G: nx.MultiDiGraph, view_name: str, out_dir, reading: dict | None = None,
+                         shard: int = 0, shards: int = 1, by_region: nx.MultiDiGraph | None = None) -> int:
+    """Write one script per entity the view can pick (``<out_dir>/<view>/<n>.js``, loaded by the
+    page when that entity is picked; with ``shards``, those whose n modulo ``shards`` is
+    ``shard``: one process's part). Returns how many were written."""
+    typ, make, _ranking = PICKERS[view_name]
+    if make is law_focus:
+        grouping = [by_region]  # made once, for the first law cited too often to draw report by report
+
+        def make(G: nx.MultiDiGraph, law: Any) -> View:
+            if grouping[0] is None and sum(1 for _, _, t in G.in_edges(law, data="type") if t == "cites") > HUB_MAX_REPORTS:
+                grouping[0] = group_reports(G)
+            return law_focus(G, law, grouped=grouping[0])
+    nodes = sorted(nodes_of_type(G, typ), key=str)
+    folder = Path(out_dir) / view_name
+    folder.mkdir(parents=True, exist_ok=True)
+    written = 0
+    for k, n in enumerate(nodes):
+        if k % shards != shard:
+            continue
+        v = make(G, n)
+        data = graph_data(v.graph, v.title, v.description, color_by=v.color_by, focus=n, reading=reading)
+        data.update(title_zh=v.extra.get("title_zh", v.title), description_zh=v.extra.get("description_zh", ""))
+        (folder / f"{k}.js").write_text(f"window.policykg.load({json_for_script(data)});\n", encoding="utf-8",
+                                        newline="\n")
+        written += 1
+    return written
+
+
+def write_picker_data(G: nx.MultiDiGraph, view: View, out_dir, reading: dict | None = None) -> dict:
+    """Write every script the view's picker loads (:func:`write_picker_scripts`) and return its
+    index (:func:`picker_index`)."""
+    write_picker_scripts(G, view.name, out_dir, reading)
+    return picker_index(G, view)
+
+
 def write_views(G: nx.MultiDiGraph, out_dir, views: Iterable[str] = VIEWS, region: str | None = None,
                 agency: str | None = None, law: str | None = None, title: str | None = None,
-                build_dir=None, pickers: bool = True, diffusion: bool = True) -> list[tuple[View, Path]]:
+                build_dir=None, pickers: bool = True, diffusion: bool = True,
+                workers: int | None = None) -> list[tuple[View, Path]]:
     """Write the views into ``out_dir`` (``<view>.html``) and an ``index.html`` linking them. All
     names are resolved before anything is written; they choose the entity each focus view shows
     first, and (``pickers``) each focus view can pick any other in the page. With ``build_dir`` (a
     build folder: extraction.jsonl, texts/, store/) every report gets a reading page,
     ``reports/<id>.html``, which the views' evidence links to. With ``diffusion`` the diffusion map
-    (``diffusion.html``, :mod:`policykg.viz.diffusion`) is written and listed too."""
+    (``diffusion.html``, :mod:`policykg.viz.diffusion`) is written and listed too.
+
+    The reading pages and the pickers' scripts (thousands of small files) are written by
+    ``workers`` forked processes (default: one per CPU, :mod:`policykg.viz.workers`) while this
+    one writes the views; the files are the same whatever their number."""
     names = list(views)
     if agency and "region" in names and "agency" not in names:
         names.insert(names.index("region") + 1, "agency")
-    made = [make_view(G, n, region=region, agency=agency if n == "agency" else None, law=law) for n in names]
-    reading = write_reports(build_dir, Path(out_dir) / READING_DIR) if build_dir is not None else {}
-    if pickers:
-        for v in made:
-            if v.name in PICKERS:
-                v.extra["picker"] = write_picker_data(G, v, out_dir, reading)
+    unknown = [n for n in names if n not in VIEWS and n != "agency"]
+    if unknown:
+        raise ViewError(f"unknown view {unknown[0]!r} (one of {', '.join(VIEWS)}, agency)")
+    for name, typ in ((region, "Region"), (agency, "Agency"), (law, "Law")):
+        if name:
+            find_node(G, name, (typ,))  # a wrong name stops here, before anything is written
+    by_region = group_reports(G) if _n_reports(G) > OVERVIEW_MAX_REPORTS else None  # (the views share it)
+    infos = _report_infos(build_dir) if build_dir is not None else {}
+    reading = {info.iri: info.id for info in infos.values()}
+    tasks = [partial(_reading_shard, Path(build_dir), Path(out_dir) / READING_DIR, infos)] if infos else []
+    picking = [n for n in names if pickers and n in PICKERS]
+    tasks += [partial(write_picker_scripts, G, n, out_dir, reading, by_region=by_region) for n in picking]
+    wait = start(tasks, workers)  # the workers write while this process makes and writes the views
+    made = [make_view(G, n, region=region, agency=agency if n == "agency" else None, law=law, by_region=by_region)
+            for n in names]
+    picked = [v for v in made if pickers and v.name in PICKERS]
+    for v in picked:
+        v.extra["picker"] = picker_index(G, v)
     reports = sorted(({"label": node_label(G, iri), "href": f"{READING_DIR}/{rid}.html"} for iri, rid in reading.items()
                       if iri in G), key=lambda r: (r["label"], r["href"]))
     pages = [_write_diffusion_page(G, out_dir)] if diffusion else []
-    return write_site(made, out_dir, title or default_title(G), title, reading=reading, reports=reports, pages=pages)
+    written = write_site(made, out_dir, title or default_title(G), title, reading=reading, reports=reports, pages=pages)
+    wait()
+    return written
 
 
 def _write_diffusion_page(G: nx.MultiDiGraph, out_dir) -> dict:
@@ -657,12 +773,15 @@ def _write_diffusion_page(G: nx.MultiDiGraph, out_dir) -> dict:
             "mb": round(path.stat().st_size / 1e6, 2)}
 
 
-def write_reports(build_dir, out_dir) -> dict[str, str]:
-    """The reading page of every report of a build folder (``out_dir/<id>.html``); report IRI → id.
-    A folder without extraction.jsonl and texts/ (an RDF file's) has none."""
+def _report_infos(build_dir) -> dict:
+    """text file → ReportInfo of every report of a build folder (one query of its store); none for
+    a folder without extraction.jsonl and texts/ (an RDF file's)."""
     build_dir = Path(build_dir)
     if not (build_dir / "extraction.jsonl").is_file() or not (build_dir / STORE_DIR).is_dir():
         return {}
-    infos = report_infos(open_store(build_dir))
-    write_reading_pages(build_dir, out_dir, infos)
-    return {info.iri: info.id for info in infos.values()}
+    return report_infos(open_store(build_dir))
+
+
+def _reading_shard(build_dir: Path, out_dir: Path, infos: dict, shard: int, shards: int) -> int:
+    """One process's part of the reading pages (:func:`policykg.viz.reading.write_reading_pages`)."""
+    return len(write_reading_pages(build_dir, out_dir, infos, shard=shard, shards=shards))

@@ -1,0 +1,63 @@
+"""Writing many small files (the reading pages, the pickers' scripts) in a few processes while
+the caller goes on with its own pages.
+
+A task is a function ``task(shard, shards)`` that does the part of its work whose items have
+``index % shards == shard`` (so the shards need no list to be sent to them). The processes are
+forked, so they inherit what the caller holds (the graph, the report metadata) without pickling
+it; where fork is unavailable, or with one worker, the tasks run here, before :func:`start` returns.
+
+>>> def squares(shard, shards):
+...     return [k * k for k in range(6) if k % shards == shard]
+>>> wait = start([squares], workers=2)
+>>> sorted(x for part in wait()[0] for x in part)
+[0, 1, 4, 9, 16, 25]
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from typing import Any, Callable
+
+Task = Callable[[int, int], Any]
+
+MAX_WORKERS = 4  # the pages are written to one disk; more processes only add memory
+
+_TASKS: list[Task] = []  # what the forked workers run (inherited, never pickled)
+
+
+def default_workers() -> int:
+    """The CPUs this process may use (at most MAX_WORKERS)."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(MAX_WORKERS, cpus))
+
+
+def _call(job: tuple[int, int, int]) -> Any:
+    task, shard, shards = job
+    return _TASKS[task](shard, shards)
+
+
+def start(tasks: list[Task], workers: int | None = None) -> Callable[[], list[list]]:
+    """Start ``tasks`` in ``workers`` forked processes (default: :func:`default_workers`), each
+    task split into that many shards; returns ``wait()``, which waits for all of them and returns
+    each task's results, one per shard. An error in a task is raised by ``wait()``."""
+    global _TASKS
+    workers = default_workers() if workers is None else workers
+    if workers <= 1 or "fork" not in mp.get_all_start_methods() or not tasks:
+        results = [[task(0, 1)] for task in tasks]
+        return lambda: results
+    _TASKS = list(tasks)
+    pool = mp.get_context("fork").Pool(workers)
+    jobs = [(t, s, workers) for t in range(len(tasks)) for s in range(workers)]
+    pending = pool.map_async(_call, jobs, chunksize=1)
+    pool.close()
+
+    def wait() -> list[list]:
+        try:
+            out = pending.get()
+        finally:
+            pool.join()
+        grouped: list[list] = [[] for _ in tasks]
+        for (t, _, _), result in zip(jobs, out):
+            grouped[t].append(result)
+        return grouped
+    return wait
