@@ -266,4 +266,5 @@ class BuildState:
 
 def _report(row) -> Report:
     path, key, iri, text_sha256, text_file, start, length, also, facts = row
-    return Report(path, key, iri, text_sha256, text_file, start, length, json.loads(also), facts)
+    also_read_from = [] if also == "[]" else json.loads(also)  # nearly always empty: no parse
+    return Report(path, key, iri, text_sha256, text_file, start, length, also_read_from, facts)

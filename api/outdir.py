@@ -91,12 +91,13 @@ def link_folder(src: Path, dst: Path) -> None:
     cost. A file of ``dst`` must then be replaced (os.replace), never written into, or the
     previous OUT would change with it."""
     dst.mkdir()
-    for item in src.iterdir():
-        if item.is_file():
-            link_file(item, dst / item.name)
+    with os.scandir(src) as entries:  # the entries' types come with the listing: no stat per file
+        for entry in entries:
+            if entry.is_file():
+                link_file(entry.path, os.path.join(dst, entry.name))
 
 
-def link_file(src: Path, dst: Path) -> None:
+def link_file(src: str | Path, dst: str | Path) -> None:
     """``dst`` as a hard link to ``src``, or a copy where the file system has none."""
     try:
         os.link(src, dst)
