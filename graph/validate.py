@@ -64,14 +64,30 @@ class _Check:
     count: tuple[int | None, int | None] | None = None  # (min, max) when rows give ?k, a count
 
 
+def _count_check(pattern: str, path: str, message: str, low: int | None, high: int | None) -> _Check:
+    """The focus nodes whose number of distinct ?v in ``pattern`` is out of [low, high]: only they
+    come back (HAVING), so the store does not spell out the IRIs of every conforming node."""
+    k = "COUNT(DISTINCT ?v)"
+    out = " || ".join(([f"{k} < {low}"] if low is not None else []) + ([f"{k} > {high}"] if high is not None else []))
+    return _Check(f"SELECT ?f ({k} AS ?k) WHERE {{ {pattern} }} GROUP BY ?f HAVING ({out})", path, message, (low, high))
+
+
 class _Compiler:
     def __init__(self, shapes: Graph, store: ox.Store):
         self.shapes, self.store = shapes, store
 
-    def classes(self, cls) -> str:
-        """A VALUES list of ``cls`` and its subclasses (in the data, as SHACL's sh:class reads them)."""
+    def classes(self, cls, sep: str = " ") -> str:
+        """A VALUES list of ``cls`` and its subclasses (in the data, as SHACL's sh:class reads them);
+        with ``sep=", "`` an IN list."""
         rows = self.store.query(f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS_SUBCLASS}>* <{cls}> }}")
-        return " ".join(sorted({f"<{r[0].value}>" for r in rows} | {f"<{cls}>"}))
+        return sep.join(sorted({f"<{r[0].value}>" for r in rows} | {f"<{cls}>"}))
+
+    def has_class(self, cls) -> str:
+        """A graph pattern true of ?v when it is an instance of ``cls`` (or a subclass). FILTER IN
+        rather than VALUES: inside OPTIONAL or NOT EXISTS, pyoxigraph evaluates a VALUES block
+        before the join and then matches every instance for every value (a qualified count on
+        31,000 targets ran for over a quarter of an hour at 1,000 reports; with IN, 2 s)."""
+        return f"?v a ?c . FILTER(?c IN ({self.classes(cls, ', ')}))"
 
     def focus(self, shape) -> str | None:
         targets = sorted(self.shapes.objects(shape, SH.targetClass))
@@ -114,15 +130,13 @@ class _Compiler:
         given = dict(self.shapes.predicate_objects(prop))
         low, high = given.get(SH.minCount), given.get(SH.maxCount)
         if low is not None or high is not None:
-            checks.append(_Check(f"SELECT ?f (COUNT(DISTINCT ?v) AS ?k) WHERE {{ {focus} OPTIONAL {{ ?f {path} ?v }} }} "
-                                 "GROUP BY ?f", shown, message or "wrong number of values",
-                                 (None if low is None else int(low), None if high is None else int(high))))
+            checks.append(_count_check(f"{focus} OPTIONAL {{ ?f {path} ?v }}", shown, message or "wrong number of values",
+                                       None if low is None else int(low), None if high is None else int(high)))
         for p, o in self.shapes.predicate_objects(prop):
             if p in _IGNORED or p in (SH.minCount, SH.maxCount):
                 continue
             if p == SH["class"]:
-                value_check("!BOUND(?t)", f"Value does not have class {_short(o)}",
-                            f"OPTIONAL {{ VALUES ?c {{ {self.classes(o)} }} ?v a ?c . BIND(true AS ?t) }}")
+                value_check(f"NOT EXISTS {{ {self.has_class(o)} }}", f"Value does not have class {_short(o)}")
             elif p == SH.datatype:
                 ok = f"isLiteral(?v) && DATATYPE(?v) = <{o}>"
                 if o in _LEXICAL:
@@ -149,11 +163,10 @@ class _Compiler:
                 if cls is None or set(self.shapes.predicates(o)) - {SH["class"]}:
                     raise ValueError(f"shapes.ttl: a qualified value shape other than one sh:class ({shown})")
                 qmin, qmax = given.get(SH.qualifiedMinCount), given.get(SH.qualifiedMaxCount)
-                checks.append(_Check(
-                    f"SELECT ?f (COUNT(DISTINCT ?v) AS ?k) WHERE {{ {focus} OPTIONAL {{ ?f {path} ?v . "
-                    f"VALUES ?c {{ {self.classes(cls)} }} ?v a ?c }} }} GROUP BY ?f", shown,
+                checks.append(_count_check(
+                    f"{focus} OPTIONAL {{ ?f {path} ?v . {self.has_class(cls)} }}", shown,
                     message or "wrong number of qualified values",
-                    (None if qmin is None else int(qmin), None if qmax is None else int(qmax))))
+                    None if qmin is None else int(qmin), None if qmax is None else int(qmax)))
             else:
                 raise ValueError(f"shapes.ttl: {shown} uses {_short(p)}, which the validation does not translate")
         return checks
