@@ -10,7 +10,7 @@ seconds at 5,000 reports (4.76 million triples; shared 2-core machine, so wall t
 two to four times by other work):
 
     command    before                       after
-    stats      66 CPU-s (68.6 s wall)       see the report of h13-down (similarity 16.8 -> 7.7 CPU-s)
+    stats      66 CPU-s (68.6 s wall)       56 CPU-s (similarity 16.8 -> 7.7 CPU-s)
     validate   killed after 480 CPU-s       102 CPU-s (graph.validate alone)
 
 Reading the on-disk store costs about 14 µs per quad (its strings are looked up one by one), so
