@@ -1,8 +1,11 @@
 """SHACL validation of a policykg graph, violations in plain words, at the scale of the store.
 
 The shapes (ontology/shapes.ttl) are translated into SPARQL, a query or two per property shape,
-and run on the pyoxigraph store: a build folder of 5,000 reports is checked from its store on
-disk in seconds, where pySHACL would first need the whole graph in rdflib (minutes, gigabytes).
+and run on the pyoxigraph store: a build folder of 5,000 reports (4.8 million triples) is checked
+from its store on disk in about 100 CPU-seconds and 0.4 GB, where pySHACL would first need the
+whole graph in rdflib (minutes, gigabytes). Each check joins subqueries (the focus nodes, the
+path's pairs, a class's instances), which pyoxigraph joins by hashing scans of its indexes, and
+gives back only the violations.
 The translation covers the SHACL Core constraints the shapes use (targetClass; sh:class,
 minCount, maxCount, datatype, minLength, maxLength, pattern, in, lessThan, minInclusive and the
 other ranges, nodeKind, qualifiedValueShape with sh:class and its counts; predicate and inverse
