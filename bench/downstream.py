@@ -12,6 +12,7 @@ two to four times by other work):
     command    before                       after
     stats      66 CPU-s (68.6 s wall)       56 CPU-s (similarity 16.8 -> 7.7 CPU-s)
     validate   killed after 480 CPU-s       102 CPU-s (graph.validate alone)
+    export     250 CPU-s (274 s wall)       244 CPU-s (JSON-LD at 1k: 26 -> 21 CPU-s; still over the target)
 
 Reading the on-disk store costs about 14 µs per quad (its strings are looked up one by one), so
 anything that reads every triple (the JSON-LD export: 4.76 million quads) spends some 65 CPU-s
