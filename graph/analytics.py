@@ -15,7 +15,6 @@ look local to one region. Pass ``unplaced=False`` to leave such reports out.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from itertools import combinations
 
 import networkx as nx
 
@@ -139,21 +138,37 @@ def jaccard(a: set, b: set) -> float:
     return len(a & b) / union if union else 0.0
 
 
+def _region_pairs(G: nx.MultiDiGraph, laws: dict[str, set[str]]):
+    """(regions in name order, and each pair (a, b) of them in that order with its shared laws and
+    union size), the sets compared once per pair: at 5,000 reports (900 regions, 400,000 pairs,
+    almost all sharing a law, since nearly every region cites the constitution) the per-pair work
+    is what counts, so everything a pair needs from G is looked up before."""
+    regions = sorted(laws, key=lambda r: _region_order(G, r))
+
+    def pairs():
+        for i, a in enumerate(regions):
+            la = laws[a]
+            for b in regions[i + 1:]:
+                shared = la & laws[b]
+                yield a, b, shared, len(la) + len(laws[b]) - len(shared)
+    return regions, pairs()
+
+
 def region_similarity(G: nx.MultiDiGraph, unplaced: bool = True) -> list[dict]:
     """Co-citation similarity of every pair of regions: the Jaccard index of the sets of laws
     they cite. Sorted by Jaccard, shared laws (descending), then the two names; each pair once,
     its two regions in name order."""
     laws = region_laws(G, unplaced)
-    regions = sorted(laws, key=lambda r: _region_order(G, r))
-    rows = []
-    for a, b in combinations(regions, 2):
-        shared = laws[a] & laws[b]
-        rows.append({"region_a": region_name(G, a), "region_b": region_name(G, b),
-                     "code_a": G.nodes[a].get("code", ""), "code_b": G.nodes[b].get("code", ""),
-                     "shared_laws": len(shared), "union_laws": len(laws[a] | laws[b]),
-                     "jaccard": jaccard(laws[a], laws[b]),
-                     "shared": sorted(G.nodes[x].get("label", x) for x in shared),
-                     "region_a_id": a, "region_b_id": b})
+    regions, pairs = _region_pairs(G, laws)
+    name = {r: region_name(G, r) for r in regions}
+    code = {r: G.nodes[r].get("code", "") for r in regions}
+    label = {law: G.nodes[law].get("label", law) for cited in laws.values() for law in cited}
+    rows = [{"region_a": name[a], "region_b": name[b], "code_a": code[a], "code_b": code[b],
+             "shared_laws": len(shared), "union_laws": union,
+             "jaccard": len(shared) / union if union else 0.0,  # = jaccard(laws[a], laws[b])
+             "shared": sorted([label[x] for x in shared]),
+             "region_a_id": a, "region_b_id": b}
+            for a, b, shared, union in pairs]
     rows.sort(key=lambda r: (-r["jaccard"], -r["shared_laws"], r["region_a"], r["region_b"],
                              r["region_a_id"], r["region_b_id"]))
     return rows
@@ -166,13 +181,10 @@ def region_communities(G: nx.MultiDiGraph, seed: int = 0, resolution: float = 1.
     similarity; regions that share no law with any other are communities of their own.
     One row per community, largest first: its regions and the laws cited by at least two of them."""
     laws = region_laws(G, unplaced)
-    regions = sorted(laws, key=lambda r: _region_order(G, r))
+    regions, pairs = _region_pairs(G, laws)
     H = nx.Graph()
     H.add_nodes_from(regions)  # insertion order matters to Louvain: keep it sorted
-    for a, b in combinations(regions, 2):
-        w = jaccard(laws[a], laws[b])
-        if w > 0:
-            H.add_edge(a, b, weight=w)
+    H.add_edges_from((a, b, {"weight": len(shared) / union}) for a, b, shared, union in pairs if shared)
     found = nx.community.louvain_communities(H, weight="weight", resolution=resolution, seed=seed)
     groups = [sorted(c, key=lambda r: _region_order(G, r)) for c in found]
     groups.sort(key=lambda c: (-len(c), _region_order(G, c[0])))

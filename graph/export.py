@@ -312,13 +312,32 @@ class _Compactor:
         self.prefixes = sorted(prefixes.items(), key=lambda p: -len(p[1]))
         self.used: set[str] = set()
         self.cache: dict[str, str] = {}
+        # the namespace of an IRI's head (up to its last / or #), found once per head: millions
+        # of IRIs share a few dozen heads (id/citation/, id/law/ ...). Only when every namespace
+        # ends in / or #, since then the one an IRI starts with lies within its head.
+        self.by_head: dict[str, tuple[str, str] | None] | None = (
+            {} if all(ns.endswith(("/", "#")) for _, ns in self.prefixes) else None)
 
-    def __call__(self, iri: str) -> str:
+    def _namespace(self, iri: str) -> tuple[str, str] | None:
         for prefix, ns in self.prefixes:
             if iri.startswith(ns) and len(iri) > len(ns):
-                self.used.add(prefix)
-                return f"{prefix}:{iri[len(ns):]}"
-        return iri
+                return prefix, ns
+        return None
+
+    def __call__(self, iri: str) -> str:
+        cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+        if self.by_head is not None and 0 < cut < len(iri):
+            head = iri[:cut]
+            if head not in self.by_head:
+                self.by_head[head] = self._namespace(head + "_")  # any IRI longer than its head
+            found = self.by_head[head]
+        else:
+            found = self._namespace(iri)
+        if found is None:
+            return iri
+        prefix, ns = found
+        self.used.add(prefix)
+        return f"{prefix}:{iri[len(ns):]}"
 
     def term(self, iri: str) -> str:
         """A predicate, class or datatype (a handful of IRIs, seen millions of times)."""

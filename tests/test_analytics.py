@@ -198,3 +198,27 @@ def test_stats_tables_keep_every_value_whole(ttl, env):
     assert any(" 19 " in r and "500109" in r for r in rows)
     if not env.get("COLUMNS"):  # piped: one line per row
         assert any("重庆市北碚区" in r for r in rows)
+
+
+def _all_pairs_similarity(G) -> list[dict]:
+    """region_similarity as it was first written (every pair through jaccard() and G), the reference
+    for the faster per-pair loop."""
+    from itertools import combinations
+
+    laws = an.region_laws(G)
+    regions = sorted(laws, key=lambda r: (an.region_name(G, r), r))
+    rows = [{"region_a": an.region_name(G, a), "region_b": an.region_name(G, b),
+             "code_a": G.nodes[a].get("code", ""), "code_b": G.nodes[b].get("code", ""),
+             "shared_laws": len(laws[a] & laws[b]), "union_laws": len(laws[a] | laws[b]),
+             "jaccard": an.jaccard(laws[a], laws[b]),
+             "shared": sorted(G.nodes[x].get("label", x) for x in laws[a] & laws[b]),
+             "region_a_id": a, "region_b_id": b} for a, b in combinations(regions, 2)]
+    rows.sort(key=lambda r: (-r["jaccard"], -r["shared_laws"], r["region_a"], r["region_b"],
+                             r["region_a_id"], r["region_b_id"]))
+    return rows
+
+
+def test_similarity_equals_the_all_pairs_computation(G):
+    rows = an.region_similarity(G)
+    assert rows == _all_pairs_similarity(G)
+    assert any(r["jaccard"] == 0.0 for r in rows) and any(r["jaccard"] > 0 for r in rows)

@@ -244,3 +244,20 @@ def test_citation_table_as_csv_and_parquet(kg, out):
     assert len(rows) == len(expected) and list(rows[0]) == list(expected.columns)
     assert [r["sentence"] for r in rows] == list(expected["sentence"])
     assert {r["region_code"] for r in rows} >= {"", "511700"}
+
+
+def test_jsonld_compacts_each_iri_as_the_longest_namespace_does():
+    """The compactor finds an IRI's namespace once per head (up to the last / or #); it gives what
+    trying every namespace, longest first, gives, for IRIs of every shape."""
+    from policykg.graph.export import _Compactor
+    from policykg.graph.vocab import PREFIXES
+
+    iris = ["https://w3id.org/policykg/id/law/中华人民共和国宪法", "https://w3id.org/policykg/id/citation/a/b#c",
+            "https://w3id.org/policykg/ontology#Report", "https://w3id.org/policykg/ontology#",
+            "https://w3id.org/policykg/id/", "https://w3id.org/policykg/idx", "http://example.org/x",
+            "http://www.w3.org/ns/oa#hasBody", "urn:x", "https://w3id.org/policykg/id/region/110101"]
+    fast, slow = _Compactor(PREFIXES), _Compactor(PREFIXES)
+    slow.by_head = None
+    assert fast.by_head == {}
+    assert [fast(i) for i in iris] == [slow(i) for i in iris]
+    assert fast("https://w3id.org/policykg/id/law/宪法") == "id:law/宪法" and fast.used == slow.used

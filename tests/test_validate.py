@@ -104,3 +104,22 @@ def test_a_shape_the_validation_cannot_translate_is_refused(monkeypatch, graph):
     monkeypatch.setattr(v, "shapes_graph", lambda: shapes)
     with pytest.raises(ValueError, match="uniqueLang"):
         v.validate(graph)
+
+
+def test_the_store_returns_violations_only(graph):
+    """Each check's query gives back only the offending focus nodes (a count out of bounds, a bad
+    value), not one row per conforming node, so a large conforming store costs no decoding."""
+    from policykg.graph import validate as v
+    from policykg.graph.store import as_store
+
+    store = as_store(_broken(graph))
+    checks = v._Compiler(shapes_graph(), store).checks()
+    counts = [c for c in checks if c.count is not None]
+    assert counts and any("qualified" not in c.sparql for c in counts)
+    for check in counts:
+        low, high = check.count
+        for focus, k in store.query(check.sparql):
+            k = int(k.value)
+            assert (low is not None and k < low) or (high is not None and k > high), check.sparql
+    assert sum(1 for c in counts for _ in store.query(c.sparql)) >= 5
+    assert not any("VALUES ?c {" in c.sparql for c in checks)  # class tests are FILTER IN subqueries
