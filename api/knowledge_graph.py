@@ -72,15 +72,12 @@ class KnowledgeGraph:
         from policykg.graph import store as st
 
         from .frames import to_dataframe
+        from .resolve import resolve_all
 
         if (sparql is None) == (name is None):
             raise TypeError("give a SPARQL query or name=, not both")
         text = sparql if name is None else self._named(name)
-        if params:  # names and aliases resolve through a networkx index: imported only then
-            from .resolve import resolve_all
-
-            params = resolve_all(self.store, params)
-        return to_dataframe(st.run_query(self.store, text, params or None))
+        return to_dataframe(st.run_query(self.store, text, resolve_all(self.store, params) or None))
 
     def citations(self):
         """One row per citation of a law: the report (IRI), its year, agency and region (label

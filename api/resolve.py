@@ -6,8 +6,12 @@ code first, then a unique substring; an unknown or ambiguous value is an error n
 candidates or close matches."""
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
+
 import pyoxigraph as ox
+
+if TYPE_CHECKING:
+    import networkx as nx  # imported when a value is looked up: a query without parameters needs none
 
 # parameter name → the class of the entities its values name
 KINDS = {"law": "Law", "region": "Region", "agency": "Agency", "program": "Program"}
@@ -29,6 +33,8 @@ class ParameterError(ValueError):
 def entities_of_kind(store: ox.Store, kind: str) -> nx.MultiDiGraph:
     """The entities of one kind with their names (label, aliases, code), as the nodes find_node
     searches; the query page's name suggestions list them too."""
+    import networkx as nx
+
     G = nx.MultiDiGraph()
     for node, label, alias, code in store.query(_NAMES % kind):
         if node.value not in G:

@@ -372,12 +372,10 @@ def query(graph, sparql, query_file, name, params, fmt, out_file, endpoint, user
             except RemoteError as e:
                 raise click.ClickException(str(e))
         else:
-            store = st.open_store(graph)
-            if bindings:  # names and aliases resolve through a networkx index: imported only then
-                from policykg.resolve import resolve_all
+            from policykg.resolve import resolve_all
 
-                bindings = resolve_all(store, bindings)
-            result = st.run_query(store, text, bindings or None)
+            store = st.open_store(graph)
+            result = st.run_query(store, text, resolve_all(store, bindings) or None)
     except (SyntaxError, ValueError, OSError) as e:
         raise click.ClickException(str(e))
     if fmt == "table":
