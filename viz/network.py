@@ -372,9 +372,8 @@ def first_drawn(edges: list[dict], first: int) -> list[dict]:
     if first >= len(edges):
         return edges
     ranked = sorted(range(len(edges)), key=lambda i: (edges[i]["t"] == "cites", -edges[i].get("n", 1), i))
-    head = sorted(ranked[:first])
+    head = sorted(ranked[:first], key=lambda i: (edges[i]["t"] == "cites", i))
     taken = set(head)
-    head.sort(key=lambda i: (edges[i]["t"] == "cites", i))
     return [edges[i] for i in head] + [e for i, e in enumerate(edges) if i not in taken]
 
 

@@ -25,8 +25,8 @@ import heapq
 import json
 import re
 import threading
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator
 from urllib.parse import quote

@@ -660,7 +660,11 @@ def make_view(G: nx.MultiDiGraph, name: str, region: str | None = None, agency: 
         return agency_focus(G, find_node(G, agency, ("Agency",)) if agency else None)
     if name == "region":
         return region_focus(G, find_node(G, region, ("Region",)) if region else None)
-    raise ViewError(f"unknown view {name!r} (one of {', '.join(VIEWS)}, agency)")
+    raise _unknown_view(name)
+
+
+def _unknown_view(name: str) -> ViewError:
+    return ViewError(f"unknown view {name!r} (one of {', '.join(VIEWS)}, agency)")
 
 
 #: the views that pick their entity in the page: view → (node type, view maker, ranking)
@@ -740,7 +744,7 @@ def write_views(G: nx.MultiDiGraph, out_dir, views: Iterable[str] = VIEWS, regio
         names.insert(names.index("region") + 1, "agency")
     unknown = [n for n in names if n not in VIEWS and n != "agency"]
     if unknown:
-        raise ViewError(f"unknown view {unknown[0]!r} (one of {', '.join(VIEWS)}, agency)")
+        raise _unknown_view(unknown[0])
     for name, typ in ((region, "Region"), (agency, "Agency"), (law, "Law")):
         if name:
             find_node(G, name, (typ,))  # a wrong name stops here, before anything is written
