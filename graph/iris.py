@@ -113,12 +113,16 @@ def _part(suffix: str, doc: str):
 
 report_text = _part("text", "The plain text the report was read as: the source every evidence offset indexes into.")
 annotation = _part("annotation", "The Web Annotation of one evidence node.")
-annotation_target = _part("target", "The annotation's target: the report's text, with its selectors.")
 
 
-def selector(evidence_iri: URIRef, kind: str) -> URIRef:
-    """``kind`` is "position" (oa:TextPositionSelector) or "quote" (oa:TextQuoteSelector)."""
-    return _minted(f"{evidence_iri}/selector/{key(kind)}")
+def text_span(text_iri: URIRef, start: int, end: int) -> URIRef:
+    """The characters ``start`` to ``end`` of a report's text, as an RFC 5147 fragment of the
+    text's IRI: what a Web Annotation of an evidence targets.
+
+        >>> str(text_span("https://w3id.org/policykg/id/report/x/text", 12, 18))
+        'https://w3id.org/policykg/id/report/x/text#char=12,18'
+    """
+    return _minted(f"{text_iri}#char={int(start)},{int(end)}")
 
 
 def level(label: str) -> URIRef:

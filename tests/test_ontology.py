@@ -3,14 +3,13 @@ evidence as W3C Web Annotations."""
 from __future__ import annotations
 
 import time
-import unicodedata
 
 import pytest
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
 from policykg.graph import iris
-from policykg.graph.build import QUOTE_CONTEXT, build_graph, ontology_graph, quote_context
+from policykg.graph.build import build_graph, ontology_graph
 from policykg.graph.iris import OA, PK, PROV
 from policykg.graph.validate import validate
 
@@ -140,67 +139,42 @@ def test_every_term_has_a_chinese_and_an_english_label():
 
 # --- Web Annotation ------------------------------------------------------------------------
 
-def test_quote_context_takes_the_nearest_occurrence_in_a_normalised_sentence():
-    sentence = {"start": 100, "text": "学习《宪法》，宣传《宪法》和《民法典》。"}
-    assert quote_context("《宪法》", 109, sentence) == ("学习《宪法》，宣传", "和《民法典》。")
-    # two layout spaces dropped before the mention: the raw offset is 2 past the sentence text
-    assert quote_context("《民法典》", 116, sentence) == ("学习《宪法》，宣传《宪法》和", "。")
-    assert quote_context("《宪法》", 112, sentence) == ("学习《宪法》，宣传", "和《民法典》。")  # the nearer of two
-    assert quote_context("《刑法》", 100, sentence) is None
-    long = {"start": 0, "text": "甲" * 50 + "《宪法》" + "乙" * 50}
-    assert quote_context("《宪法》", 50, long) == ("甲" * QUOTE_CONTEXT, "乙" * QUOTE_CONTEXT)
-
-
-def _width(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
-
-
 def _one(g: Graph, s, p):
     values = list(g.objects(s, p))
     assert len(values) == 1, (s, p, values)
     return values[0]
 
 
+def _char_range(target: URIRef) -> tuple[str, int, int]:
+    """An RFC 5147 fragment IRI taken apart: the text's IRI, start and end."""
+    text, _, fragment = str(target).partition("#char=")
+    start, end = fragment.split(",")
+    return text, int(start), int(end)
+
+
 def test_every_evidence_is_a_web_annotation_on_the_report_text(seeds_rdf, seed_documents):
     raw_of = {}
     for report in seeds_rdf.subjects(RDF.type, PK.Report):
         raw_of[report] = seed_documents[str(seeds_rdf.value(report, PK.sourceFile))].raw
-    checked = with_context = context_is_raw = context_is_raw_but_width = 0
+    checked = 0
     for cls in EVIDENCE_CLASSES:
         for node in seeds_rdf.subjects(RDF.type, cls):
             ann = iris.annotation(node)
             assert (ann, RDF.type, OA.Annotation) in seeds_rdf and (ann, OA.hasBody, node) in seeds_rdf
-            target = _one(seeds_rdf, ann, OA.hasTarget)
-            assert (target, RDF.type, OA.SpecificResource) in seeds_rdf
+            assert _one(seeds_rdf, ann, OA.motivatedBy) == (OA.describing if cls == PK.Observation else OA.identifying)
             report = _one(seeds_rdf, node, PROV.wasDerivedFrom)
-            assert _one(seeds_rdf, target, OA.hasSource) == iris.report_text(report)
-            position, quote = iris.selector(node, "position"), iris.selector(node, "quote")
-            assert set(seeds_rdf.objects(target, OA.hasSelector)) == {position, quote}
-            assert (position, RDF.type, OA.TextPositionSelector) in seeds_rdf
-            assert (quote, RDF.type, OA.TextQuoteSelector) in seeds_rdf
-            start, end = int(_one(seeds_rdf, position, OA.start)), int(_one(seeds_rdf, position, OA.end))
+            text, start, end = _char_range(_one(seeds_rdf, ann, OA.hasTarget))
+            assert text == str(iris.report_text(report))
             assert (start, end) == (int(seeds_rdf.value(node, PK.startOffset)), int(seeds_rdf.value(node, PK.endOffset)))
-            exact = str(_one(seeds_rdf, quote, OA.exact))
-            assert exact == str(seeds_rdf.value(node, PK.surface))
-            raw = raw_of[report]
-            assert raw[start:end] == exact  # the position selects the quote in the report's text
-            prefix = str(seeds_rdf.value(quote, OA.prefix) or "")
-            suffix = str(seeds_rdf.value(quote, OA.suffix) or "")
-            assert len(prefix) <= QUOTE_CONTEXT and len(suffix) <= QUOTE_CONTEXT
-            sentence = str(seeds_rdf.value(node, PK.evidenceText) or "")
-            assert prefix + exact + suffix in sentence
-            if prefix or suffix:
-                with_context += 1
-                raw_prefix, raw_suffix = raw[max(0, start - len(prefix)):start], raw[end:end + len(suffix)]
-                context_is_raw += (raw_prefix, raw_suffix) == (prefix, suffix)
-                context_is_raw_but_width += (_width(raw_prefix), _width(raw_suffix)) == (_width(prefix), _width(suffix))
+            # the fragment selects the evidence's surface in the report's text file
+            assert raw_of[report][start:end] == str(seeds_rdf.value(node, PK.surface))
             checked += 1
-    print(f"\n{checked} evidence annotations; {with_context} with prefix/suffix, of which {context_is_raw} "
-          f"read as in the raw text, {context_is_raw_but_width} up to character width")
-    assert checked > 100 and with_context > 0.95 * checked
-    # the sentence text is normalised (，for a raw ",", layout spaces dropped): up to character
-    # width the context is the raw text's, but for a few dropped spaces
-    assert context_is_raw_but_width > 0.95 * with_context
+    assert checked > 100
+    # four triples per annotation, and nothing hangs off its target
+    anns = set(seeds_rdf.subjects(RDF.type, OA.Annotation))
+    assert len(anns) == checked
+    assert all(len(list(seeds_rdf.predicate_objects(a))) == 4 for a in anns)
+    assert not any(True for a in anns for t in seeds_rdf.objects(a, OA.hasTarget) for _ in seeds_rdf.predicate_objects(t))
 
 
 def test_the_report_text_is_the_annotations_source(seeds_rdf):
@@ -213,20 +187,19 @@ def test_the_report_text_is_the_annotations_source(seeds_rdf):
         assert (text, DCTERMS.isFormatOf, report) in seeds_rdf
 
 
-def test_annotation_shapes_report_a_broken_selector(seed_records):
+def test_annotation_shapes_report_a_broken_target(seed_records):
     g = build_graph(seed_records[:1])
     conforms, violations = validate(g)
     assert conforms, violations[:5]
-    citation = next(g.subjects(RDF.type, PK.Citation))
-    position, quote = iris.selector(citation, "position"), iris.selector(citation, "quote")
-    g.remove((position, OA.start, None))
-    g.add((quote, OA.prefix, Literal("前" * (QUOTE_CONTEXT + 1))))
-    g.remove((iris.annotation(citation), OA.hasBody, citation))
+    c1, c2 = list(g.subjects(RDF.type, PK.Citation))[:2]
+    target = _one(g, iris.annotation(c1), OA.hasTarget)
+    g.remove((iris.annotation(c1), OA.hasTarget, target))
+    g.add((iris.annotation(c1), OA.hasTarget, URIRef(str(target).replace("#char=", "#line="))))
+    g.remove((iris.annotation(c2), OA.hasBody, c2))
     conforms, violations = validate(g)
     assert not conforms
     text = "\n".join(violations)
-    assert "a position selector must have one start offset" in text
-    assert "at most one prefix of at most 32 characters" in text
+    assert "a span of the report's text" in text
     assert "an evidence must be the body of exactly one web annotation" in text
 
 
@@ -236,6 +209,6 @@ def test_the_annotations_survive_the_store(seeds_build):
     from policykg.graph.store import read_rdf
 
     g = read_rdf(seeds_build / "graph.ttl")
-    assert len(list(g.subjects(RDF.type, OA.TextPositionSelector))) > 100
+    assert len(list(g.subjects(RDF.type, OA.Annotation))) > 100
     conforms, violations = validate(g)
     assert conforms, violations[:5]
