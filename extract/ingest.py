@@ -157,6 +157,7 @@ def _join_broken_titles(text: str, idx: list[int]) -> tuple[str, list[int]]:
 
 _OPEN = {"《": "》", "“": "”", "〈": "〉", "「": "」"}
 _CLOSE = {v: k for k, v in _OPEN.items()}
+_MARKS = re.compile("[" + re.escape("".join(_OPEN) + "".join(_CLOSE) + _TERMINAL) + "]")
 
 
 def split(text: str, to_raw) -> tuple[list[Paragraph], list[Sentence]]:
@@ -177,14 +178,19 @@ def split(text: str, to_raw) -> tuple[list[Paragraph], list[Sentence]]:
         paragraphs.append(Paragraph(index=p, start=rs, end=re_))
         s0 = start
         depth: list[str] = []
-        for i in range(start, end):
-            c = text[i]
+        last = start - 1
+        # only the marks can open, close or end a sentence: look at them alone, not at every character
+        for mark in _MARKS.finditer(text, start, end):
+            i, c = mark.start(), mark.group()
+            if i > last + 1 and len(depth) > 3:
+                depth.clear()  # unbalanced marks must not swallow the paragraph (ordinary text came between)
+            last = i
             if c in _OPEN:
                 depth.append(c)
             elif c in _CLOSE and depth and depth[-1] == _CLOSE[c]:
                 depth.pop()
             elif len(depth) > 3:
-                depth.clear()  # unbalanced marks must not swallow the paragraph
+                depth.clear()
             if c in _TERMINAL and not depth:
                 # keep closing quotes/brackets that follow the stop in this sentence
                 j = i + 1

@@ -250,7 +250,6 @@ def split_at(doc: Doc, offsets: Iterable[int]) -> None:
             inside.setdefault(i, []).append(off)
     if not inside:
         return
-    _starts.pop(doc, None)
     text = doc_text(doc)
     saved = {key: [(s.start, s.end, s.label, s.kb_id) for s in group] for key, group in doc.spans.items()}
     added = [0] * (len(doc) + 1)  # added[i]: tokens the splits add before old token i
@@ -261,6 +260,9 @@ def split_at(doc: Doc, offsets: Iterable[int]) -> None:
             orths = [text[a:b] for a, b in zip(edges, edges[1:])]
             retokenizer.split(token, orths, heads=[(token, k) for k in range(len(orths))])
             added[i + 1] += len(orths) - 1
+    # the new tokens start where the old ones did and at the cuts: no need to read them back
+    new_starts = sorted(starts + [c for cuts in inside.values() for c in set(cuts)])
+    _starts[doc] = (len(doc), new_starts) if len(new_starts) == len(doc) else (-1, [])
     added = list(accumulate(added))  # a running sum in C: a report has some 20,000 tokens
     # spaCy does not move the span groups' spans: put them back on their tokens
     for key, items in saved.items():
