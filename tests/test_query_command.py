@@ -11,7 +11,10 @@ from click.testing import CliRunner
 
 from policykg.cli import cli
 
-HEAVY = ("jieba", "spacy", "rdflib", "networkx", "pyvis", "pandas")
+HEAVY = ("jieba", "spacy", "rdflib", "networkx", "pyvis", "pandas",
+         # the report readers and the libraries they wrap: imported when a file of their kind is read
+         "policykg.extract.readers.docx", "policykg.extract.readers.pdf", "policykg.extract.readers.html",
+         "policykg.extract.readers.ocr", "policykg.extract.readers.office", "docx", "pdfplumber", "lxml")
 
 RUN_QUERY = f"""
 import sys

@@ -6,43 +6,45 @@ the same thing (``ReadResult``: plain text and what the file says about itself).
 """
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Callable
 
 from .base import IngestError, Limits, ReadResult, check_size
-from .docx import read_docx
-from .html import read_html
-from .ocr import read_image
-from .office import read_office
-from .pdf import read_pdf
-from .text import read_text
 
 Reader = Callable[[Path, Limits], ReadResult]
 
-READERS: dict[str, Reader] = {
-    ".txt": read_text,
-    ".text": read_text,
-    ".html": read_html,
-    ".htm": read_html,
-    ".shtml": read_html,
-    ".xhtml": read_html,
-    ".docx": read_docx,
-    ".doc": read_office,
-    ".wps": read_office,
-    ".rtf": read_office,
-    ".odt": read_office,
-    ".pdf": read_pdf,
-    ".png": read_image,
-    ".jpg": read_image,
-    ".jpeg": read_image,
-    ".tif": read_image,
-    ".tiff": read_image,
+# suffix → (module, function): a reader's module, and the library it wraps (python-docx,
+# pdfplumber, lxml ...), is imported when a file of its kind is first read, so that a command
+# that reads no report (query, serve, viz) does not pay for importing them all at start-up
+_READERS: dict[str, tuple[str, str]] = {
+    ".txt": ("text", "read_text"),
+    ".text": ("text", "read_text"),
+    ".html": ("html", "read_html"),
+    ".htm": ("html", "read_html"),
+    ".shtml": ("html", "read_html"),
+    ".xhtml": ("html", "read_html"),
+    ".docx": ("docx", "read_docx"),
+    ".doc": ("office", "read_office"),
+    ".wps": ("office", "read_office"),
+    ".rtf": ("office", "read_office"),
+    ".odt": ("office", "read_office"),
+    ".pdf": ("pdf", "read_pdf"),
+    ".png": ("ocr", "read_image"),
+    ".jpg": ("ocr", "read_image"),
+    ".jpeg": ("ocr", "read_image"),
+    ".tif": ("ocr", "read_image"),
+    ".tiff": ("ocr", "read_image"),
 }
-SUPPORTED = tuple(READERS)
+SUPPORTED = tuple(_READERS)
 
 
 def reader_for(path: Path) -> Reader | None:
-    return READERS.get(path.suffix.lower())
+    where = _READERS.get(path.suffix.lower())
+    if where is None:
+        return None
+    module, function = where
+    return getattr(importlib.import_module(f"{__name__}.{module}"), function)
 
 
 def read_file(path: Path, limits: Limits | None = None) -> ReadResult:
@@ -67,4 +69,4 @@ def read_file(path: Path, limits: Limits | None = None) -> ReadResult:
         raise IngestError(str(path), f"could not be read as {path.suffix.lower()} ({type(e).__name__}: {e})")
 
 
-__all__ = ["IngestError", "Limits", "ReadResult", "READERS", "SUPPORTED", "read_file", "reader_for"]
+__all__ = ["IngestError", "Limits", "ReadResult", "SUPPORTED", "read_file", "reader_for"]
