@@ -261,3 +261,54 @@ def test_jsonld_compacts_each_iri_as_the_longest_namespace_does():
     assert fast.by_head == {}
     assert [fast(i) for i in iris] == [slow(i) for i in iris]
     assert fast("https://w3id.org/policykg/id/law/宪法") == "id:law/宪法" and fast.used == slow.used
+
+
+# --- written in parallel ----------------------------------------------------------------------
+def _files(folder) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_jsonld_in_slices_is_the_same_file(kg, out, tmp_path):
+    # each subject whole in one slice, the slices in the store's order: byte for byte the same
+    # file, whatever the number of slices (more slices than subjects too)
+    for parts in (2, 3, 7, 5000):
+        path = ex.write_jsonld(kg.store, tmp_path / f"graph{parts}.jsonld", parts=parts)
+        assert path.read_bytes() == (out / "graph.jsonld").read_bytes(), parts
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"graph{n}.jsonld" for n in (2, 3, 5000, 7)]
+
+
+def _citations_in_a_worker(build, pid_file):
+    """The citation table, noting the process that made it (a module function: a worker runs it)."""
+    import os
+
+    import policykg
+
+    pid_file.write_text(str(os.getpid()))
+    return policykg.open(build).citations()
+
+
+def test_export_in_worker_processes_writes_the_same_files(kg, G, seeds_build, tmp_path):
+    import functools
+    import os
+
+    one_by_one = ex.export(kg.store, tmp_path / "one", ex.FORMATS, G=G, citations=kg.citations)
+    pid_file = tmp_path / "pid"
+    parallel = ex.export(kg.store, tmp_path / "two", ex.FORMATS, G=G, jobs=2, source=seeds_build,
+                         citations=functools.partial(_citations_in_a_worker, seeds_build, pid_file))
+    assert [p.name for p in parallel] == [p.name for p in one_by_one]
+    assert int(pid_file.read_text()) != os.getpid()  # the citation table was made by a worker
+    assert _files(tmp_path / "two") == _files(tmp_path / "one")  # no slices left behind either
+    import gzip
+
+    nquads = gzip.decompress((tmp_path / "two" / "graph.nq.gz").read_bytes()).decode().splitlines()
+    assert len(nquads) == len(kg.store) and nquads[0].endswith(" <https://w3id.org/policykg/graph> .")
+
+
+def test_export_command_in_parallel_writes_the_same_files(seeds_build, G, tmp_path):
+    runs = {}
+    for jobs in ("1", "2"):
+        result = CliRunner().invoke(cli, ["export", str(seeds_build), "-o", str(tmp_path / jobs), "-j", jobs])
+        assert result.exit_code == 0, result.output
+        assert f"{G.number_of_nodes()} nodes, {G.number_of_edges()} edges" in result.output
+        runs[jobs] = _files(tmp_path / jobs)
+    assert len(runs["1"]) == 9 and runs["2"] == runs["1"]
