@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import gzip
 import os
+import queue
+import threading
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -54,6 +56,43 @@ class _InGraph:
             raise ValueError(f"N-Triples ended in the middle of a line: {self.rest[:200]!r}")
 
 
+_FLUSH = object()
+
+
+class _InThread:
+    """A write-only file whose writes happen in a thread of their own: zlib lets go of the GIL
+    while it compresses, so the store's dump and the compression run on two cores."""
+
+    def __init__(self, raw):
+        self.queue: queue.Queue = queue.Queue(maxsize=16)  # bounded: the dump waits for gzip
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(raw,), daemon=True)
+        self.thread.start()
+
+    def _run(self, raw) -> None:
+        while (data := self.queue.get()) is not None:
+            if self.error is None:
+                try:
+                    raw.flush() if data is _FLUSH else raw.write(data)
+                except BaseException as e:  # raised in the dumping thread by its next write
+                    self.error = e
+
+    def write(self, data: bytes) -> int:
+        if self.error is not None:
+            raise self.error
+        self.queue.put(data)
+        return len(data)
+
+    def flush(self) -> None:
+        self.queue.put(_FLUSH)  # in its place: a gzip flush marks the compressed stream
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
 def dump_nquads(graph: str | os.PathLike | ox.Store, path: str | os.PathLike, graph_iri: str = GRAPH_IRI,
                 compresslevel: int = 6) -> int:
     """Write GRAPH (a build folder, an RDF file or a Store) to ``path`` as N-Quads in ``graph_iri``,
@@ -67,9 +106,13 @@ def dump_nquads(graph: str | os.PathLike | ox.Store, path: str | os.PathLike, gr
         with open(partial, "wb") as raw:
             sink = gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=compresslevel, mtime=0) \
                 if path.suffix == ".gz" else raw
-            quads = _InGraph(sink, graph_iri)
-            store.dump(quads, ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-            quads.finish()
+            compressing = _InThread(sink)
+            try:
+                quads = _InGraph(compressing, graph_iri)
+                store.dump(quads, ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+                quads.finish()
+            finally:
+                compressing.close()
             if sink is not raw:
                 sink.close()
         os.replace(partial, path)
