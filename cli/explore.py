@@ -188,8 +188,9 @@ def stats(graph, tables, fmt, out_dir, csv_dir, top, placed_only, seed, raw_csv)
               help="Format to write (repeatable); all is every format but nquads.")
 @RAW_CSV
 @click.option("-j", "--jobs", default=os.cpu_count() or 1, show_default="the number of CPUs", type=click.IntRange(1, 64),
-              help="Processes: the formats that read the whole store (jsonld, citations, nquads) are written "
-                   "by worker processes while this one writes the projection's; 1 writes them one by one.")
+              help="Worker processes for the formats that read the whole store (jsonld, in that many slices; "
+                   "citations; nquads), which run while this process writes the projection's formats; "
+                   "1 writes every format here, one after the other. The files are the same.")
 def export(graph, out_dir, formats, raw_csv, jobs) -> None:
     """Export GRAPH (a build OUT folder or an RDF file) for other tools.
 
@@ -218,9 +219,11 @@ def export(graph, out_dir, formats, raw_csv, jobs) -> None:
     chosen = tuple(f for f in FORMATS if f in formats or ("all" in formats and f != "nquads"))
     kg = open_graph(graph)
     projection = functools.cache(kg.to_networkx)  # made by the export, once its workers have started
+    # a function of the build folder, which a worker process can run; an RDF file is read once, here
+    citations = functools.partial(citation_table, graph) if graph.is_dir() else kg.citations
     try:
-        written = run_export(kg.store, out_dir, chosen, G=projection, raw_csv=raw_csv,
-                             citations=functools.partial(citation_table, graph), jobs=jobs, source=graph)
+        written = run_export(kg.store, out_dir, chosen, G=projection, raw_csv=raw_csv, citations=citations,
+                             jobs=jobs, source=graph)
     except OSError as e:
         raise click.ClickException(f"{out_dir}: {e.strerror or e}")
     for path in written:
