@@ -543,11 +543,11 @@ def _write_graph_files(G: nx.MultiDiGraph, out_dir: Path, formats, raw_csv: bool
     return done
 
 
-def _write_store_format(store, fmt: str, out_dir: Path, raw_csv: bool, citations, parts: int = 1) -> list[Path]:
+def _write_store_format(store, fmt: str, out_dir: Path, raw_csv: bool, citations) -> list[Path]:
     """One of STORE_FORMATS, here (``store`` a Store, or in a worker a build folder)."""
     path = out_dir / FILES[fmt][0]
     if fmt == "jsonld":
-        return [write_jsonld(store, path, parts)]
+        return [write_jsonld(store, path)]
     if fmt == "citations":
         return list(write_citations(citations(), out_dir, raw=raw_csv))
     from .dump import dump_nquads  # for a server store's bulk loader (policykg bulk-load)
