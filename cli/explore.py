@@ -187,10 +187,12 @@ def stats(graph, tables, fmt, out_dir, csv_dir, top, placed_only, seed, raw_csv)
               type=click.Choice(["graphml", "gexf", "csv", "jsonld", "region-law", "citations", "nquads", "all"]),
               help="Format to write (repeatable); all is every format but nquads.")
 @RAW_CSV
-@click.option("-j", "--jobs", default=os.cpu_count() or 1, show_default="the number of CPUs", type=click.IntRange(1, 64),
-              help="Worker processes for the formats that read the whole store (jsonld, in that many slices; "
-                   "citations; nquads), which run while this process writes the projection's formats; "
-                   "1 writes every format here, one after the other. The files are the same.")
+@click.option("-j", "--jobs", default=os.cpu_count() or 1, show_default="the number of CPUs",
+              type=click.IntRange(1, 64),
+              help="Worker processes for the formats that read the whole store (jsonld, in slices when "
+                   "workers are spare; citations; nquads), which run while this process writes the "
+                   "projection's formats; 1 writes every format here, one after the other. The files are "
+                   "the same.")
 def export(graph, out_dir, formats, raw_csv, jobs) -> None:
     """Export GRAPH (a build OUT folder or an RDF file) for other tools.
 

@@ -468,9 +468,11 @@ def export(store: ox.Store, out_dir, formats=FORMATS, G=None, raw_csv: bool = Fa
 
     With ``jobs`` > 1 and ``source``, the build folder ``store`` was opened from, the formats
     that read the whole store are written by that many worker processes, each opening the store
-    read-only: the JSON-LD in ``jobs`` slices, the citation table (when ``citations`` can be
-    pickled) and the N-Quads; meanwhile this process makes the projection and writes its formats.
-    The files are the same as those written one by one."""
+    read-only: the JSON-LD (in slices when workers are left over, see _slices), the citation
+    table (when ``citations`` can be pickled) and the N-Quads; meanwhile this process makes the
+    projection and writes its formats. The files are the same as those written one by one. (A
+    script calling it with ``jobs`` > 1 needs the ``if __name__ == "__main__":`` guard of
+    multiprocessing's spawned workers.)"""
     unknown = set(formats) - set(FORMATS)
     if unknown:
         raise ValueError(f"unknown export format(s): {', '.join(sorted(unknown))}")
@@ -503,8 +505,17 @@ def _projection(G, store: ox.Store) -> nx.MultiDiGraph:
 def _side_by_side(formats, jobs: int) -> bool:
     """Whether workers would run anything beside another job (the JSON-LD's slices, a second
     format): one format alone, say citations, gains nothing from a worker."""
-    in_workers = (jobs if "jsonld" in formats else 0) + ("citations" in formats) + ("nquads" in formats)
+    in_workers = _slices(formats, jobs) + ("citations" in formats) + ("nquads" in formats)
     return in_workers > 1 or (in_workers == 1 and bool(set(formats) & set(PROJECTION_FORMATS)))
+
+
+def _slices(formats, jobs: int) -> int:
+    """The JSON-LD's slices: one per worker the other store formats leave free, at least one.
+    Slicing costs CPU (a slice after the first reads its quads through a query, some 20 % dearer
+    than the store's own scan), so a worker that would otherwise wait is what pays for it."""
+    if "jsonld" not in formats:
+        return 0
+    return max(1, jobs - ("citations" in formats) - ("nquads" in formats))
 
 
 def _on_disk(source) -> bool:
@@ -586,7 +597,7 @@ class _Workers:
             return {}
         pending = {}
         if "jsonld" in formats:
-            pending["jsonld"] = self._jsonld()
+            pending["jsonld"] = self._jsonld(_slices(formats, self.jobs))
         if "citations" in formats and _picklable(citations):
             future = self.pool.submit(_write_store_format, self.source, "citations", self.out_dir, self.raw_csv,
                                       citations)
@@ -596,11 +607,11 @@ class _Workers:
             pending["nquads"] = future.result
         return pending
 
-    def _jsonld(self):
-        # one slice per worker, put together here when all are written
+    def _jsonld(self, slices: int):
+        # the slices are put together here when all are written
         self.tmp = tempfile.TemporaryDirectory(dir=self.out_dir, prefix=".jsonld-")
-        bodies = [Path(self.tmp.name, f"part{i}") for i in range(self.jobs)]
-        futures = [self.pool.submit(jsonld_part, self.source, body, i, self.jobs) for i, body in enumerate(bodies)]
+        bodies = [Path(self.tmp.name, f"part{i}") for i in range(slices)]
+        futures = [self.pool.submit(jsonld_part, self.source, body, i, slices) for i, body in enumerate(bodies)]
         path = self.out_dir / FILES["jsonld"][0]
         return lambda: [assemble_jsonld(path, [f.result() for f in futures], bodies)]
 

@@ -293,7 +293,9 @@ def test_export_in_worker_processes_writes_the_same_files(kg, G, seeds_build, tm
 
     one_by_one = ex.export(kg.store, tmp_path / "one", ex.FORMATS, G=G, citations=kg.citations)
     pid_file = tmp_path / "pid"
-    parallel = ex.export(kg.store, tmp_path / "two", ex.FORMATS, G=G, jobs=2, source=seeds_build,
+    # 4 workers: the citation table, the N-Quads and two slices of the JSON-LD
+    assert ex._slices(ex.FORMATS, 4) == 2 and ex._slices(ex.FORMATS, 2) == 1 and ex._slices(["jsonld"], 2) == 2
+    parallel = ex.export(kg.store, tmp_path / "two", ex.FORMATS, G=G, jobs=4, source=seeds_build,
                          citations=functools.partial(_citations_in_a_worker, seeds_build, pid_file))
     assert [p.name for p in parallel] == [p.name for p in one_by_one]
     assert int(pid_file.read_text()) != os.getpid()  # the citation table was made by a worker
