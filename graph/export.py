@@ -384,7 +384,7 @@ def _slice(store: ox.Store, part: int, parts: int):
     store's order (subject by subject), every subject whole in one part: a part starts with the
     first subject that starts in its share of the quads and ends with the subject its share ends
     in. Its start is reached by a CONSTRUCT with OFFSET, which skips quads without decoding them
-    (reading is most of the cost: some 10 µs a quad)."""
+    (reading is most of the cost: about 12 µs a quad)."""
     total = len(store)  # a part's share; the last part reads on to the end whatever it holds
     start, end = total * part // parts, total * (part + 1) // parts
     if start == 0:
