@@ -12,11 +12,35 @@ two to four times by other work):
     command    before                       after
     stats      66 CPU-s (68.6 s wall)       56 CPU-s (similarity 16.8 -> 7.7 CPU-s)
     validate   killed after 480 CPU-s       102 CPU-s (graph.validate alone)
-    export     250 CPU-s (274 s wall)       244 CPU-s (JSON-LD at 1k: 26 -> 21 CPU-s; still over the target)
+    export     249 CPU-s (349 s wall)       258 CPU-s (320 s wall) with -j 1; 272 CPU-s (387 s wall) with -j 2
 
-Reading the on-disk store costs about 14 µs per quad (its strings are looked up one by one), so
-anything that reads every triple (the JSON-LD export: 4.76 million quads) spends some 65 CPU-s
-on reading alone at 5,000 reports.
+Export, format by format at 5,000 reports (``policykg export OUT -o DIR --format F``, default -j;
+CPU-s and wall s; load average 3.5 to 6.5 throughout):
+
+    format      before           after
+    graphml     30.7 (96 s)      (projection and writer as before; the GC leaves the projection alone)
+    gexf        52.7 (143 s)     49.6 (73 s)
+    csv         25.1 (65 s)
+    region-law  20.2 (22 s)
+    citations   40.1 (62 s)      45.4 (99 s)    (the same query: the spread is the machine's)
+    jsonld      140.4 (328 s)    175.1 (170 s)  (two slices in two workers: 20 % more CPU, half the wall)
+    nquads      113.7 (257 s)    100.2 (168 s)  (the store's own N-Triples dump, gzip in a thread)
+
+`export` runs the formats that read the whole store in worker processes (-j, the number of CPUs
+by default), each opening the store read-only: the JSON-LD (sliced when workers are spare), the
+citation table and the N-Quads, while the main process makes the projection and writes GraphML,
+GEXF, CSV and region × law. The files are byte for byte those written one by one. On an idle
+2-core machine all formats would take about as long as the JSON-LD alone (140 CPU-s, a core);
+on this shared machine, its two cores already busy, the workers gained nothing (the runs above).
+
+The JSON-LD cannot meet the 60 s target on two cores: reading the on-disk store costs about
+12 µs per quad, in pyoxigraph's own Rust dump as much as quad by quad (its strings are looked up
+one by one: 12 CPU-s at 1,000 reports, about 60 at 5,000 for 4.76 million quads), and building and
+encoding the compact node objects in Python costs as much again. pyoxigraph 0.5's own JSON-LD
+writer (``Store.dump(format=RdfFormat.JSON_LD)``, 12 CPU-s instead of 24 at 1,000 reports) ignores
+the prefixes: expanded JSON-LD without a @context, full IRIs, rdf:type as a property, so it is
+not used. Slicing spreads the JSON-LD over more cores: a slice after the first starts with a
+CONSTRUCT ... OFFSET, which skips quads without decoding them, but reads its own some 20 % dearer.
 """
 from __future__ import annotations
 

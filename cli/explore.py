@@ -1,6 +1,7 @@
 """`policykg stats` and `policykg export`: analytics tables and exports of a graph."""
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -186,7 +187,13 @@ def stats(graph, tables, fmt, out_dir, csv_dir, top, placed_only, seed, raw_csv)
               type=click.Choice(["graphml", "gexf", "csv", "jsonld", "region-law", "citations", "nquads", "all"]),
               help="Format to write (repeatable); all is every format but nquads.")
 @RAW_CSV
-def export(graph, out_dir, formats, raw_csv) -> None:
+@click.option("-j", "--jobs", default=os.cpu_count() or 1, show_default="the number of CPUs",
+              type=click.IntRange(1, 64),
+              help="Worker processes for the formats that read the whole store (jsonld, in slices when "
+                   "workers are spare; citations; nquads), which run while this process writes the "
+                   "projection's formats; 1 writes every format here, one after the other. The files are "
+                   "the same.")
+def export(graph, out_dir, formats, raw_csv, jobs) -> None:
     """Export GRAPH (a build OUT folder or an RDF file) for other tools.
 
     \b
@@ -209,18 +216,27 @@ def export(graph, out_dir, formats, raw_csv) -> None:
     attributes; policykg.graph.export.read_graphml / read_gexf restore them, so an export
     loads back into networkx without loss.
     """
-    from policykg.graph.export import FORMATS, export as run_export
+    from policykg.graph.export import FORMATS, PROJECTION_FORMATS, export as run_export
 
     chosen = tuple(f for f in FORMATS if f in formats or ("all" in formats and f != "nquads"))
     kg = open_graph(graph)
-    G = kg.to_networkx() if set(chosen) - {"jsonld", "citations", "nquads"} else None
+    projection = functools.cache(kg.to_networkx)  # made by the export, once its workers have started
+    # a function of the build folder, which a worker process can run; an RDF file is read once, here
+    citations = functools.partial(citation_table, graph) if graph.is_dir() else kg.citations
     try:
-        written = run_export(kg.store, out_dir, chosen, G=G, raw_csv=raw_csv, citations=kg.citations)
+        written = run_export(kg.store, out_dir, chosen, G=projection, raw_csv=raw_csv, citations=citations,
+                             jobs=jobs, source=graph)
     except OSError as e:
         raise click.ClickException(f"{out_dir}: {e.strerror or e}")
     for path in written:
         click.echo(f"wrote {path}")
-    if G is not None:
+    if set(chosen) & set(PROJECTION_FORMATS):
+        G = projection()
         click.echo(f"{G.number_of_nodes()} nodes, {G.number_of_edges()} edges; {len(kg.store)} triples")
     else:
         click.echo(f"{len(kg.store)} triples")
+
+
+def citation_table(graph: Path):
+    """The citation table of GRAPH (a function of a path, so that a worker process can run it)."""
+    return open_graph(graph).citations()

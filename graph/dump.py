@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import gzip
 import os
+import queue
+import threading
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -24,45 +26,100 @@ from .vocab import BASE
 GRAPH_IRI = BASE + "graph"  # the graph `policykg load` fills too (serve.remote.DEFAULT_GRAPH)
 
 
-class _Counted:
-    """A write-only file that counts the quads going through it (one N-Quads line each)."""
+class _InGraph:
+    """A write-only file taking N-Triples and passing on N-Quads in one graph: each line's final
+    " ." becomes " <graph> .", and the lines are counted. In N-Triples a newline ends a line and
+    nothing else (a literal's own are escaped as \\n), so a line ends where a chunk holds "\\n";
+    the text after a chunk's last newline waits for the next chunk."""
 
-    def __init__(self, raw):
+    def __init__(self, raw, graph_iri: str):
         self.raw = raw
+        self.end = f" {ox.NamedNode(graph_iri)} .\n".encode()  # NamedNode checks the IRI
+        self.rest = b""
         self.lines = 0
 
     def write(self, data: bytes) -> int:
-        self.lines += data.count(b"\n")
-        return self.raw.write(data)
+        cut = data.rfind(b"\n") + 1
+        if cut:
+            lines, self.rest = self.rest + data[:cut], data[cut:]
+            self.lines += lines.count(b"\n")
+            self.raw.write(lines.replace(b" .\n", self.end))
+        else:
+            self.rest += data
+        return len(data)
 
     def flush(self) -> None:
         self.raw.flush()
+
+    def finish(self) -> None:
+        if self.rest:
+            raise ValueError(f"N-Triples ended in the middle of a line: {self.rest[:200]!r}")
+
+
+_FLUSH = object()
+
+
+class _InThread:
+    """A write-only file whose writes happen in a thread of their own: zlib lets go of the GIL
+    while it compresses, so the store's dump and the compression run on two cores."""
+
+    def __init__(self, raw):
+        self.queue: queue.Queue = queue.Queue(maxsize=16)  # bounded: the dump waits for gzip
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(raw,), daemon=True)
+        self.thread.start()
+
+    def _run(self, raw) -> None:
+        while (data := self.queue.get()) is not None:
+            if self.error is None:
+                try:
+                    raw.flush() if data is _FLUSH else raw.write(data)
+                except BaseException as e:  # raised in the dumping thread by its next write
+                    self.error = e
+
+    def write(self, data: bytes) -> int:
+        if self.error is not None:
+            raise self.error
+        self.queue.put(data)
+        return len(data)
+
+    def flush(self) -> None:
+        self.queue.put(_FLUSH)  # in its place: a gzip flush marks the compressed stream
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
 
 
 def dump_nquads(graph: str | os.PathLike | ox.Store, path: str | os.PathLike, graph_iri: str = GRAPH_IRI,
                 compresslevel: int = 6) -> int:
     """Write GRAPH (a build folder, an RDF file or a Store) to ``path`` as N-Quads in ``graph_iri``,
     gzipped when ``path`` ends in ``.gz``; the file appears complete or not at all. Returns the
-    number of quads written."""
+    number of quads written. The store writes the triples itself (as N-Triples, in Rust: no
+    Python object per triple), and the graph is added to each line on the way to the file."""
     path = Path(path)
     store = as_store(graph)
-    target = ox.NamedNode(graph_iri)
-    quads = (ox.Quad(q.subject, q.predicate, q.object, target)
-             for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     partial = path.with_name(f".{path.name}.partial")
     try:
         with open(partial, "wb") as raw:
             sink = gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=compresslevel, mtime=0) \
                 if path.suffix == ".gz" else raw
-            counted = _Counted(sink)
-            ox.serialize(quads, counted, ox.RdfFormat.N_QUADS)
+            compressing = _InThread(sink)
+            try:
+                quads = _InGraph(compressing, graph_iri)
+                store.dump(quads, ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+                quads.finish()
+            finally:
+                compressing.close()
             if sink is not raw:
                 sink.close()
         os.replace(partial, path)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    return counted.lines
+    return quads.lines
 
 
 __all__ = ["GRAPH_IRI", "dump_nquads"]

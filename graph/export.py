@@ -27,9 +27,13 @@ NAME.json, whose JSON escapes them (\u0001); the readers take NAME.json, so noth
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import math
 import re
+import shutil
+import tempfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -40,7 +44,7 @@ from . import safe_csv
 from .sparql_json import XSD_STRING
 
 __all__ = ["FORMATS", "write_graphml", "read_graphml", "write_gexf", "read_gexf", "write_csv",
-           "write_jsonld", "write_region_law", "write_citations", "export"]
+           "write_jsonld", "jsonld_part", "assemble_jsonld", "write_region_law", "write_citations", "export"]
 
 FORMATS = ("graphml", "gexf", "csv", "jsonld", "region-law", "citations", "nquads")
 FILES = {"graphml": ("graph.graphml",), "gexf": ("graph.gexf",), "csv": ("nodes.csv", "edges.csv"),
@@ -359,55 +363,116 @@ class _Compactor:
         return {"@value": term.value, "@type": self.term(datatype)}
 
 
-def write_jsonld(store: ox.Store, path) -> Path:
+def write_jsonld(store: ox.Store, path, parts: int = 1) -> Path:
     """JSON-LD of the store's default graph: one node object per subject, its IRIs compacted
     with the project's prefixes, and a @context of the prefixes used. Streamed from the store
     (subject by subject) into a temporary file and put behind the @context at the end, so the
-    graph is never held in memory."""
-    import shutil
-    import tempfile
+    graph is never held in memory. ``parts`` > 1 writes the same file from that many slices
+    written one after the other (what ``export`` does in parallel, see jsonld_part)."""
+    path = Path(path)
+    with tempfile.TemporaryDirectory(dir=path.parent, prefix=".jsonld-") as tmp:
+        bodies = [Path(tmp, f"part{i}") for i in range(parts)]
+        used = [jsonld_part(store, body, i, parts) for i, body in enumerate(bodies)]
+        return assemble_jsonld(path, used, bodies)
 
+
+_ALL_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+
+
+def _slice(store: ox.Store, part: int, parts: int):
+    """(subject, predicate, object) of part ``part`` of ``parts`` of the default graph, in the
+    store's order (subject by subject), every subject whole in one part: a part starts with the
+    first subject that starts in its share of the quads and ends with the subject its share ends
+    in. Its start is reached by a CONSTRUCT with OFFSET, which skips quads without decoding them
+    (reading is most of the cost: about 12 µs a quad)."""
+    total = len(store)  # a part's share; the last part reads on to the end whatever it holds
+    start, end = total * part // parts, total * (part + 1) // parts
+    if start == 0:
+        triples = ((q.subject, q.predicate, q.object)
+                   for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        before = None
+    else:
+        triples = store.query(f"{_ALL_TRIPLES} OFFSET {start}")
+        before = next((t.subject for t in store.query(f"{_ALL_TRIPLES} OFFSET {start - 1} LIMIT 1")), None)
+    last = None
+    for i, (s, p, o) in enumerate(triples, start):
+        if s == before:  # the previous part's last subject, written there
+            continue
+        if i >= end and part < parts - 1 and s != last:
+            return
+        last = s
+        yield s, p, o
+
+
+def jsonld_part(store, body_path, part: int = 0, parts: int = 1) -> set[str]:
+    """Write the node objects of part ``part`` of ``parts`` of ``store`` (a Store or a build
+    folder, opened read-only) to ``body_path``, separated by ",\n "; returns the prefixes they
+    use. assemble_jsonld puts the parts together."""
+    from .store import as_store
     from .vocab import PREFIXES
 
+    store = as_store(store)
     compact = _Compactor(PREFIXES)
-    path = Path(path)
     rdf_type = PREFIXES["rdf"] + "type"
     dumps = json.JSONEncoder(ensure_ascii=False).encode
-    with tempfile.TemporaryFile("w+", encoding="utf-8", dir=path.parent) as body:
-        subject, node, separator = None, None, "\n "
-        for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
-            if q.subject != subject:
+    with open(body_path, "w", encoding="utf-8") as body:
+        subject, node, separator = None, None, ""
+        for s, p, o in _slice(store, part, parts):
+            if s != subject:
                 if node is not None:
                     body.write(separator + dumps(node))
                     separator = ",\n "
-                subject = q.subject
-                node = {"@id": compact.value(subject)["@id"]}
-            p, o = q.predicate.value, q.object
+                subject = s
+                node = {"@id": compact.value(s)["@id"]}
+            p = p.value
             if p == rdf_type and isinstance(o, ox.NamedNode):
                 node.setdefault("@type", []).append(compact.term(o.value))
             else:
                 node.setdefault(compact.term(p), []).append(compact.value(o))
         if node is not None:
             body.write(separator + dumps(node))
-        context = {p: ns for p, ns in sorted(PREFIXES.items()) if p in compact.used}
-        with path.open("w", encoding="utf-8") as f:
-            f.write('{"@context": ' + json.dumps(context, ensure_ascii=False, indent=1) + ',\n"@graph": [')
-            body.seek(0)
-            shutil.copyfileobj(body, f)
-            f.write("\n]}\n")
+    return compact.used
+
+
+def assemble_jsonld(path, used: list[set[str]], bodies: list[Path]) -> Path:
+    """graph.jsonld from the parts jsonld_part wrote (in order) and the prefixes each used."""
+    from .vocab import PREFIXES
+
+    path = Path(path)
+    context = {p: ns for p, ns in sorted(PREFIXES.items()) if any(p in u for u in used)}
+    with path.open("wb") as f:
+        f.write(('{"@context": ' + json.dumps(context, ensure_ascii=False, indent=1) + ',\n"@graph": [').encode())
+        separator = b"\n "
+        for body in bodies:
+            if body.stat().st_size:
+                f.write(separator)
+                with body.open("rb") as part:
+                    shutil.copyfileobj(part, f)
+                separator = b",\n "
+        f.write(b"\n]}\n")
     return path
 
 
 # --- all -------------------------------------------------------------------------------
-def export(store: ox.Store, out_dir, formats=FORMATS, G: nx.MultiDiGraph | None = None, raw_csv: bool = False,
-           citations=None) -> list[Path]:
-    """Write the chosen formats of the graph in ``store`` into ``out_dir`` (created if needed);
-    the networkx projection ``G`` is made from the store unless given; ``citations`` is a
-    function giving the citation table (policykg.KnowledgeGraph.citations), needed for the
-    ``citations`` format; ``raw_csv`` writes CSV cells exactly, without the spreadsheet
-    defence. Returns the files written."""
-    from .project import to_networkx
+PROJECTION_FORMATS = ("graphml", "gexf", "csv", "region-law")  # written from the networkx projection
+STORE_FORMATS = ("jsonld", "citations", "nquads")  # read from the store itself: worker processes
 
+
+def export(store: ox.Store, out_dir, formats=FORMATS, G=None, raw_csv: bool = False, citations=None,
+           jobs: int = 1, source=None) -> list[Path]:
+    """Write the chosen formats of the graph in ``store`` into ``out_dir`` (created if needed);
+    ``G`` is the networkx projection, or a function giving it, made from the store when not given;
+    ``citations`` is a function giving the citation table (policykg.KnowledgeGraph.citations),
+    needed for the ``citations`` format; ``raw_csv`` writes CSV cells exactly, without the
+    spreadsheet defence. Returns the files written.
+
+    With ``jobs`` > 1 and ``source``, the build folder ``store`` was opened from, the formats
+    that read the whole store are written by that many worker processes, each opening the store
+    read-only: the JSON-LD (in slices when workers are left over, see _slices), the citation
+    table (when ``citations`` can be pickled) and the N-Quads; meanwhile this process makes the
+    projection and writes its formats. The files are the same as those written one by one. (A
+    script calling it with ``jobs`` > 1 needs the ``if __name__ == "__main__":`` guard of
+    multiprocessing's spawned workers.)"""
     unknown = set(formats) - set(FORMATS)
     if unknown:
         raise ValueError(f"unknown export format(s): {', '.join(sorted(unknown))}")
@@ -415,27 +480,153 @@ def export(store: ox.Store, out_dir, formats=FORMATS, G: nx.MultiDiGraph | None 
         raise ValueError("the citations format needs the citation table (citations=KnowledgeGraph.citations)")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    if G is None and set(formats) - {"jsonld", "citations", "nquads"}:
-        G = to_networkx(store)
-    written: list[Path] = []
-    for fmt in FORMATS:
-        if fmt not in formats:
-            continue
-        if fmt == "graphml":
-            written.append(write_graphml(G, out_dir / FILES[fmt][0]))
-        elif fmt == "gexf":
-            written.append(write_gexf(G, out_dir / FILES[fmt][0]))
-        elif fmt == "csv":
-            written.extend(write_csv(G, out_dir, raw=raw_csv))
-        elif fmt == "jsonld":
-            written.append(write_jsonld(store, out_dir / FILES[fmt][0]))
-        elif fmt == "region-law":
-            written.extend(write_region_law(G, out_dir, raw=raw_csv))
-        elif fmt == "nquads":  # for a server store's bulk loader (policykg bulk-load)
-            from .dump import dump_nquads
+    workers = jobs if jobs > 1 and _on_disk(source) and _side_by_side(formats, jobs) else 0
+    with _Workers(workers, source, out_dir, raw_csv) as background:
+        pending = background.start(formats, citations)
+        done = {}
+        if set(formats) & set(PROJECTION_FORMATS):
+            done.update(_write_projection_formats(_projection(G, store), out_dir, formats, raw_csv))
+        for fmt in STORE_FORMATS:
+            if fmt in formats and fmt not in pending:
+                done[fmt] = _write_store_format(store, fmt, out_dir, raw_csv, citations)
+        done.update(background.finish(pending))
+    return [path for fmt in FORMATS if fmt in done for path in done[fmt]]
 
-            dump_nquads(store, out_dir / FILES[fmt][0])
-            written.append(out_dir / FILES[fmt][0])
-        else:
-            written.extend(write_citations(citations(), out_dir, raw=raw_csv))
-    return written
+
+def _projection(G, store: ox.Store) -> nx.MultiDiGraph:
+    """G as given, G() when it is a function, else the projection made from the store."""
+    from .project import to_networkx
+
+    if G is None:
+        return to_networkx(store)
+    return G() if callable(G) else G
+
+
+def _side_by_side(formats, jobs: int) -> bool:
+    """Whether workers would run anything beside another job (the JSON-LD's slices, a second
+    format): one format alone, say citations, gains nothing from a worker."""
+    in_workers = _slices(formats, jobs) + ("citations" in formats) + ("nquads" in formats)
+    return in_workers > 1 or (in_workers == 1 and bool(set(formats) & set(PROJECTION_FORMATS)))
+
+
+def _slices(formats, jobs: int) -> int:
+    """The JSON-LD's slices: one per worker the other store formats leave free, at least one.
+    Slicing costs CPU (a slice after the first reads its quads through a query, some 20 % dearer
+    than the store's own scan), so a worker that would otherwise wait is what pays for it."""
+    if "jsonld" not in formats:
+        return 0
+    return max(1, jobs - ("citations" in formats) - ("nquads" in formats))
+
+
+def _on_disk(source) -> bool:
+    from .store import STORE_DIR
+
+    return source is not None and Path(source, STORE_DIR).is_dir()
+
+
+def _write_projection_formats(G: nx.MultiDiGraph, out_dir: Path, formats, raw_csv: bool) -> dict[str, list[Path]]:
+    with _frozen_gc():
+        return _write_graph_files(G, out_dir, formats, raw_csv)
+
+
+@contextlib.contextmanager
+def _frozen_gc():
+    """The projection's objects (millions at 5,000 reports) outlive the writers, which make many
+    more: frozen, they are left out of every garbage collection while the files are written
+    (the GEXF some 20 % faster)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _write_graph_files(G: nx.MultiDiGraph, out_dir: Path, formats, raw_csv: bool) -> dict[str, list[Path]]:
+    done = {}
+    if "graphml" in formats:
+        done["graphml"] = [write_graphml(G, out_dir / FILES["graphml"][0])]
+    if "gexf" in formats:
+        done["gexf"] = [write_gexf(G, out_dir / FILES["gexf"][0])]
+    if "csv" in formats:
+        done["csv"] = list(write_csv(G, out_dir, raw=raw_csv))
+    if "region-law" in formats:
+        done["region-law"] = list(write_region_law(G, out_dir, raw=raw_csv))
+    return done
+
+
+def _write_store_format(store, fmt: str, out_dir: Path, raw_csv: bool, citations) -> list[Path]:
+    """One of STORE_FORMATS, here (``store`` a Store, or in a worker a build folder)."""
+    path = out_dir / FILES[fmt][0]
+    if fmt == "jsonld":
+        return [write_jsonld(store, path)]
+    if fmt == "citations":
+        return list(write_citations(citations(), out_dir, raw=raw_csv))
+    from .dump import dump_nquads  # for a server store's bulk loader (policykg bulk-load)
+
+    dump_nquads(store, path)
+    return [path]
+
+
+class _Workers:
+    """The worker processes of ``export`` (none when ``jobs`` is 0): ``start`` hands them the
+    store's formats, ``finish`` waits for them. Spawned, not forked: this process holds the store
+    open, and each worker opens its own."""
+
+    def __init__(self, jobs: int, source, out_dir: Path, raw_csv: bool):
+        self.jobs, self.source, self.out_dir, self.raw_csv = jobs, source, out_dir, raw_csv
+        self.pool = None
+        self.tmp = None  # the JSON-LD's slices, until they are put together
+
+    def __enter__(self):
+        if self.jobs:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self.pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"))
+        return self
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+        if self.tmp is not None:
+            self.tmp.cleanup()
+
+    def start(self, formats, citations) -> dict:
+        """format → a function that waits for its files; the biggest jobs first."""
+        if self.pool is None:
+            return {}
+        pending = {}
+        if "jsonld" in formats:
+            pending["jsonld"] = self._jsonld(_slices(formats, self.jobs))
+        if "citations" in formats and _picklable(citations):
+            future = self.pool.submit(_write_store_format, self.source, "citations", self.out_dir, self.raw_csv,
+                                      citations)
+            pending["citations"] = future.result
+        if "nquads" in formats:
+            future = self.pool.submit(_write_store_format, self.source, "nquads", self.out_dir, self.raw_csv, None)
+            pending["nquads"] = future.result
+        return pending
+
+    def _jsonld(self, slices: int):
+        # the slices are put together here when all are written
+        self.tmp = tempfile.TemporaryDirectory(dir=self.out_dir, prefix=".jsonld-")
+        bodies = [Path(self.tmp.name, f"part{i}") for i in range(slices)]
+        futures = [self.pool.submit(jsonld_part, self.source, body, i, slices) for i, body in enumerate(bodies)]
+        path = self.out_dir / FILES["jsonld"][0]
+        return lambda: [assemble_jsonld(path, [f.result() for f in futures], bodies)]
+
+    @staticmethod
+    def finish(pending: dict) -> dict[str, list[Path]]:
+        return {fmt: wait() for fmt, wait in pending.items()}
+
+
+def _picklable(function) -> bool:
+    """Whether ``function`` can be sent to a worker (a bound method of a KnowledgeGraph cannot:
+    its store stays in this process)."""
+    import pickle
+
+    try:
+        pickle.dumps(function)
+    except (TypeError, AttributeError, pickle.PicklingError):
+        return False
+    return True
