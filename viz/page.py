@@ -182,30 +182,48 @@ def view_name(name: str) -> Markup:
     return text(*VIEW_NAMES.get(name, (name, name)))
 
 
+def site_nav(views: list[tuple[Any, str]], pages: list[dict] | None = None) -> list[dict]:
+    """The bar linking a site's pages: the index, each view (``(name, filename)``) and the
+    ``pages`` written otherwise (``name``, ``href``)."""
+    nav = [{"name": view_name("index"), "href": "index.html", "current": False}]
+    nav += [{"name": view_name(name), "href": href, "current": False} for name, href in views]
+    nav += [{"name": view_name(p["name"]), "href": p["href"], "current": False} for p in pages or []]
+    return nav
+
+
+def write_site_view(view, out_dir, nav: list[dict], title: str | None = None, reading: dict | None = None) -> Path:
+    """One view of a site (:func:`write_site`): ``<out_dir>/<view name>.html``, its title after
+    ``title`` when given, with the bar ``nav`` (:func:`site_nav`) marking it as the current page."""
+    here = [dict(item, current=item["href"] == view.filename) for item in nav]
+    return write_view(view, Path(out_dir) / view.filename, title=f"{title} — {view.title}" if title else view.title,
+                      nav=here, reading=reading)
+
+
+def write_index(out_dir, index_title: str, written: list[tuple[Any, Path]], reports: list[dict] | None = None,
+                pages: list[dict] | None = None) -> Path:
+    """The site's ``index.html``, headed ``index_title``, listing the ``written`` views ((view,
+    path) pairs) and the ``pages`` written otherwise (``name``, ``href``, ``title`` and
+    ``description`` as (zh, en), ``mb``) and linking the ``reports``' reading pages."""
+    rows = [{"name": view_name(v.name), "href": p.name, "title": text(v.extra.get("title_zh", v.title), v.title),
+             "description": text(v.extra.get("description_zh", v.description), v.description),
+             "nodes": v.graph.number_of_nodes(), "mb": round(p.stat().st_size / 1e6, 2)} for v, p in written]
+    rows += [{"name": view_name(p["name"]), "href": p["href"], "title": text(*p["title"]),
+              "description": text(*p["description"]), "nodes": None, "mb": p["mb"]} for p in pages or []]
+    return _write(Path(out_dir) / "index.html", _template("index.html").render(
+        generator="policykg", title=index_title, views=rows, reports=reports or [], switch=switch_button(),
+        switch_js=Markup(SWITCH_JS), s={k: text(*v) for k, v in INDEX_STRINGS.items()}))
+
+
 def write_site(views: list, out_dir, index_title: str, title: str | None = None,
                reading: dict | None = None, reports: list[dict] | None = None,
                pages: list[dict] | None = None) -> list[tuple[Any, Path]]:
     """Write each view as ``<view name>.html`` in ``out_dir``, its title after ``title`` when
     given, every page with a bar linking the others, and an ``index.html`` headed ``index_title``
-    listing them and the ``pages`` written otherwise (``name``, ``href``, ``title`` and
-    ``description`` as (zh, en), ``mb``). Returns (view, path) pairs."""
+    listing them and the ``pages`` written otherwise (see :func:`write_index`). Returns (view,
+    path) pairs."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    pages = pages or []
-    nav = [{"name": view_name("index"), "href": "index.html", "current": False}]
-    nav += [{"name": view_name(v.name), "href": v.filename, "current": False} for v in views]
-    nav += [{"name": view_name(p["name"]), "href": p["href"], "current": False} for p in pages]
-    written = []
-    for v in views:
-        here = [dict(item, current=item["href"] == v.filename) for item in nav]
-        written.append((v, write_view(v, out / v.filename, title=f"{title} — {v.title}" if title else v.title,
-                                      nav=here, reading=reading)))
-    rows = [{"name": view_name(v.name), "href": p.name, "title": text(v.extra.get("title_zh", v.title), v.title),
-             "description": text(v.extra.get("description_zh", v.description), v.description),
-             "nodes": v.graph.number_of_nodes(), "mb": round(p.stat().st_size / 1e6, 2)} for v, p in written]
-    rows += [{"name": view_name(p["name"]), "href": p["href"], "title": text(*p["title"]),
-              "description": text(*p["description"]), "nodes": None, "mb": p["mb"]} for p in pages]
-    _write(out / "index.html", _template("index.html").render(
-        generator="policykg", title=index_title, views=rows, reports=reports or [], switch=switch_button(),
-        switch_js=Markup(SWITCH_JS), s={k: text(*v) for k, v in INDEX_STRINGS.items()}))
+    nav = site_nav([(v.name, v.filename) for v in views], pages)
+    written = [(v, write_site_view(v, out, nav, title, reading)) for v in views]
+    write_index(out, index_title, written, reports, pages)
     return written

@@ -43,10 +43,11 @@ from policykg.graph.names import NameLookupError, find_node, node_label, nodes_o
 
 from policykg.graph.store import STORE_DIR, open_store
 
+from .diffusion import FILENAME as DIFFUSION_FILE, STRINGS as DIFFUSION_STRINGS, write_diffusion
 from .layout import map_projection, ring
 from .style import pagerank_sizes
 from .network import graph_data
-from .page import default_title, json_for_script, write_site, write_view
+from .page import default_title, json_for_script, site_nav, write_index, write_site_view, write_view
 from .reading import report_infos, write_reading_pages
 from .workers import start
 
@@ -736,9 +737,10 @@ def write_views(G: nx.MultiDiGraph, out_dir, views: Iterable[str] = VIEWS, regio
     ``reports/<id>.html``, which the views' evidence links to. With ``diffusion`` the diffusion map
     (``diffusion.html``, :mod:`policykg.viz.diffusion`) is written and listed too.
 
-    The reading pages and the pickers' scripts (thousands of small files) are written by
-    ``workers`` forked processes (default: one per CPU, :mod:`policykg.viz.workers`) while this
-    one writes the views; the files are the same whatever their number."""
+    Everything is written by ``workers`` forked processes (default: one per CPU,
+    :mod:`policykg.viz.workers`): the reading pages and the pickers' scripts (thousands of small
+    files) split between them, then each page (a view, the diffusion map) by one of them, while
+    this one waits to write the index; the files are the same whatever their number."""
     names = list(views)
     if agency and "region" in names and "agency" not in names:
         names.insert(names.index("region") + 1, "agency")
@@ -751,29 +753,43 @@ def write_views(G: nx.MultiDiGraph, out_dir, views: Iterable[str] = VIEWS, regio
     by_region = group_reports(G) if _n_reports(G) > OVERVIEW_MAX_REPORTS else None  # (the views share it)
     infos = _report_infos(build_dir) if build_dir is not None else {}
     reading = {info.iri: info.id for info in infos.values()}
-    tasks = [partial(_reading_shard, Path(build_dir), Path(out_dir) / READING_DIR, infos)] if infos else []
-    picking = [n for n in names if pickers and n in PICKERS]
-    tasks += [partial(write_picker_scripts, G, n, out_dir, reading, by_region=by_region) for n in picking]
-    wait = start(tasks, workers)  # the workers write while this process makes and writes the views
-    made = [make_view(G, n, region=region, agency=agency if n == "agency" else None, law=law, by_region=by_region)
-            for n in names]
-    picked = [v for v in made if pickers and v.name in PICKERS]
-    for v in picked:
-        v.extra["picker"] = picker_index(G, v)
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    nav = site_nav([(n, f"{n}.html") for n in names], [{"name": "diffusion", "href": DIFFUSION_FILE}] if diffusion else [])
+    # the many small files first, split between the workers, then each page in one piece
+    sharded = [partial(_reading_shard, Path(build_dir), Path(out_dir) / READING_DIR, infos)] if infos else []
+    sharded += [partial(write_picker_scripts, G, n, out_dir, reading, by_region=by_region)
+                for n in names if pickers and n in PICKERS]
+    pages = [partial(_diffusion_task, G, out_dir)] if diffusion else []
+    pages += [partial(_view_task, G, n, out_dir, nav, pickers=pickers, title=title, reading=reading, by_region=by_region,
+                      region=region, agency=agency if n == "agency" else None, law=law) for n in names]
+    done = [part[0] for part in start(sharded, workers, whole=pages)()[len(sharded):]]
+    diffusion_page = [done.pop(0)] if diffusion else []
+    written = done
     reports = sorted(({"label": node_label(G, iri), "href": f"{READING_DIR}/{rid}.html"} for iri, rid in reading.items()
                       if iri in G), key=lambda r: (r["label"], r["href"]))
-    pages = [_write_diffusion_page(G, out_dir)] if diffusion else []
-    written = write_site(made, out_dir, title or default_title(G), title, reading=reading, reports=reports, pages=pages)
-    wait()
+    write_index(out_dir, title or default_title(G), written, reports, diffusion_page)
     return written
+
+
+def _view_task(G: nx.MultiDiGraph, name: str, out_dir, nav: list[dict], shard: int, shards: int, *,
+               pickers: bool, title: str | None, reading: dict, by_region: nx.MultiDiGraph | None,
+               **names) -> tuple[View, Path]:
+    """One view of :func:`write_views`, made and written (by a worker: the view comes back pickled)."""
+    v = make_view(G, name, by_region=by_region, **names)
+    if pickers and v.name in PICKERS:
+        v.extra["picker"] = picker_index(G, v)
+    return v, write_site_view(v, out_dir, nav, title, reading)
+
+
+def _diffusion_task(G: nx.MultiDiGraph, out_dir, shard: int, shards: int) -> dict:
+    return _write_diffusion_page(G, out_dir)
 
 
 def _write_diffusion_page(G: nx.MultiDiGraph, out_dir) -> dict:
     """diffusion.html (not a network view: a map), as the index lists it."""
-    from .diffusion import FILENAME, STRINGS, write_diffusion
-
-    path = write_diffusion(G, Path(out_dir) / FILENAME, nav=[{"name": "index", "href": "index.html"}])
-    return {"name": "diffusion", "href": FILENAME, "title": STRINGS["title"], "description": STRINGS["description"],
+    path = write_diffusion(G, Path(out_dir) / DIFFUSION_FILE, nav=[{"name": "index", "href": "index.html"}])
+    return {"name": "diffusion", "href": DIFFUSION_FILE, "title": DIFFUSION_STRINGS["title"],
+            "description": DIFFUSION_STRINGS["description"],
             "mb": round(path.stat().st_size / 1e6, 2)}
 
 

@@ -2,7 +2,8 @@
 the caller goes on with its own pages.
 
 A task is a function ``task(shard, shards)`` that does the part of its work whose items have
-``index % shards == shard`` (so the shards need no list to be sent to them). The processes are
+``index % shards == shard`` (so the shards need no list to be sent to them); a task that cannot
+be split (one page) is started ``whole``, as ``task(0, 1)``. The processes are
 forked, so they inherit what the caller holds (the graph, the report metadata) without pickling
 it; where fork is unavailable, or with one worker, the tasks run here, before :func:`start` returns.
 
@@ -11,6 +12,9 @@ it; where fork is unavailable, or with one worker, the tasks run here, before :f
 >>> wait = start([squares], workers=2)
 >>> sorted(x for part in wait()[0] for x in part)
 [0, 1, 4, 9, 16, 25]
+>>> wait = start([squares], workers=2, whole=[lambda shard, shards: f"one piece: {shard} of {shards}"])
+>>> wait()[1]
+['one piece: 0 of 1']
 """
 from __future__ import annotations
 
@@ -36,28 +40,36 @@ def _call(job: tuple[int, int, int]) -> Any:
     return _TASKS[task](shard, shards)
 
 
-def start(tasks: list[Task], workers: int | None = None) -> Callable[[], list[list]]:
+def start(tasks: list[Task], workers: int | None = None, whole: list[Task] = ()) -> Callable[[], list[list]]:
     """Start ``tasks`` in ``workers`` forked processes (default: :func:`default_workers`), each
-    task split into that many shards; returns ``wait()``, which waits for all of them and returns
-    each task's results, one per shard. An error in a task is raised by ``wait()``."""
+    task split into that many shards, then the ``whole`` tasks, each done in one piece by one
+    worker (``task(0, 1)``: a page that cannot be split); returns ``wait()``, which waits for all
+    of them and returns each task's results, one per shard (``tasks`` then ``whole``). A worker
+    takes the next job when it is free, so listing the longest first evens the workers' ends. An
+    error in a task is raised by ``wait()``."""
     global _TASKS
     workers = default_workers() if workers is None else workers
-    if workers <= 1 or "fork" not in mp.get_all_start_methods() or not tasks:
-        results = [[task(0, 1)] for task in tasks]
+    everything = [*tasks, *whole]
+    if workers <= 1 or "fork" not in mp.get_all_start_methods() or not everything:
+        results = [[task(0, 1)] for task in everything]
         return lambda: results
-    _TASKS = list(tasks)
-    pool = mp.get_context("fork").Pool(workers)
+    _TASKS = everything
     jobs = [(t, s, workers) for t in range(len(tasks)) for s in range(workers)]
+    jobs += [(len(tasks) + t, 0, 1) for t in range(len(whole))]
+    pool = mp.get_context("fork").Pool(workers)
     pending = pool.map_async(_call, jobs, chunksize=1)
     pool.close()
+    done: list[list] = []
 
     def wait() -> list[list]:
-        try:
-            out = pending.get()
-        finally:
-            pool.join()
-        grouped: list[list] = [[] for _ in tasks]
-        for (t, _, _), result in zip(jobs, out):
-            grouped[t].append(result)
-        return grouped
+        if not done:
+            try:
+                out = pending.get()
+            finally:
+                pool.join()
+            grouped: list[list] = [[] for _ in everything]
+            for (t, _, _), result in zip(jobs, out):
+                grouped[t].append(result)
+            done.append(grouped)
+        return done[0]
     return wait
