@@ -32,7 +32,7 @@ from functools import partial
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import networkx as nx
 
@@ -726,43 +726,54 @@ def write_picker_data(G: nx.MultiDiGraph, view: View, out_dir, reading: dict | N
     return picker_index(G, view)
 
 
-def write_views(G: nx.MultiDiGraph, out_dir, views: Iterable[str] = VIEWS, region: str | None = None,
-                agency: str | None = None, law: str | None = None, title: str | None = None,
+def write_views(G: nx.MultiDiGraph | Callable[[], nx.MultiDiGraph], out_dir, views: Iterable[str] = VIEWS,
+                region: str | None = None, agency: str | None = None, law: str | None = None, title: str | None = None,
                 build_dir=None, pickers: bool = True, diffusion: bool = True,
                 workers: int | None = None) -> list[tuple[View, Path]]:
-    """Write the views into ``out_dir`` (``<view>.html``) and an ``index.html`` linking them. All
-    names are resolved before anything is written; they choose the entity each focus view shows
-    first, and (``pickers``) each focus view can pick any other in the page. With ``build_dir`` (a
-    build folder: extraction.jsonl, texts/, store/) every report gets a reading page,
-    ``reports/<id>.html``, which the views' evidence links to. With ``diffusion`` the diffusion map
-    (``diffusion.html``, :mod:`policykg.viz.diffusion`) is written and listed too.
+    """Write the views of ``G`` into ``out_dir`` (``<view>.html``) and an ``index.html`` linking
+    them. All names are resolved before anything is written; they choose the entity each focus
+    view shows first, and (``pickers``) each focus view can pick any other in the page. With
+    ``build_dir`` (a build folder: extraction.jsonl, texts/, store/) every report gets a reading
+    page, ``reports/<id>.html``, which the views' evidence links to. With ``diffusion`` the
+    diffusion map (``diffusion.html``, :mod:`policykg.viz.diffusion`) is written and listed too.
 
     Everything is written by ``workers`` forked processes (default: one per CPU,
     :mod:`policykg.viz.workers`): the reading pages and the pickers' scripts (thousands of small
     files) split between them, then each page (a view, the diffusion map) by one of them, while
-    this one waits to write the index; the files are the same whatever their number."""
+    this one waits to write the index; the files are the same whatever their number. ``G`` may
+    be a function that makes the graph (the projection): then, unless there is a name to
+    resolve in it first, the reading pages, which do not need it, are written while it is made."""
     names = list(views)
     if agency and "region" in names and "agency" not in names:
         names.insert(names.index("region") + 1, "agency")
     unknown = [n for n in names if n not in VIEWS and n != "agency"]
     if unknown:
         raise _unknown_view(unknown[0])
-    for name, typ in ((region, "Region"), (agency, "Agency"), (law, "Law")):
-        if name:
-            find_node(G, name, (typ,))  # a wrong name stops here, before anything is written
-    by_region = group_reports(G) if _n_reports(G) > OVERVIEW_MAX_REPORTS else None  # (the views share it)
     infos = _report_infos(build_dir) if build_dir is not None else {}
     reading = {info.iri: info.id for info in infos.values()}
+    reading_pages = [partial(_reading_shard, Path(build_dir), Path(out_dir) / READING_DIR, infos)] if infos else []
+    early = start(reading_pages, workers) if callable(G) and not (region or agency or law) else None
+    try:
+        G = G() if callable(G) else G
+        for name, typ in ((region, "Region"), (agency, "Agency"), (law, "Law")):
+            if name:
+                find_node(G, name, (typ,))  # a wrong name stops here, before anything is written
+    except BaseException:
+        if early is not None:
+            early.stop()
+        raise
+    by_region = group_reports(G) if _n_reports(G) > OVERVIEW_MAX_REPORTS else None  # (the views share it)
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     nav = site_nav([(n, f"{n}.html") for n in names], [{"name": "diffusion", "href": DIFFUSION_FILE}] if diffusion else [])
     # the many small files first, split between the workers, then each page in one piece
-    sharded = [partial(_reading_shard, Path(build_dir), Path(out_dir) / READING_DIR, infos)] if infos else []
-    sharded += [partial(write_picker_scripts, G, n, out_dir, reading, by_region=by_region)
-                for n in names if pickers and n in PICKERS]
+    sharded = ([] if early is not None else reading_pages) + [
+        partial(write_picker_scripts, G, n, out_dir, reading, by_region=by_region) for n in names if pickers and n in PICKERS]
     pages = [partial(_diffusion_task, G, out_dir)] if diffusion else []
     pages += [partial(_view_task, G, n, out_dir, nav, pickers=pickers, title=title, reading=reading, by_region=by_region,
                       region=region, agency=agency if n == "agency" else None, law=law) for n in names]
     done = [part[0] for part in start(sharded, workers, whole=pages)()[len(sharded):]]
+    if early is not None:
+        early()
     diffusion_page = [done.pop(0)] if diffusion else []
     written = done
     reports = sorted(({"label": node_label(G, iri), "href": f"{READING_DIR}/{rid}.html"} for iri, rid in reading.items()
