@@ -48,7 +48,12 @@ def default_title(G: nx.Graph) -> str:
 
 # orjson writes floats below 1e-4 otherwise than the json module (0.00001 and 2.5e-7 for 1e-05 and
 # 2.5e-07): output holding such a number, or text that looks like one, is written by json instead
-_ORJSON_DIFFERS = re.compile(rb"0\.0000|\de-\d(?!\d)")
+# (searched for as "0.0000" and "e-<one digit>", since a search led by a literal is the fast one)
+_ORJSON_EXPONENT = re.compile(rb"e-\d(?!\d)")
+
+
+def _orjson_differs(out: bytes) -> bool:
+    return b"0.0000" in out or any(out[m.start() - 1:m.start()].isdigit() for m in _ORJSON_EXPONENT.finditer(out))
 
 
 def _json(obj: Any) -> str:
@@ -59,7 +64,7 @@ def _json(obj: Any) -> str:
         out = orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)
     except TypeError:  # keys that are not strings, integers past 64 bits: json's way (or error)
         out = None
-    if out is None or _ORJSON_DIFFERS.search(out):
+    if out is None or _orjson_differs(out):
         return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False)
     return out.decode("utf-8")
 

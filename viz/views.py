@@ -36,8 +36,8 @@ from typing import Any, Callable, Iterable
 
 import networkx as nx
 
-from policykg.graph.analytics import (agency_citations, citation_count, cites, law_citation_counts, pagerank,
-                                     region_citations, region_name, report_regions)
+from policykg.graph.analytics import (agency_citations, citation_count, cites, in_edges, law_citation_counts,
+                                     out_edges, pagerank, region_citations, region_name, report_regions)
 
 from policykg.graph.names import NameLookupError, find_node, node_label, nodes_of_type  # noqa: F401  (find_node: the views' API)
 
@@ -107,8 +107,8 @@ def _add_jurisdiction(H: nx.MultiDiGraph, G: nx.MultiDiGraph) -> None:
     that of what it shows, which a page picking among thousands of laws needs)."""
     for u, d in list(H.nodes(data=True)):
         if d.get("type") == "Law" and u in G:
-            for _, v, t in G.out_edges(u, data="type"):
-                if t == "jurisdiction":
+            for v, _, e in out_edges(G, u):
+                if e.get("type") == "jurisdiction":
                     H.nodes[u]["jurisdiction"] = node_label(G, v)
 
 
@@ -369,14 +369,14 @@ def _report_neighbourhood(H: nx.MultiDiGraph, G: nx.MultiDiGraph, reports: Itera
     """The reports and everything they link to (cites, issued_by, mentions_*, submitted_to)."""
     for r in reports:
         _copy_node(H, G, r)
-        for _, v in G.out_edges(r):
+        for v, _, _ in out_edges(G, r):
             _copy_node(H, G, v)
 
 
 def _induced_edges(H: nx.MultiDiGraph, G: nx.MultiDiGraph) -> None:
     """G's edges among H's nodes (found from H's nodes, not by a scan of all of G)."""
     for u in [n for n in H if n in G]:
-        for _, v, k, d in G.out_edges(u, keys=True, data=True):
+        for v, k, d in out_edges(G, u):
             if v in H and not H.has_edge(u, v, key=k):
                 H.add_edge(u, v, key=k, **d)
 
@@ -409,7 +409,7 @@ def _hub_graph(G: nx.MultiDiGraph, hub: Any, reports: list, neighbours: Iterable
 
 def _by_agency(G: nx.MultiDiGraph, report: Any) -> tuple[str, str, str | None]:
     """A report's group in a big hub's view: its issuing agency's, which the agency view expands."""
-    agency = next((v for _, v, t in G.out_edges(report, data="type") if t == "issued_by"), None)
+    agency = next((v for v, _, d in out_edges(G, report) if d.get("type") == "issued_by"), None)
     if agency is None:
         return "group:?", "?", None
     return f"group:{agency}", node_label(G, agency), f"agency.html#{agency}"
@@ -418,16 +418,16 @@ def _by_agency(G: nx.MultiDiGraph, report: Any) -> tuple[str, str, str | None]:
 def _reports_summary(G: nx.MultiDiGraph, reports: list) -> str:
     """``3 reports, 41 citations, 2020–2022``."""
     years = sorted({y for r in reports if (y := _year(G, r)) is not None})
-    n_cit = sum(citation_count(d) for r in reports for _, _, d in G.out_edges(r, data=True) if d.get("type") == "cites")
+    n_cit = sum(citation_count(d) for r in reports for _, _, d in out_edges(G, r) if d.get("type") == "cites")
     span = f", {years[0]}–{years[-1]}" if len(years) > 1 else f", {years[0]}" if years else ""
     return f"{len(reports)} report{'s' if len(reports) != 1 else ''}, {n_cit} citations{span}"
 
 
 def _region_reports(G: nx.MultiDiGraph, region: Any) -> list:
     """The reports whose issuing agency is located in ``region``."""
-    agencies = [u for u, _, t in G.in_edges(region, data="type") if t == "located_in"]
-    return sorted({r for a in agencies for r, _, t in G.in_edges(a, data="type")
-                   if t == "issued_by" and G.nodes[r].get("type") == "Report"}, key=str)
+    agencies = [u for u, _, d in in_edges(G, region) if d.get("type") == "located_in"]
+    return sorted({r for a in agencies for r, _, d in in_edges(G, a)
+                   if d.get("type") == "issued_by" and G.nodes[r].get("type") == "Report"}, key=str)
 
 
 def _reports_summary_zh(G: nx.MultiDiGraph, reports: list) -> str:
@@ -506,8 +506,7 @@ def law_focus(G: nx.MultiDiGraph, law: Any = None, grouped: nx.MultiDiGraph | No
 def _law_graph(G: nx.MultiDiGraph, law: Any) -> nx.MultiDiGraph:
     H = nx.MultiDiGraph()
     _copy_node(H, G, law, _years=[], _roles=[], _size=32)
-    citing = sorted(((u, d) for u, _, d in G.in_edges(law, data=True) if d.get("type") == "cites"),
-                    key=lambda x: str(x[0]))
+    citing = sorted(((u, d) for u, _, d in in_edges(G, law) if d.get("type") == "cites"), key=lambda x: str(x[0]))
     for report, d in citing:
         _copy_node(H, G, report)
         roles = sorted(set(d.get("roles") or ["其他"]))
@@ -520,10 +519,10 @@ def _law_graph(G: nx.MultiDiGraph, law: Any) -> nx.MultiDiGraph:
                 edge["_smooth"] = {"enabled": True, "type": "curvedCW" if k % 2 == 0 else "curvedCCW",
                                    "roundness": round(0.12 + 0.12 * (k // 2), 2)}
             H.add_edge(report, law, key=f"cites:{role}", **edge)
-        for _, agency, t in G.out_edges(report, data="type"):
-            if t != "issued_by":
+        for agency, _, e in out_edges(G, report):
+            if e.get("type") != "issued_by":
                 continue
-            regions = [v for _, v, tt in G.out_edges(agency, data="type") if tt == "located_in"]
+            regions = [v for v, _, ea in out_edges(G, agency) if ea.get("type") == "located_in"]
             _copy_node(H, G, agency, **({} if regions else {"_note": "no region: the agency is not placed"}))
             H.add_edge(report, agency, type="issued_by", weight=1)
             for region in regions:
