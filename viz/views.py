@@ -323,9 +323,11 @@ def region_law(G: nx.MultiDiGraph, max_reports: int = OVERVIEW_MAX_REPORTS) -> V
             a["roles"].update(d.get("roles") or [])
             if y is not None:
                 a["years"].add(y)
+            a["n_reports"] += 1
+            if big:
+                continue  # (its edges carry no names nor sentences)
             # the first few names and sentences, and how many there are: an edge's size does not
             # grow with the reports of its region (the law and region views list them all)
-            a["n_reports"] += 1
             if len(a["reports"]) < REGION_LAW_LISTED:
                 a["reports"].append(node_label(G, report))
             evidence = [ev for ev in d.get("evidence") or [] if isinstance(ev, dict)]
@@ -376,9 +378,11 @@ def _report_neighbourhood(H: nx.MultiDiGraph, G: nx.MultiDiGraph, reports: Itera
 def _induced_edges(H: nx.MultiDiGraph, G: nx.MultiDiGraph) -> None:
     """G's edges among H's nodes (found from H's nodes, not by a scan of all of G)."""
     for u in [n for n in H if n in G]:
-        for v, k, d in out_edges(G, u):
-            if v in H and not H.has_edge(u, v, key=k):
-                H.add_edge(u, v, key=k, **d)
+        for v, keyed in G._succ[u].items():  # (each neighbour looked up in H once, whatever its edges)
+            if v in H:
+                for k, d in keyed.items():
+                    if not H.has_edge(u, v, key=k):
+                        H.add_edge(u, v, key=k, **d)
 
 
 HUB_MAX_REPORTS = 50  # beyond this a region's, an agency's or a law's view draws its reports in groups
