@@ -1,5 +1,6 @@
-"""Writing many small files (the reading pages, the pickers' scripts) in a few processes while
-the caller goes on with its own pages.
+"""Writing the pages of `policykg viz` in a few forked processes: many small files (the reading
+pages, the pickers' scripts) split between them, and pages that cannot be split (a view, the
+diffusion map) each made and written by one of them, while the caller goes on with its own work.
 
 A task is a function ``task(shard, shards)`` that does the part of its work whose items have
 ``index % shards == shard`` (so the shards need no list to be sent to them); a task that cannot
