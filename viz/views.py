@@ -757,20 +757,30 @@ def write_views(G: nx.MultiDiGraph | Callable[[], nx.MultiDiGraph], out_dir, vie
     reading_pages = [partial(_reading_shard, Path(build_dir), Path(out_dir) / READING_DIR, infos)] if infos else []
     early = start(reading_pages, workers) if callable(G) and not (region or agency or law) else None
     try:
-        G = G() if callable(G) else G
-        for name, typ in ((region, "Region"), (agency, "Agency"), (law, "Law")):
-            if name:
-                find_node(G, name, (typ,))  # a wrong name stops here, before anything is written
+        return _write_site(G, out_dir, names, reading, [] if early is not None else reading_pages,
+                           region=region, agency=agency, law=law, title=title, pickers=pickers,
+                           diffusion=diffusion, workers=workers, early=early)
     except BaseException:
-        if early is not None:
+        if early is not None:  # (a failed projection, a wrong name: the reading pages are not waited for)
             early.stop()
         raise
+
+
+def _write_site(G: nx.MultiDiGraph | Callable[[], nx.MultiDiGraph], out_dir, names: list[str], reading: dict,
+                reading_pages: list, *, region: str | None, agency: str | None, law: str | None, title: str | None,
+                pickers: bool, diffusion: bool, workers: int | None, early=None) -> list[tuple[View, Path]]:
+    """:func:`write_views` once the reading pages are started (``early``), or with them to write
+    (``reading_pages``)."""
+    G = G() if callable(G) else G
+    for name, typ in ((region, "Region"), (agency, "Agency"), (law, "Law")):
+        if name:
+            find_node(G, name, (typ,))  # a wrong name stops here, before anything is written
     by_region = group_reports(G) if _n_reports(G) > OVERVIEW_MAX_REPORTS else None  # (the views share it)
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     nav = site_nav([(n, f"{n}.html") for n in names], [{"name": "diffusion", "href": DIFFUSION_FILE}] if diffusion else [])
     # the many small files first, split between the workers, then each page in one piece
-    sharded = ([] if early is not None else reading_pages) + [
-        partial(write_picker_scripts, G, n, out_dir, reading, by_region=by_region) for n in names if pickers and n in PICKERS]
+    sharded = reading_pages + [partial(write_picker_scripts, G, n, out_dir, reading, by_region=by_region)
+                               for n in names if pickers and n in PICKERS]
     pages = [partial(_diffusion_task, G, out_dir)] if diffusion else []
     pages += [partial(_view_task, G, n, out_dir, nav, pickers=pickers, title=title, reading=reading, by_region=by_region,
                       region=region, agency=agency if n == "agency" else None, law=law) for n in names]
@@ -778,11 +788,10 @@ def write_views(G: nx.MultiDiGraph | Callable[[], nx.MultiDiGraph], out_dir, vie
     if early is not None:
         early()
     diffusion_page = [done.pop(0)] if diffusion else []
-    written = done
     reports = sorted(({"label": node_label(G, iri), "href": f"{READING_DIR}/{rid}.html"} for iri, rid in reading.items()
                       if iri in G), key=lambda r: (r["label"], r["href"]))
-    write_index(out_dir, title or default_title(G), written, reports, diffusion_page)
-    return written
+    write_index(out_dir, title or default_title(G), done, reports, diffusion_page)
+    return done
 
 
 def _view_task(G: nx.MultiDiGraph, name: str, out_dir, nav: list[dict], shard: int, shards: int, *,
