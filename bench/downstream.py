@@ -12,7 +12,7 @@ two to four times by other work):
     command    before                       after
     viz        111 CPU-s (69 s wall)        106-117 CPU-s against 126-129 for the old code run beside it; the
                                             reading pages written while projecting, every page on the
-                                            workers: about 53 s idle wall (bench/viz_phases.py's estimate)
+                                            workers: 45-53 s idle wall (bench/viz_phases.py's estimate)
     stats      66 CPU-s (68.6 s wall)       56 CPU-s (similarity 16.8 -> 7.7 CPU-s)
     validate   killed after 480 CPU-s       102 CPU-s (graph.validate alone)
     export     250 CPU-s (274 s wall)       244 CPU-s (JSON-LD at 1k: 26 -> 21 CPU-s; still over the target)
