@@ -10,6 +10,9 @@ seconds at 5,000 reports (4.76 million triples; shared 2-core machine, so wall t
 two to four times by other work):
 
     command    before                       after
+    viz        111 CPU-s (69 s wall)        106-117 CPU-s against 126-129 for the old code run beside it; the
+                                            reading pages written while projecting, every page on the
+                                            workers: 45-53 s idle wall (bench/viz_phases.py's estimate)
     stats      66 CPU-s (68.6 s wall)       56 CPU-s (similarity 16.8 -> 7.7 CPU-s)
     validate   killed after 480 CPU-s       102 CPU-s (graph.validate alone)
     export     249 CPU-s (349 s wall)       258 CPU-s (320 s wall) with -j 1; 272 CPU-s (387 s wall) with -j 2

@@ -3,11 +3,13 @@ worker processes, so each phase's CPU seconds are its own), and how big each pag
 
     python3 bench/viz_phases.py OUT [-o /tmp/viz-phases]      # OUT written by policykg build
 
-Prints the CPU seconds of: the networkx projection, the views (made and written), the diffusion
-map, the reading pages and each picker's scripts; then each page's size, and per picker folder the
-number of scripts, their total and largest size. `policykg viz` writes the reading pages and the
-pickers' scripts in worker processes (one per CPU) while it writes the views, so its wall time on
-an idle machine is about projection + max(views, (reading pages + scripts) / CPUs).
+Prints the CPU seconds of: the report metadata, the networkx projection, the grouping of reports
+by region, the views (made and written), the diffusion map, the reading pages and each picker's
+scripts; then each page's size, and per picker folder the number of scripts, their total and
+largest size. `policykg viz` writes the reading pages in worker processes (one per CPU) while it
+reads the metadata, projects and groups (the serial part), then makes and writes every other page
+and script in them, so that on an idle machine with N CPUs its wall time is about
+max(serial, (serial + reading pages) / N) + (views + diffusion + scripts) / N, printed last.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from policykg.graph.project import to_networkx
 from policykg.graph.store import open_store
 from policykg.viz import views
 from policykg.viz.page import write_view
+from policykg.viz.workers import default_workers
 
 
 def main() -> None:
@@ -37,11 +40,11 @@ def main() -> None:
         cpu[name] = cpu.get(name, 0.0) + time.process_time() - t
         return result
 
+    infos = timed("report metadata (one query)", lambda: views._report_infos(a.build))
     G = timed("projection (to_networkx)", lambda: to_networkx(open_store(a.build)))
     big = views._n_reports(G) > views.OVERVIEW_MAX_REPORTS
-    by_region = timed("views: made", lambda: views.group_reports(G) if big else None)
+    by_region = timed("grouping by region", lambda: views.group_reports(G) if big else None)
     made = {n: timed("views: made", lambda n=n: views.make_view(G, n, by_region=by_region)) for n in views.VIEWS}
-    infos = timed("report metadata (one query)", lambda: views._report_infos(a.build))
     reading = {info.iri: info.id for info in infos.values()}
     for v in made.values():
         if v.name in views.PICKERS:
@@ -57,6 +60,11 @@ def main() -> None:
     for name, s in cpu.items():
         print(f"  {name:<28}{s:8.1f} CPU s")
     print(f"  {'total':<28}{sum(cpu.values()):8.1f} CPU s")
+    serial = sum(cpu[k] for k in ("report metadata (one query)", "projection (to_networkx)", "grouping by region"))
+    reading = cpu.get("reading pages", 0.0)
+    n = default_workers()
+    estimate = max(serial, (serial + reading) / n) + (sum(cpu.values()) - serial - reading) / n
+    print(f"  {'idle wall, ' + str(n) + ' CPUs (est.)':<28}{estimate:8.1f} s")
     for page in sorted(a.out.glob("*.html")):
         print(f"  {page.name:<28}{page.stat().st_size / 1e6:8.2f} MB")
     for folder in sorted(p for p in a.out.iterdir() if p.is_dir()):

@@ -42,19 +42,22 @@ def viz(graph, out, view, region, agency, law, title) -> None:
         view = "overview" if out.suffix.lower() in (".html", ".htm") else "all"
     if view == "all" and out.suffix.lower() in (".html", ".htm"):
         raise click.UsageError("--view all writes several pages: give a folder as -o/--out, not an .html file")
-    nx_graph = open_graph(graph).to_networkx()
+    def project():
+        return open_graph(graph).to_networkx()
+
     if view == "diffusion":
         from policykg.viz.diffusion import FILENAME, write_diffusion
 
-        path = write_diffusion(nx_graph, out if out.suffix.lower() in (".html", ".htm") else out / FILENAME, title=title)
+        path = write_diffusion(project(), out if out.suffix.lower() in (".html", ".htm") else out / FILENAME, title=title)
         click.echo(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB): diffusion map")
         return
     try:
         if view == "all":
-            written = write_views(nx_graph, out, VIEWS, region=region, agency=agency, law=law, title=title,
+            # (given the projection to make, it writes the reading pages meanwhile)
+            written = write_views(project, out, VIEWS, region=region, agency=agency, law=law, title=title,
                                   build_dir=graph if Path(graph).is_dir() else None)
         else:
-            v = make_view(nx_graph, view, region=region, agency=agency, law=law)
+            v = make_view(project(), view, region=region, agency=agency, law=law)
             path = out if out.suffix.lower() in (".html", ".htm") else out / v.filename
             written = [(v, write_view(v, path, title=title))]
     except ViewError as e:

@@ -24,7 +24,7 @@ __all__ = [
     "LEVEL_ORDER", "report_regions", "region_laws", "region_name", "law_citations",
     "most_cited_laws_by_level", "regions_by_distinct_laws", "jaccard", "region_similarity",
     "region_communities", "laws_cited_by_one_region", "cites", "citation_count", "region_citations",
-    "law_citation_counts", "agency_citations", "pagerank", "region_law_counts",
+    "law_citation_counts", "agency_citations", "pagerank", "region_law_counts", "out_edges", "in_edges",
 ]
 
 UNPLACED = " (unplaced)"
@@ -34,9 +34,21 @@ def _nodes_of_type(G: nx.MultiDiGraph, typ: str) -> list[str]:
     return sorted(n for n, t in G.nodes(data="type") if t == typ)
 
 
+def out_edges(G: nx.MultiDiGraph, node) -> list[tuple]:
+    """(target, key, data) of each out-edge of ``node``, as ``G.out_edges(node, keys=True,
+    data=True)`` gives them but read from the adjacency itself: networkx makes a view per call,
+    which costs more than a node's few edges, and the views ask this of every node they draw."""
+    return [(v, k, d) for v, keyed in G._succ[node].items() for k, d in keyed.items()]
+
+
+def in_edges(G: nx.MultiDiGraph, node) -> list[tuple]:
+    """(source, key, data) of each in-edge of ``node`` (see :func:`out_edges`)."""
+    return [(u, k, d) for u, keyed in G._pred[node].items() for k, d in keyed.items()]
+
+
 def _out(G: nx.MultiDiGraph, node: str, typ: str) -> list[str]:
     """Targets of ``node``'s out-edges of type ``typ``, sorted."""
-    return sorted({v for _, v, t in G.out_edges(node, data="type") if t == typ})
+    return sorted({v for v, _, d in out_edges(G, node) if d.get("type") == typ})
 
 
 def region_name(G: nx.MultiDiGraph, node: str) -> str:
@@ -246,8 +258,9 @@ def laws_cited_by_one_region(G: nx.MultiDiGraph, unplaced: bool = True) -> list[
 # --- counts and importance, for sizing and choosing what the views show --------------------
 
 def cites(G: nx.MultiDiGraph) -> list[tuple[str, str, dict]]:
-    """The ``cites`` edges (report, law, data)."""
-    return [(u, v, d) for u, v, d in G.edges(data=True) if d.get("type") == "cites"]
+    """The ``cites`` edges (report, law, data), in G's order of edges."""
+    return [(u, v, d) for u, succ in G._succ.items() for v, keyed in succ.items() for d in keyed.values()
+            if d.get("type") == "cites"]
 
 
 def citation_count(d: dict) -> int:

@@ -222,3 +222,17 @@ def test_similarity_equals_the_all_pairs_computation(G):
     rows = an.region_similarity(G)
     assert rows == _all_pairs_similarity(G)
     assert any(r["jaccard"] == 0.0 for r in rows) and any(r["jaccard"] > 0 for r in rows)
+
+
+def test_edges_read_from_the_adjacency_are_networkx_edges(G):
+    """out_edges, in_edges and cites give what networkx's edge views give, in their order (the
+    pages depend on it), on the projection and on a subgraph view of it (the overview draws one)."""
+    laws = an.law_citation_counts(G)
+    H = G.subgraph([n for n in G if n not in laws or laws[n] > 1])
+    for graph in (G, H):
+        for n in graph:
+            assert an.out_edges(graph, n) == [(v, k, d) for _, v, k, d in graph.out_edges(n, keys=True, data=True)]
+            assert an.in_edges(graph, n) == [(u, k, d) for u, _, k, d in graph.in_edges(n, keys=True, data=True)]
+        expected = [(u, v, d) for u, v, d in graph.edges(data=True) if d.get("type") == "cites"]
+        assert expected and an.cites(graph) == expected
+    assert len(an.cites(H)) < len(an.cites(G))  # (the subgraph really leaves citations out)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 import urllib.parse
 import urllib.request
 from html.parser import HTMLParser
@@ -432,3 +433,56 @@ def test_worker_processes_write_the_same_site(build, tmp_path):
     assert len([p for p in one if p.parts[0] == "reports"]) == len(R.report_infos(open_store(build)))
     assert any(p.parts[0] == "agency" for p in one)
     assert one.keys() == two.keys() and all(one[p] == two[p] for p in one)
+
+
+def _site(out: Path) -> dict:
+    return {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_the_reading_pages_are_written_while_the_graph_is_projected(build, tmp_path):
+    """Given the projection to make, write_views starts the reading pages first: they are on disk
+    before the projection returns, and the site is the one written from the graph itself (the
+    views, made and written by the workers too, included)."""
+    from policykg.graph.project import to_networkx
+    from policykg.graph.store import open_store
+
+    n_reports = len(R.report_infos(open_store(build)))
+    seen = []
+
+    def project():
+        deadline = time.monotonic() + 120
+        while len(seen_now := list((tmp_path / "early" / "reports").glob("*.html"))) < n_reports:
+            assert time.monotonic() < deadline, "the reading pages were not written while projecting"
+            time.sleep(0.05)
+        seen.append(len(seen_now))
+        return to_networkx(open_store(build))
+
+    written = V.write_views(project, tmp_path / "early", build_dir=build, workers=2)
+    assert seen == [n_reports]
+    assert [v.name for v, _ in written] == list(V.VIEWS)
+    V.write_views(to_networkx(open_store(build)), tmp_path / "given", build_dir=build, workers=2)
+    early, given = _site(tmp_path / "early"), _site(tmp_path / "given")
+    assert early.keys() == given.keys() and all(early[p] == given[p] for p in early)
+
+
+def test_a_failed_projection_stops_the_reading_pages(build, tmp_path):
+    """An error while projecting reaches the caller at once; the workers writing the reading
+    pages are stopped, not waited for."""
+    def project():
+        raise RuntimeError("no store")
+
+    with pytest.raises(RuntimeError, match="no store"):
+        V.write_views(project, tmp_path / "site", build_dir=build, workers=2)
+    assert not (tmp_path / "site" / "index.html").exists()
+
+
+def test_with_a_name_to_resolve_nothing_is_written_before_it_is(build, tmp_path):
+    """A name is resolved in the graph: given the projection to make and a name that matches
+    nothing, no reading page is started, and nothing is written."""
+    from policykg.graph.project import to_networkx
+    from policykg.graph.store import open_store
+
+    with pytest.raises(V.ViewError):
+        V.write_views(lambda: to_networkx(open_store(build)), tmp_path / "site", region="没有这个地区",
+                      build_dir=build, workers=2)
+    assert not (tmp_path / "site").exists()

@@ -185,3 +185,25 @@ def test_default_title_counts(small_graph):
 def test_empty_graph_page(tmp_path):
     html = write_graph_page(nx.MultiDiGraph(), tmp_path / "e.html", "empty").read_text(encoding="utf-8")
     assert page_data(html)["nodes"] == [] and not EXTERNAL.search(html)
+
+
+def test_page_json_is_the_json_modules_text(small_graph):
+    """The pages' JSON (written by orjson where it writes the same) is byte for byte the json
+    module's, for the page data and for the values orjson writes otherwise (small floats, keys
+    that are not strings), escaped so that no text closes its script."""
+    import json
+
+    from policykg.viz.network import graph_data
+    from policykg.viz.page import json_for_script
+
+    def json_module(obj) -> str:
+        s = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False)
+        return (s.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+                .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+    data = graph_data(small_graph, "t</script>", "\u2028&")
+    values = [data, {"pagerank": 1e-05, "x": [2.5e-07, 1.5e-10, 0.00012, 1e16, -0.0]}, {3: "c", 10: "a", 9: "b"},
+              {"text": "1e-5 0.00001 e-government", "b": "\x00\x08\x1f\x7f\u2029'\"\\/"}, {"big": 2 ** 70, "t": (1, 2)}]
+    for value in values:
+        assert json_for_script(value) == json_module(value)
+    assert "</script" not in json_for_script(data)

@@ -14,12 +14,12 @@ sorted, so the same graph gives the same data.
 """
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter
 from typing import Any, Iterable
 
 import networkx as nx
+import orjson
 from pyvis.network import Network
 
 from policykg.graph.vocab import level_key, role_key
@@ -51,7 +51,7 @@ def _as_list(value: Any) -> list:
 def _unique(items: Iterable[Any]) -> list:
     seen, out = set(), []
     for x in items:
-        k = json.dumps(x, sort_keys=True, ensure_ascii=False, default=str)
+        k = orjson.dumps(x, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str)
         if k not in seen:
             seen.add(k)
             out.append(x)
@@ -181,6 +181,7 @@ def build_network(G: nx.Graph, color_by: Iterable[str] = (), focus: Any = None,
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
     nodes = sorted(G.nodes(data=True), key=lambda x: str(x[0]))
     ids = {n: i for i, (n, _) in enumerate(nodes)}
+    attrs = dict(nodes)  # (looked up for both ends of every edge: a dict, not G's node view)
     merged = sorted(_merged_edges(G).items(), key=lambda x: (str(x[0][0]), str(x[0][1]), x[0][2], x[0][3]))
     fixed = any("_x" in d for _, d in nodes)
     large = len(nodes) > PHYSICS_LIMIT
@@ -199,8 +200,8 @@ def build_network(G: nx.Graph, color_by: Iterable[str] = (), focus: Any = None,
         if "_years" in d:
             years = sorted({int(y) for y in _as_list(d["_years"])})
         else:
-            years = sorted(set(_years_of(G.nodes[u]) if G.nodes[u].get("type") == "Report" else [])
-                           | set(_years_of(G.nodes[v]) if G.nodes[v].get("type") == "Report" else []))
+            years = sorted(set(_years_of(attrs[u]) if attrs[u].get("type") == "Report" else [])
+                           | set(_years_of(attrs[v]) if attrs[v].get("type") == "Report" else []))
         roles = [str(r) for r in (_as_list(d["_roles"]) if "_roles" in d else
                                   (d["roles"] if t == "cites" else []))]
         roles = sorted(set(roles), key=role_key)
@@ -229,7 +230,7 @@ def build_network(G: nx.Graph, color_by: Iterable[str] = (), focus: Any = None,
             edge["tip"] = _edge_tip(t, d)  # (``_brief``: the page makes it from t, n and ro; big pages)
         if t == "cites":
             edge["n"] = int(d.get("citations") or len(d.get("evidence") or []) or 1)
-        report = u if G.nodes[u].get("type") == "Report" else v if G.nodes[v].get("type") == "Report" else None
+        report = u if attrs[u].get("type") == "Report" else v if attrs[v].get("type") == "Report" else None
         ev, more = _evidence(d, report, reading)
         if ev:
             edge["ev"] = ev

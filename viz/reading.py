@@ -103,12 +103,19 @@ def nest(mentions: list[dict], length: int) -> list[_Piece]:
     return roots
 
 
+def _escape(s: str) -> str:
+    """``str(markupsafe.escape(s))`` of a plain string, without a Markup object made per piece of
+    text (a report has thousands of pieces)."""
+    return (s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;")
+            .replace('"', "&#34;"))
+
+
 def _mark(text_: str, piece: _Piece, link: Linker, ids: set) -> str:
     m = piece.mention
     label = LABELS[m["label"]]
     attrs = [f'data-label="{label}"']
     if label == "law" and m.get("role"):
-        attrs.append(f'data-role="{escape(m["role"])}"')
+        attrs.append(f'data-role="{_escape(str(m["role"]))}"')
     if piece.first:
         mid = f"c{piece.start}" if f"c{piece.start}" not in ids else f"c{piece.start}-{int(m['end'])}"
         if mid not in ids:
@@ -118,7 +125,7 @@ def _mark(text_: str, piece: _Piece, link: Linker, ids: set) -> str:
         attrs.append("data-cont")
     title = m.get("canonical") or m.get("surface") or ""
     if title and title != text_[piece.start:piece.end]:
-        attrs.append(f'title="{escape(title)}"')
+        attrs.append(f'title="{_escape(str(title))}"')
     href = link(label, m)
     out = [f"<mark {' '.join(attrs)}>"]
     out.append(_span(text_, piece.start, piece.end, piece.children, link, ids, href))
@@ -130,11 +137,12 @@ def _span(text_: str, start: int, end: int, pieces: list[_Piece], link: Linker, 
           href: str | None = None) -> str:
     """Text from start to end with its pieces marked; the text outside them linked to ``href``."""
     out, at = [], start
+    link_open = f'<a href="{_escape(href)}">' if href else ""
 
     def plain(a: int, b: int) -> None:
         if a < b:
-            s = escape(text_[a:b])
-            out.append(f'<a href="{escape(href)}">{s}</a>' if href else str(s))
+            s = _escape(text_[a:b])
+            out.append(f'{link_open}{s}</a>' if href else s)
 
     for p in pieces:
         plain(at, p.start)

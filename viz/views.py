@@ -32,21 +32,22 @@ from functools import partial
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import networkx as nx
 
-from policykg.graph.analytics import (agency_citations, citation_count, cites, law_citation_counts, pagerank,
-                                     region_citations, region_name, report_regions)
+from policykg.graph.analytics import (agency_citations, citation_count, cites, in_edges, law_citation_counts,
+                                     out_edges, pagerank, region_citations, region_name, report_regions)
 
 from policykg.graph.names import NameLookupError, find_node, node_label, nodes_of_type  # noqa: F401  (find_node: the views' API)
 
 from policykg.graph.store import STORE_DIR, open_store
 
+from .diffusion import FILENAME as DIFFUSION_FILE, STRINGS as DIFFUSION_STRINGS, write_diffusion
 from .layout import map_projection, ring
 from .style import pagerank_sizes
 from .network import graph_data
-from .page import default_title, json_for_script, write_site, write_view
+from .page import default_title, json_for_script, site_nav, write_index, write_site_view, write_view
 from .reading import report_infos, write_reading_pages
 from .workers import start
 
@@ -106,8 +107,8 @@ def _add_jurisdiction(H: nx.MultiDiGraph, G: nx.MultiDiGraph) -> None:
     that of what it shows, which a page picking among thousands of laws needs)."""
     for u, d in list(H.nodes(data=True)):
         if d.get("type") == "Law" and u in G:
-            for _, v, t in G.out_edges(u, data="type"):
-                if t == "jurisdiction":
+            for v, _, e in out_edges(G, u):
+                if e.get("type") == "jurisdiction":
                     H.nodes[u]["jurisdiction"] = node_label(G, v)
 
 
@@ -322,9 +323,11 @@ def region_law(G: nx.MultiDiGraph, max_reports: int = OVERVIEW_MAX_REPORTS) -> V
             a["roles"].update(d.get("roles") or [])
             if y is not None:
                 a["years"].add(y)
+            a["n_reports"] += 1
+            if big:
+                continue  # (its edges carry no names nor sentences)
             # the first few names and sentences, and how many there are: an edge's size does not
             # grow with the reports of its region (the law and region views list them all)
-            a["n_reports"] += 1
             if len(a["reports"]) < REGION_LAW_LISTED:
                 a["reports"].append(node_label(G, report))
             evidence = [ev for ev in d.get("evidence") or [] if isinstance(ev, dict)]
@@ -368,16 +371,18 @@ def _report_neighbourhood(H: nx.MultiDiGraph, G: nx.MultiDiGraph, reports: Itera
     """The reports and everything they link to (cites, issued_by, mentions_*, submitted_to)."""
     for r in reports:
         _copy_node(H, G, r)
-        for _, v in G.out_edges(r):
+        for v, _, _ in out_edges(G, r):
             _copy_node(H, G, v)
 
 
 def _induced_edges(H: nx.MultiDiGraph, G: nx.MultiDiGraph) -> None:
     """G's edges among H's nodes (found from H's nodes, not by a scan of all of G)."""
     for u in [n for n in H if n in G]:
-        for _, v, k, d in G.out_edges(u, keys=True, data=True):
-            if v in H and not H.has_edge(u, v, key=k):
-                H.add_edge(u, v, key=k, **d)
+        for v, keyed in G._succ[u].items():  # (each neighbour looked up in H once, whatever its edges)
+            if v in H:
+                for k, d in keyed.items():
+                    if not H.has_edge(u, v, key=k):
+                        H.add_edge(u, v, key=k, **d)
 
 
 HUB_MAX_REPORTS = 50  # beyond this a region's, an agency's or a law's view draws its reports in groups
@@ -408,7 +413,7 @@ def _hub_graph(G: nx.MultiDiGraph, hub: Any, reports: list, neighbours: Iterable
 
 def _by_agency(G: nx.MultiDiGraph, report: Any) -> tuple[str, str, str | None]:
     """A report's group in a big hub's view: its issuing agency's, which the agency view expands."""
-    agency = next((v for _, v, t in G.out_edges(report, data="type") if t == "issued_by"), None)
+    agency = next((v for v, _, d in out_edges(G, report) if d.get("type") == "issued_by"), None)
     if agency is None:
         return "group:?", "?", None
     return f"group:{agency}", node_label(G, agency), f"agency.html#{agency}"
@@ -417,16 +422,16 @@ def _by_agency(G: nx.MultiDiGraph, report: Any) -> tuple[str, str, str | None]:
 def _reports_summary(G: nx.MultiDiGraph, reports: list) -> str:
     """``3 reports, 41 citations, 2020–2022``."""
     years = sorted({y for r in reports if (y := _year(G, r)) is not None})
-    n_cit = sum(citation_count(d) for r in reports for _, _, d in G.out_edges(r, data=True) if d.get("type") == "cites")
+    n_cit = sum(citation_count(d) for r in reports for _, _, d in out_edges(G, r) if d.get("type") == "cites")
     span = f", {years[0]}–{years[-1]}" if len(years) > 1 else f", {years[0]}" if years else ""
     return f"{len(reports)} report{'s' if len(reports) != 1 else ''}, {n_cit} citations{span}"
 
 
 def _region_reports(G: nx.MultiDiGraph, region: Any) -> list:
     """The reports whose issuing agency is located in ``region``."""
-    agencies = [u for u, _, t in G.in_edges(region, data="type") if t == "located_in"]
-    return sorted({r for a in agencies for r, _, t in G.in_edges(a, data="type")
-                   if t == "issued_by" and G.nodes[r].get("type") == "Report"}, key=str)
+    agencies = [u for u, _, d in in_edges(G, region) if d.get("type") == "located_in"]
+    return sorted({r for a in agencies for r, _, d in in_edges(G, a)
+                   if d.get("type") == "issued_by" and G.nodes[r].get("type") == "Report"}, key=str)
 
 
 def _reports_summary_zh(G: nx.MultiDiGraph, reports: list) -> str:
@@ -505,8 +510,7 @@ def law_focus(G: nx.MultiDiGraph, law: Any = None, grouped: nx.MultiDiGraph | No
 def _law_graph(G: nx.MultiDiGraph, law: Any) -> nx.MultiDiGraph:
     H = nx.MultiDiGraph()
     _copy_node(H, G, law, _years=[], _roles=[], _size=32)
-    citing = sorted(((u, d) for u, _, d in G.in_edges(law, data=True) if d.get("type") == "cites"),
-                    key=lambda x: str(x[0]))
+    citing = sorted(((u, d) for u, _, d in in_edges(G, law) if d.get("type") == "cites"), key=lambda x: str(x[0]))
     for report, d in citing:
         _copy_node(H, G, report)
         roles = sorted(set(d.get("roles") or ["其他"]))
@@ -519,10 +523,10 @@ def _law_graph(G: nx.MultiDiGraph, law: Any) -> nx.MultiDiGraph:
                 edge["_smooth"] = {"enabled": True, "type": "curvedCW" if k % 2 == 0 else "curvedCCW",
                                    "roundness": round(0.12 + 0.12 * (k // 2), 2)}
             H.add_edge(report, law, key=f"cites:{role}", **edge)
-        for _, agency, t in G.out_edges(report, data="type"):
-            if t != "issued_by":
+        for agency, _, e in out_edges(G, report):
+            if e.get("type") != "issued_by":
                 continue
-            regions = [v for _, v, tt in G.out_edges(agency, data="type") if tt == "located_in"]
+            regions = [v for v, _, ea in out_edges(G, agency) if ea.get("type") == "located_in"]
             _copy_node(H, G, agency, **({} if regions else {"_note": "no region: the agency is not placed"}))
             H.add_edge(report, agency, type="issued_by", weight=1)
             for region in regions:
@@ -725,55 +729,90 @@ def write_picker_data(G: nx.MultiDiGraph, view: View, out_dir, reading: dict | N
     return picker_index(G, view)
 
 
-def write_views(G: nx.MultiDiGraph, out_dir, views: Iterable[str] = VIEWS, region: str | None = None,
-                agency: str | None = None, law: str | None = None, title: str | None = None,
+def write_views(G: nx.MultiDiGraph | Callable[[], nx.MultiDiGraph], out_dir, views: Iterable[str] = VIEWS,
+                region: str | None = None, agency: str | None = None, law: str | None = None, title: str | None = None,
                 build_dir=None, pickers: bool = True, diffusion: bool = True,
                 workers: int | None = None) -> list[tuple[View, Path]]:
-    """Write the views into ``out_dir`` (``<view>.html``) and an ``index.html`` linking them. All
-    names are resolved before anything is written; they choose the entity each focus view shows
-    first, and (``pickers``) each focus view can pick any other in the page. With ``build_dir`` (a
-    build folder: extraction.jsonl, texts/, store/) every report gets a reading page,
-    ``reports/<id>.html``, which the views' evidence links to. With ``diffusion`` the diffusion map
-    (``diffusion.html``, :mod:`policykg.viz.diffusion`) is written and listed too.
+    """Write the views of ``G`` into ``out_dir`` (``<view>.html``) and an ``index.html`` linking
+    them. All names are resolved before anything is written; they choose the entity each focus
+    view shows first, and (``pickers``) each focus view can pick any other in the page. With
+    ``build_dir`` (a build folder: extraction.jsonl, texts/, store/) every report gets a reading
+    page, ``reports/<id>.html``, which the views' evidence links to. With ``diffusion`` the
+    diffusion map (``diffusion.html``, :mod:`policykg.viz.diffusion`) is written and listed too.
 
-    The reading pages and the pickers' scripts (thousands of small files) are written by
-    ``workers`` forked processes (default: one per CPU, :mod:`policykg.viz.workers`) while this
-    one writes the views; the files are the same whatever their number."""
+    Everything is written by ``workers`` forked processes (default: one per CPU,
+    :mod:`policykg.viz.workers`): the reading pages and the pickers' scripts (thousands of small
+    files) split between them, then each page (a view, the diffusion map) by one of them, while
+    this one waits to write the index; the files are the same whatever their number. ``G`` may
+    be a function that makes the graph (the projection): then, unless there is a name to
+    resolve in it first, the reading pages, which do not need it, are written while it is made."""
     names = list(views)
     if agency and "region" in names and "agency" not in names:
         names.insert(names.index("region") + 1, "agency")
     unknown = [n for n in names if n not in VIEWS and n != "agency"]
     if unknown:
         raise _unknown_view(unknown[0])
+    infos = _report_infos(build_dir) if build_dir is not None else {}
+    reading = {info.iri: info.id for info in infos.values()}
+    reading_pages = [partial(_reading_shard, Path(build_dir), Path(out_dir) / READING_DIR, infos)] if infos else []
+    early = start(reading_pages, workers) if callable(G) and not (region or agency or law) else None
+    try:
+        return _write_site(G, out_dir, names, reading, [] if early is not None else reading_pages,
+                           region=region, agency=agency, law=law, title=title, pickers=pickers,
+                           diffusion=diffusion, workers=workers, early=early)
+    except BaseException:
+        if early is not None:  # (a failed projection, a wrong name: the reading pages are not waited for)
+            early.stop()
+        raise
+
+
+def _write_site(G: nx.MultiDiGraph | Callable[[], nx.MultiDiGraph], out_dir, names: list[str], reading: dict,
+                reading_pages: list, *, region: str | None, agency: str | None, law: str | None, title: str | None,
+                pickers: bool, diffusion: bool, workers: int | None, early=None) -> list[tuple[View, Path]]:
+    """:func:`write_views` once the reading pages are started (``early``), or with them to write
+    (``reading_pages``)."""
+    G = G() if callable(G) else G
     for name, typ in ((region, "Region"), (agency, "Agency"), (law, "Law")):
         if name:
             find_node(G, name, (typ,))  # a wrong name stops here, before anything is written
     by_region = group_reports(G) if _n_reports(G) > OVERVIEW_MAX_REPORTS else None  # (the views share it)
-    infos = _report_infos(build_dir) if build_dir is not None else {}
-    reading = {info.iri: info.id for info in infos.values()}
-    tasks = [partial(_reading_shard, Path(build_dir), Path(out_dir) / READING_DIR, infos)] if infos else []
-    picking = [n for n in names if pickers and n in PICKERS]
-    tasks += [partial(write_picker_scripts, G, n, out_dir, reading, by_region=by_region) for n in picking]
-    wait = start(tasks, workers)  # the workers write while this process makes and writes the views
-    made = [make_view(G, n, region=region, agency=agency if n == "agency" else None, law=law, by_region=by_region)
-            for n in names]
-    picked = [v for v in made if pickers and v.name in PICKERS]
-    for v in picked:
-        v.extra["picker"] = picker_index(G, v)
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    nav = site_nav([(n, f"{n}.html") for n in names], [{"name": "diffusion", "href": DIFFUSION_FILE}] if diffusion else [])
+    # the many small files first, split between the workers, then each page in one piece
+    sharded = reading_pages + [partial(write_picker_scripts, G, n, out_dir, reading, by_region=by_region)
+                               for n in names if pickers and n in PICKERS]
+    pages = [partial(_diffusion_task, G, out_dir)] if diffusion else []
+    pages += [partial(_view_task, G, n, out_dir, nav, pickers=pickers, title=title, reading=reading, by_region=by_region,
+                      region=region, agency=agency if n == "agency" else None, law=law) for n in names]
+    done = [part[0] for part in start(sharded, workers, whole=pages)()[len(sharded):]]
+    if early is not None:
+        early()
+    diffusion_page = [done.pop(0)] if diffusion else []
     reports = sorted(({"label": node_label(G, iri), "href": f"{READING_DIR}/{rid}.html"} for iri, rid in reading.items()
                       if iri in G), key=lambda r: (r["label"], r["href"]))
-    pages = [_write_diffusion_page(G, out_dir)] if diffusion else []
-    written = write_site(made, out_dir, title or default_title(G), title, reading=reading, reports=reports, pages=pages)
-    wait()
-    return written
+    write_index(out_dir, title or default_title(G), done, reports, diffusion_page)
+    return done
+
+
+def _view_task(G: nx.MultiDiGraph, name: str, out_dir, nav: list[dict], shard: int, shards: int, *,
+               pickers: bool, title: str | None, reading: dict, by_region: nx.MultiDiGraph | None,
+               **names) -> tuple[View, Path]:
+    """One view of :func:`write_views`, made and written (by a worker: the view comes back pickled)."""
+    v = make_view(G, name, by_region=by_region, **names)
+    if pickers and v.name in PICKERS:
+        v.extra["picker"] = picker_index(G, v)
+    return v, write_site_view(v, out_dir, nav, title, reading)
+
+
+def _diffusion_task(G: nx.MultiDiGraph, out_dir, shard: int, shards: int) -> dict:
+    return _write_diffusion_page(G, out_dir)
 
 
 def _write_diffusion_page(G: nx.MultiDiGraph, out_dir) -> dict:
     """diffusion.html (not a network view: a map), as the index lists it."""
-    from .diffusion import FILENAME, STRINGS, write_diffusion
-
-    path = write_diffusion(G, Path(out_dir) / FILENAME, nav=[{"name": "index", "href": "index.html"}])
-    return {"name": "diffusion", "href": FILENAME, "title": STRINGS["title"], "description": STRINGS["description"],
+    path = write_diffusion(G, Path(out_dir) / DIFFUSION_FILE, nav=[{"name": "index", "href": "index.html"}])
+    return {"name": "diffusion", "href": DIFFUSION_FILE, "title": DIFFUSION_STRINGS["title"],
+            "description": DIFFUSION_STRINGS["description"],
             "mb": round(path.stat().st_size / 1e6, 2)}
 
 
