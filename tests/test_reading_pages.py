@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 import time
 import urllib.parse
 import urllib.request
@@ -212,15 +211,10 @@ def test_overlapping_mentions_nest_or_split_and_text_is_escaped():
 
 @pytest.fixture(scope="module")
 def served(build):
-    from policykg.serve.server import ServeOptions, make_server, serving_app
+    from test_serve import serving
 
-    with serving_app(build, ServeOptions(workers=1)) as app:
-        server = make_server(app)
-        threading.Thread(target=server.run, daemon=True).start()
-        try:
-            yield f"http://127.0.0.1:{server.effective_port}"
-        finally:
-            server.close()
+    with serving(build, workers=1) as (_app, base):
+        yield base
 
 
 def get(url: str) -> tuple[int, str]:

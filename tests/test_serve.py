@@ -35,11 +35,15 @@ def serving(graph, **options):
 
     with serving_app(graph, ServeOptions(**options)) as app:
         server = make_server(app)
-        threading.Thread(target=server.run, daemon=True).start()
+        loop = threading.Thread(target=server.run, daemon=True)
+        loop.start()
         try:
             yield app, f"http://127.0.0.1:{server.effective_port}"
         finally:
-            server.close()
+            # closed by the server's own loop: closing its sockets from this thread raced the
+            # select() the loop waits in (OSError: Bad file descriptor, now and then)
+            server.trigger.pull_trigger(server.close)
+            loop.join(timeout=10)
 
 
 @pytest.fixture(scope="module")
