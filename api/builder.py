@@ -389,13 +389,15 @@ class _Build:
     def finish(self, names: list[str]) -> None:
         """Remove the previous reports no input gave again, name the duplicates, drop the texts
         no report uses, and close extraction.jsonl and the state."""
-        for report in list(self.state.reports()):
-            if report.path not in self.kept:
+        kept = []  # the new graph's reports: the state is read once, for the rest too
+        for report in self.state.reports():
+            if report.path in self.kept:
+                kept.append(report)
+            else:
                 self._remove(report)
         self.summary.removed = len(self.previous.keys() - self.kept)
         self.jsonl.close()
         patch = {}
-        kept = list(self.state.reports())  # the new graph's reports: one pass over the state for the rest
         for report in kept:
             want = self.duplicates.get(report.path, [])
             if want != report.also_read_from:
