@@ -14,28 +14,18 @@ from .base import IngestError, Limits, ReadResult, check_size
 
 Reader = Callable[[Path, Limits], ReadResult]
 
-# suffix → (module, function): a reader's module, and the library it wraps (python-docx,
-# pdfplumber, lxml ...), is imported when a file of its kind is first read, so that a command
-# that reads no report (query, serve, viz) does not pay for importing them all at start-up
-_READERS: dict[str, tuple[str, str]] = {
-    ".txt": ("text", "read_text"),
-    ".text": ("text", "read_text"),
-    ".html": ("html", "read_html"),
-    ".htm": ("html", "read_html"),
-    ".shtml": ("html", "read_html"),
-    ".xhtml": ("html", "read_html"),
-    ".docx": ("docx", "read_docx"),
-    ".doc": ("office", "read_office"),
-    ".wps": ("office", "read_office"),
-    ".rtf": ("office", "read_office"),
-    ".odt": ("office", "read_office"),
-    ".pdf": ("pdf", "read_pdf"),
-    ".png": ("ocr", "read_image"),
-    ".jpg": ("ocr", "read_image"),
-    ".jpeg": ("ocr", "read_image"),
-    ".tif": ("ocr", "read_image"),
-    ".tiff": ("ocr", "read_image"),
+# (module, function) → the suffixes it reads: a reader's module, and the library it wraps
+# (python-docx, pdfplumber, lxml ...), is imported when a file of its kind is first read, so that a
+# command that reads no report (query, serve, viz) does not pay for importing them all at start-up
+_READER_SUFFIXES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("text", "read_text"): (".txt", ".text"),
+    ("html", "read_html"): (".html", ".htm", ".shtml", ".xhtml"),
+    ("docx", "read_docx"): (".docx",),
+    ("office", "read_office"): (".doc", ".wps", ".rtf", ".odt"),
+    ("pdf", "read_pdf"): (".pdf",),
+    ("ocr", "read_image"): (".png", ".jpg", ".jpeg", ".tif", ".tiff"),
 }
+_READERS = {suffix: where for where, suffixes in _READER_SUFFIXES.items() for suffix in suffixes}
 SUPPORTED = tuple(_READERS)
 
 
