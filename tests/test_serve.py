@@ -35,15 +35,11 @@ def serving(graph, **options):
 
     with serving_app(graph, ServeOptions(**options)) as app:
         server = make_server(app)
-        loop = threading.Thread(target=server.run, daemon=True)
-        loop.start()
+        threading.Thread(target=server.run, daemon=True).start()
         try:
             yield app, f"http://127.0.0.1:{server.effective_port}"
         finally:
-            # closed by the server's own loop: closing its sockets from this thread raced the
-            # select() the loop waits in (OSError: Bad file descriptor, now and then)
-            server.trigger.pull_trigger(server.close)
-            loop.join(timeout=10)
+            server.close()
 
 
 @pytest.fixture(scope="module")
