@@ -91,12 +91,15 @@ def serving_app(graph: Path, options: ServeOptions | None = None, host: str = "1
 def make_server(app: App, host: str = "127.0.0.1", port: int = 0):
     """A waitress server for ``app``, with enough threads for every worker, the waiting room and
     a few pages (a request beyond them would wait inside waitress, where no limit applies) and
-    waitress's own cap on request bodies."""
+    waitress's own cap on request bodies.
+
+    Its loop waits with poll(), not select(): select() fails on descriptors past 1024 and raises
+    EBADF when another thread closes the server while the loop waits (poll() reports them)."""
     from waitress import create_server
 
     threads = app.executor.capacity + app.executor.max_waiting + 4
     return create_server(app, host=host, port=port, threads=threads, ident="policykg",
-                         max_request_body_size=app.max_request_bytes)
+                         max_request_body_size=app.max_request_bytes, asyncore_use_poll=True)
 
 
 def _stop_on_sigterm(signum, frame):
