@@ -49,7 +49,9 @@ def viz(graph, out, view, region, agency, law, title) -> None:
         from policykg.viz.diffusion import FILENAME, write_diffusion
 
         path = write_diffusion(project(), out if out.suffix.lower() in (".html", ".htm") else out / FILENAME, title=title)
-        click.echo(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB): diffusion map")
+        lists = sorted(path.with_suffix("").glob("*.js"))  # a large graph's report lists, beside the page
+        where = f"; report lists in {path.with_suffix('')}/, {len(lists)} scripts" if lists else ""
+        click.echo(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB{where}): diffusion map")
         return
     try:
         if view == "all":

@@ -159,6 +159,27 @@ def test_page_is_offline_and_escaped(seeds_nx, tmp_path):
     assert html.startswith("<!DOCTYPE html>") and '<html lang="zh">' in html
 
 
+def test_large_report_lists_go_into_one_script_per_item(seeds_nx, tmp_path):
+    """Past ``inline_max`` the page carries counts, not report lists: those of item n are in
+    diffusion/<n>.js, exactly the data block's, and a later page small enough takes them back."""
+    data = D.diffusion_data(seeds_nx)
+    path = D.write_diffusion(seeds_nx, tmp_path / "diffusion.html", inline_max=0)
+    block = _block(path.read_text(encoding="utf-8"), "diffusion-data")
+    assert "lists" not in block and "unplaced" not in block and block["parts"] == "diffusion"
+    assert block["counts"] == data["counts"] and block["items"] == data["items"]
+    scripts = sorted((tmp_path / "diffusion").iterdir(), key=lambda f: int(f.stem))
+    assert [f.name for f in scripts] == [f"{i}.js" for i in range(len(data["items"]))]
+    for i, f in enumerate(scripts):
+        m = re.fullmatch(r"window\.pkMap\.load\((\d+), (.*)\);\n", f.read_text(encoding="utf-8"), re.S)
+        assert m and int(m.group(1)) == i
+        assert json.loads(m.group(2)) == {"l": data["lists"][i], "u": data["unplaced"][i]}
+    # a page under the limit is one file again: the old scripts go, and only they
+    (tmp_path / "diffusion" / "notes.txt").write_text("mine", encoding="utf-8")
+    block = _block(D.write_diffusion(seeds_nx, path).read_text(encoding="utf-8"), "diffusion-data")
+    assert block["lists"] == data["lists"] and "parts" not in block
+    assert [f.name for f in (tmp_path / "diffusion").iterdir()] == ["notes.txt"]
+
+
 def test_viz_writes_diffusion(seeds_build, tmp_path):
     """`policykg viz GRAPH -o DIR` writes DIR/diffusion.html beside the other views; `--view
     diffusion` writes it alone."""
@@ -192,9 +213,10 @@ JS_FILL = """code => { var p = document.querySelector('#map path.r-' + code);
   return p ? [p.getAttribute('fill'), Number(p.getAttribute('data-count'))] : null; }"""
 
 
-def test_diffusion_in_chromium(page, seeds_nx, known, tmp_path):
+@pytest.mark.parametrize("inline_max", [D.INLINE_EVIDENCE_MAX, 0], ids=["one-file", "scripts-per-item"])
+def test_diffusion_in_chromium(page, seeds_nx, known, tmp_path, inline_max):
     law, code, year = known
-    path = D.write_diffusion(seeds_nx, tmp_path / "diffusion.html")
+    path = D.write_diffusion(seeds_nx, tmp_path / "diffusion.html", inline_max=inline_max)
     outside = []
     page.route("**/*", lambda route: (route.continue_() if route.request.url.startswith("file:")
                                       else (outside.append(route.request.url), route.abort())))
@@ -249,6 +271,7 @@ def test_diffusion_in_chromium(page, seeds_nx, known, tmp_path):
     items = page.locator("#region-body li")
     assert items.count() >= 1
     assert page.locator("#region-body .ev").count() >= 1
+    assert page.inner_text("#unplaced-count").isdigit()
     page.mouse.move(1100, 760)  # off the map: no tooltip in the picture
     page.wait_for_timeout(400)
     page.screenshot(path=str(_shot(tmp_path, f"diffusion-{level}")))
@@ -257,3 +280,15 @@ def test_diffusion_in_chromium(page, seeds_nx, known, tmp_path):
     page.click("[data-lang-switch]")
     assert page.locator("#page-title").inner_text() == D.STRINGS["title"][1]
     assert outside == [] and page.errors == []
+
+
+def test_a_missing_item_script_is_named_on_the_page(page, seeds_nx, tmp_path):
+    path = D.write_diffusion(seeds_nx, tmp_path / "diffusion.html", inline_max=0)
+    for f in (tmp_path / "diffusion").iterdir():
+        f.unlink()
+    page.goto(path.as_uri())
+    page.wait_for_function("window.pkMap && window.pkMap.ready === true", timeout=60000)
+    page.wait_for_function("document.getElementById('status').textContent.indexOf('.js') >= 0")
+    first = page.evaluate("window.pkMap.data.items.map(function (it) { return it.k; }).indexOf('law')")
+    message = D.STRINGS["load_failed"][0].format(file=f"diffusion/{first}.js")
+    assert page.inner_text("#status") == message and page.inner_text("#unplaced-list") == message

