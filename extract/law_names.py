@@ -35,12 +35,21 @@ _NOT_LAW_FA = ("方法", "做法", "司法", "执法", "立法", "普法", "依�
 _DASHES = str.maketrans({"－": "—", "-": "—", "–": "—", "―": "—", "~": "—", "～": "—"})
 
 
+# a plan's years written without 年: 纲要(2021-2025) is 纲要（2021—2025年）
+_YEARS_WITHOUT_NIAN = re.compile(r"（(\d{4}—\d{4})）")
+
+
 def fold(name: str) -> str:
-    """A matching key: no spaces, quotes or title marks, one kind of dash and bracket."""
+    """A matching key: no spaces, quotes or title marks, one kind of dash and bracket, a year
+    range with its 年.
+
+    >>> fold("《法治政府建设实施纲要(2021-2025)》") == fold("法治政府建设实施纲要（2021－2025年）")
+    True
+    """
     s = unicodedata.normalize("NFKC", name)
     s = re.sub(r"[\s《》〈〉“”\"'‘’「」『』]", "", s)
     s = s.replace("(", "（").replace(")", "）").translate(_DASHES)
-    return s
+    return _YEARS_WITHOUT_NIAN.sub(r"（\1年）", s)
 
 
 class RegistryError(ValueError):

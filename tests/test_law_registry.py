@@ -199,3 +199,33 @@ def test_outlines_and_procedures_are_normative_titles(nlp):
 def test_a_known_miscitation_of_a_party_regulation_resolves_to_it(nlp):
     found = laws_in(nlp, "严格落实《党政主要负责人履行推进第一责任人职责规定》。")
     assert [c for _s, c, _lv in found] == ["党政主要负责人履行推进法治建设第一责任人职责规定"]
+
+
+def test_a_plans_years_without_nian_resolve_to_the_plan(nlp):
+    found = laws_in(nlp, "认真贯彻落实《法治政府建设实施纲要(2021-2025)》精神。")
+    assert [c for _s, c, _lv in found] == ["法治政府建设实施纲要（2021—2025年）"]
+
+
+@pytest.mark.parametrize("outer, inner", [("<", ">"), ("＜", "＞"), ("〈", "〉")])
+def test_a_title_nested_in_angle_brackets_is_cited_too(nlp, outer, inner):
+    """Web copies write the inner 〈〉 of a nested title as < > or ＜＞; inside a 《》 they are its marks."""
+    found = laws_in(nlp, f"制订《省民政厅贯彻{outer}党政主要负责人履行推进法治建设第一责任人职责规定{inner}实施细则》。")
+    assert [(s, c) for s, c, _lv in found] == [
+        (f"《省民政厅贯彻{outer}党政主要负责人履行推进法治建设第一责任人职责规定{inner}实施细则》",
+         f"省民政厅贯彻{outer}党政主要负责人履行推进法治建设第一责任人职责规定{inner}实施细则"),
+        (f"{outer}党政主要负责人履行推进法治建设第一责任人职责规定{inner}", "党政主要负责人履行推进法治建设第一责任人职责规定")]
+    assert laws_in(nlp, "当 x<3 且 y>2 时,按《办法》执行。") == []  # outside a title < > are no marks
+
+
+def test_a_short_title_stands_for_the_law_it_abbreviates(nlp):
+    """(以下简称《纲要》) names the short title the report uses; a bare 《纲要》 is the last 纲要 cited;
+    a bare 《决定》 with no 决定 before it names nothing one could find."""
+    found = laws_in(nlp, "根据《上海法治政府建设规划(2021-2025年)》(以下简称《上海规划》)和《法治政府建设实施纲要"
+                         "(2021-2025年)》,对照《上海规划》下发《纲要》任务分解方案。")
+    assert [(s, c) for s, c, _lv in found] == [
+        ("《上海法治政府建设规划(2021-2025年)》", "上海法治政府建设规划(2021-2025年)"),
+        ("《上海规划》", "上海法治政府建设规划(2021-2025年)"),
+        ("《法治政府建设实施纲要(2021-2025年)》", "法治政府建设实施纲要（2021—2025年）"),
+        ("《上海规划》", "上海法治政府建设规划(2021-2025年)"),
+        ("《纲要》", "法治政府建设实施纲要（2021—2025年）")]
+    assert laws_in(nlp, "配合市人大常委会出台疫情防控《决定》。") == []

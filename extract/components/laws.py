@@ -11,8 +11,8 @@ from spacy.tokens import Doc
 
 from ..datafiles import shared
 from ..gazetteer import GAZETTEER_FILES
-from ..law_names import (DOCNUM_FILES, LAW_FILES, PRC, LawInfo, describe, is_law_title, read_docnum_codes,
-                         read_registry)
+from ..law_names import (DOCNUM_FILES, LAW_FILES, LAW_FORMS, PRC, LawInfo, describe, fold, is_law_title,
+                         read_docnum_codes, read_registry)
 from ..matching import NameMatcher
 from ..records import DOCNUM, LAW
 from .base import DataComponent, add_mentions, doc_text, document, gazetteer_of, region_context, spans as found_spans
@@ -20,6 +20,9 @@ from .base import DataComponent, add_mentions, doc_text, document, gazetteer_of,
 _OPEN, _CLOSE = "《〈", "》〉"
 # what the title scans look at: the marks and the paragraph ends (one regex scan, not a loop per character)
 _MARKS = re.compile("[《〈》〉\n]")
+# web copies often turn a nested title's 〈〉 into < > or ＜＞: marks of a title only inside one
+_ANGLE_OPEN, _ANGLE_CLOSE = "<＜", ">＞"
+_TITLE_MARKS = re.compile("[《〈》〉<＜>＞\n]")
 _PRC_LAW = re.compile(PRC + r"[\u4e00-\u9fff]{2,24}?(?:法|条例)(?![\u4e00-\u9fff]{0,2}(?:》|实施))")
 # a bare name directly followed by one of these is a longer word (宪法学, 公司法人, 公司法定代表人 ...)
 _AFTER_BARE = set("学家律院系治制规人定务")
@@ -49,18 +52,72 @@ def orphan_closers(text: str) -> list[int]:
 
 
 def title_spans(text: str) -> list[tuple[int, int, int]]:
-    """(start, end, depth) of the inside of every 《…》 / 〈…〉, nested ones included."""
-    spans, stack = [], []
-    for m in _MARKS.finditer(text):
+    """(start, end, depth) of the inside of every 《…》 / 〈…〉, nested ones included, and of
+    every <…> / ＜…＞ inside one of them (a nested title as web copies write it).
+
+    >>> [text[s:e] for text in ["落实《江苏省贯彻落实<纲要>实施方案》"] for s, e, _ in title_spans(text)]
+    ['江苏省贯彻落实<纲要>实施方案', '纲要']
+    >>> title_spans("a<b>c")  # outside a title, < and > are no marks
+    []
+    """
+    spans, stack = [], []  # stack: (position, whether an angle bracket opened it)
+    for m in _TITLE_MARKS.finditer(text):
         i, c = m.start(), m.group()
-        if c in _OPEN:
-            stack.append(i)
-        elif c in _CLOSE and stack:
-            s = stack.pop()
-            spans.append((s + 1, i, len(stack)))
+        if c in _OPEN or (c in _ANGLE_OPEN and stack):
+            stack.append((i, c in _ANGLE_OPEN))
+        elif c in _ANGLE_CLOSE:
+            if stack and stack[-1][1]:
+                spans.append((stack.pop()[0] + 1, i, len(stack)))
+        elif c in _CLOSE:
+            while stack and stack[-1][1]:  # an angle bracket left open inside the title
+                stack.pop()
+            if stack:
+                spans.append((stack.pop()[0] + 1, i, len(stack)))
         elif c == "\n":
             stack.clear()  # a title never runs over a paragraph
     return sorted(spans)
+
+
+# what introduces the short title a report uses from then on: 《…》(以下简称《纲要》)
+_SHORT_NAME = re.compile(r"[（(]\s*(?:以下|下文|下)?(?:简称|称)\s*[为:：]?\s*")
+_FORM_WORDS = frozenset(LAW_FORMS)
+_TRAILING_BRACKET = re.compile(r"（[^（）]*）$")
+
+
+def _last_of_form(found: list[tuple], form: str) -> LawInfo | None:
+    """The last law in ``found`` whose name ends with ``form`` (its years aside)."""
+    for _s, _e, info, _number, _nested_in in reversed(found):
+        if _TRAILING_BRACKET.sub("", fold(info.canonical)).endswith(form):
+            return info
+    return None
+
+
+def resolve_short_titles(text: str, found: list[tuple]) -> list[tuple]:
+    """Give each short title the law it stands for, in ``found`` ((start, end, info, number,
+    nested_in), sorted by start): a short title the report defines right after a full one
+    (``《…纲要（2021—2025年）》(以下简称《纲要》)``), or a bare form word (《纲要》, 《决定》)
+    standing for the last law cited with that form. A bare form word with no such law before it
+    is left out: it names no document anyone could find."""
+    short: dict[str, LawInfo] = {}
+    out: list[tuple] = []
+    last_end, last_info = -1, None  # the outermost title cited last
+    for item in found:
+        s, e, info, number, nested_in = item
+        if text[s] == "《":
+            core = fold(text[s + 1:e - 1])
+            if last_info is not None and _SHORT_NAME.fullmatch(text, last_end, s):
+                short[core] = last_info
+            standing_for = short.get(core)
+            if standing_for is None and core in _FORM_WORDS:
+                standing_for = _last_of_form(out, core)
+                if standing_for is None:
+                    continue
+            if standing_for is not None:
+                item = (s, e, replace(standing_for, aliases=list(standing_for.aliases)), number, nested_in)
+        out.append(item)
+        if e > last_end and text[s] == "《":
+            last_end, last_info = e, item[2]
+    return out
 
 
 class LawFinder(DataComponent):
@@ -133,10 +190,11 @@ class LawFinder(DataComponent):
             found.append((m.start(), m.end(), self.describe(m.group(), "", ctx), None, ""))
         # leftmost-longest among bare matches (执业医师法 over 医师法)
         found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+        found = resolve_short_titles(text, found)
         last_end = -1
         laws = []
         for s, e, info, number, nested_in in found:
-            bare = text[s] not in _OPEN
+            bare = text[s] not in _OPEN and text[s] not in _ANGLE_OPEN
             if bare and s < last_end:
                 continue
             last_end = max(last_end, e)
