@@ -160,3 +160,18 @@ def test_mentions_split_tokens_at_their_edges_keep_earlier_spans_and_carry_their
     assert doc.text == text and "".join(t.text_with_ws for t in doc) == text
     with pytest.raises(AttributeError):
         add_mentions(doc, [("LAW", 0, 3, "x", {"no_such_attribute": 1})])
+
+
+# ---------------------------------------------------------------- regions
+
+def test_a_document_numbers_issuer_code_is_no_place(nlp):
+    """柳城管党组〔2025〕1号 abbreviates 柳州 城管: 柳城 (柳城县) is not named."""
+    text = "柳州市城市管理局印发通知(柳城管党组〔2025〕1号)。"
+    assert [s.kb_id_ for s in spans_of(nlp, text, "REGION")] == ["柳州市"]
+
+
+def test_a_provinces_familiar_name_is_not_its_county(nlp):
+    """法治龙江 is rule-of-law 黑龙江, not 龙江县 (a county of 黑龙江)."""
+    text = "黑龙江省司法厅组织学习《运用法治思维推进法治龙江建设》。"
+    assert [s.kb_id_ for s in spans_of(nlp, text, "REGION")] == ["黑龙江省"]
+    assert [s.kb_id_ for s in spans_of(nlp, "黑龙江省龙江县司法局开展普法。", "REGION")] == ["黑龙江省", "龙江县"]

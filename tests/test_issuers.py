@@ -177,3 +177,26 @@ def test_a_bound_of_the_reporting_period_is_no_signing_date():
 
     assert parse_date("本年度报告中所列数据的统计期限自2023年1月1日起至12月31日止。") == ""
     assert parse_date("上海市浦东新区财政局\n2024年1月28日\n") == "2024-01-28"
+
+
+def test_party_committees_for_law_based_governance_and_education_at_every_level():
+    assert surfaces("主持制定市委依法治市委年度工作要点,区委依法治区委、县委依法治县委审议。") == [
+        "市委依法治市委", "区委依法治区委", "县委依法治县委"]
+    found = find_agencies("中共重庆市荣昌区委教育工作委员会召开会议,区委教育工委部署。", Context())
+    assert [(a.surface, a.kind) for a in found] == [("中共重庆市荣昌区委教育工作委员会", "party"), ("区委教育工委", "party")]
+
+
+def test_a_national_office_under_the_state_council():
+    assert [a.full_name for a in find_agencies("接受国务院电子政务办和司法部验收。", Context())] == [
+        "国务院办公厅电子政务办公室", "中华人民共和国司法部"]
+
+
+def test_an_urban_administration_enforcement_bureau():
+    assert surfaces("柳州市城市管理行政执法局更名为柳州市城市管理局。") == ["柳州市城市管理行政执法局", "柳州市城市管理局"]
+
+
+def test_a_transport_bureau_keeps_its_own_name(nlp):
+    """交通局 and 交通厅 are names some places kept (重庆市交通局 until 2022), not short forms of
+    交通运输局: the issuer is named as written."""
+    m = meta_of(nlp, "重庆市交通局2022年度法治政府建设工作情况\n2022年,重庆市交通局坚持依法行政。")
+    assert m.agency == "重庆市交通局" and m.city == "重庆市"

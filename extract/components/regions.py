@@ -25,6 +25,9 @@ _COMPOUND_NEXT = ("毗邻", "地区", "统筹", "合作", "一体化", "协同",
                   "区域", "联动", "共建", "联合", "交界", "协作", "片区", "城市群", "都市圈", "双城")
 
 
+# a short form heading a document number's issuer code (柳城管党组〔2025〕1号: 柳州 城管) names no place
+_DOCNUM_AHEAD = re.compile(r"[\u4e00-\u9fff]{0,6}\s*[〔［\[]\s*(?:19|20)\d\d\s*[〕］\]]")
+
 # jieba dictionary tags of ordinary words (verbs, adjectives, adverbs, common nouns, places
 # words): a short form with such a tag (振兴, 城区) is that word unless a list or suffix says otherwise
 _ORDINARY_TAGS = ("v", "vn", "vd", "a", "ad", "an", "d", "n", "f", "s", "t", "l", "i")
@@ -71,6 +74,10 @@ class RegionFinder(DataComponent):
         # runs of two or more one-character abbreviations, found in one scan of the text
         letters = sorted(a for a in self.gaz.abbreviations if len(a) == 1 and self.gaz.by_abbreviation(a))
         self.abbreviation_runs = re.compile("[" + "".join(map(re.escape, letters)) + "]{2,}" if letters else "(?!)")
+        # the familiar names provinces go by, the tails of their short names (龙江 for 黑龙江: 法治龙江),
+        # which are not the counties of that name (龙江县)
+        self.province_tails = {r.short[i:] for r in self.gaz.regions.values() if r.level == "province"
+                               for i in range(1, len(r.short) - 1)}
 
     def __call__(self, doc: Doc) -> Doc:
         self.ensure_data()
@@ -106,11 +113,12 @@ class RegionFinder(DataComponent):
                 if ordinary_word(text, s, e):
                     continue
                 nxt = text[e] if e < len(text) else ""
-                if nxt in _NOT_AFTER_SHORT:
+                if nxt in _NOT_AFTER_SHORT or _DOCNUM_AHEAD.match(text, e):
                     continue
                 # short forms: cities and provinces anywhere, counties only inside a known province
-                candidates = [r.code for r in regions
-                              if r.level != "county" or r.code[:2] in provinces]
+                # and not under a province's familiar name
+                candidates = [r.code for r in regions if r.level != "county" or (
+                    r.code[:2] in provinces and name not in self.province_tails)]
                 if not candidates:
                     continue
             code, ambiguous = self.gaz.resolve(candidates, ctx)
