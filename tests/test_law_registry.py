@@ -229,3 +229,21 @@ def test_a_short_title_stands_for_the_law_it_abbreviates(nlp):
         ("《上海规划》", "上海法治政府建设规划(2021-2025年)"),
         ("《纲要》", "法治政府建设实施纲要（2021—2025年）")]
     assert laws_in(nlp, "配合市人大常委会出台疫情防控《决定》。") == []
+
+
+def test_laws_whose_names_end_like_ordinary_words_are_laws(nlp):
+    """保护法 ends like 护法, 公司法 like 司法, 法律适用法 like 用法: words that end no law's title,
+    except these; a registered title is a law whatever it ends with."""
+    found = laws_in(nlp, "学习《中华人民共和国长江保护法》《未成年人保护法》《公司法》《刑法修正案（十一）》"
+                         "和《涉外民事关系法律适用法》,开办《以案说法》栏目。")
+    assert [c for _s, c, _lv in found] == ["中华人民共和国长江保护法", "中华人民共和国未成年人保护法", "中华人民共和国公司法",
+                                           "中华人民共和国刑法修正案（十一）", "中华人民共和国涉外民事关系法律适用法"]
+
+
+def test_every_registered_law_is_found_by_its_title(nlp):
+    from policykg.extract.law_names import load_registry
+
+    names = sorted(e.name for e in load_registry().entries if not e.repealed)
+    text = "。".join(f"学习《{n}》" for n in names) + "。"
+    found = {c for _s, c, _lv in laws_in(nlp, text)}
+    assert [n for n in names if n not in found] == []

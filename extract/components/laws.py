@@ -161,7 +161,7 @@ class LawFinder(DataComponent):
         found = []
         for s, e, depth in spans:
             title = text[s:e]
-            if not is_law_title(title):
+            if not is_law_title(title) and self.registry.lookup(title) is None:  # 公司法 ends like 司法
                 continue
             number = self._number_after(d, e + 1, numbers)
             info = self.describe(title, number.kb_id_ if number else "", ctx)
