@@ -396,9 +396,12 @@ def _expand(text, s, e, kind, name, ctx: Context, gaz: Gazetteer, lex: OrganLexi
 
 def _township(text, s, e, entry, ctx: Context, gaz: Gazetteer) -> AgencyMatch | None:
     """长沙市天心区坡子街街道办事处: a 街道 (or 乡/镇) named after its county; the township itself is
-    not in the gazetteer, so its name is what stands between the county and the organ."""
+    not in the gazetteer, so its name is what stands between the county and the organ. The
+    county's government may stand between them too (鲤城区人民政府金龙街道办事处: its agency)."""
     for k in range(2, 6):
-        pre = region_prefix(gaz, text, s - k) if s - k > 0 else None
+        name_start = s - k
+        under = next((g for g in ("人民政府", "政府") if text.endswith(g, 0, name_start)), "")
+        pre = region_prefix(gaz, text, name_start - len(under)) if name_start - len(under) > 0 else None
         if pre is None or not all(_CJK.match(c) for c in text[s - k:s]):
             continue
         ps, _name, codes = pre

@@ -29,6 +29,14 @@ def regions(nlp, text: str) -> list[str]:
     ("党组会议坚持把第一议题作为首要任务。", "第一议题"),
     ("认真学习一规划两纲要，推动各项任务落地。", "一规划两纲要"),
     ("今年共推出12个法治为民办实事项目。", "法治为民办实事"),
+    # the links between government, courts and procuratorates, and the Outline's systems
+    ("印发《关于深化府院联动工作机制的意见》，府检联动机制同步建立。", "府院联动"),
+    ("印发《关于深化府院联动工作机制的意见》，府检联动机制同步建立。", "府检联动"),
+    ("以推进服务型行政执法建设为重点，不断加强执法队伍建设。", "服务型行政执法"),
+    ("健全首问负责、一次告知等制度。", "首问负责制"),
+    ("健全首问负责、一次告知等制度。", "一次告知"),
+    ("为辖区中小微企业开展“法律体检”。", "法律体检"),
+    ("白云区入选全国河湖长制激励市县。", "河湖长制"),
 ])
 def test_common_systems_of_party_and_government_work_are_in_the_lexicon(nlp, text, name):
     assert name in programs(nlp, text)
@@ -49,6 +57,7 @@ def test_common_systems_of_party_and_government_work_are_in_the_lexicon(nlp, tex
     # "+" formulas and numbered formulas
     ("建立“1+N”学法清单，覆盖全部科室。", "1+N"),
     ("探索“检察长+河长”协作机制。", "检察长+河长"),
+    ("“行政复议+”工作体系获评全省创新案例。", "行政复议+"),
     ("围绕市委“两大战略、六大工程”部署推进工作。", "两大战略六大工程"),
     ("推动“一表两清单”落地见效。", "一表两清单"),
     ("以“五个年”活动为抓手推动工作。", "五个年"),

@@ -110,8 +110,8 @@ def looks_like_program(term: str, gazetteer=None, not_programs: frozenset[str] |
     flat = canonical_program(term)
     if not is_candidate(term, gazetteer, not_programs):
         return False
-    if "+" in flat:
-        return all(flat.split("+"))
+    if "+" in flat:  # 1+N, 互联网+监管; and a brand open to what it joins: 行政复议+, 互联网+
+        return all(flat.rstrip("+").split("+")) and len(flat) >= 3
     if flat.startswith("谁") and flat.count("谁") == 2:
         return True
     if len(flat) > 10:
