@@ -200,3 +200,13 @@ def test_a_transport_bureau_keeps_its_own_name(nlp):
     交通运输局: the issuer is named as written."""
     m = meta_of(nlp, "重庆市交通局2022年度法治政府建设工作情况\n2022年,重庆市交通局坚持依法行政。")
     assert m.agency == "重庆市交通局" and m.city == "重庆市"
+
+
+def test_a_report_calling_itself_our_bureau_is_by_the_one_bureau_it_names(nlp):
+    text = ("按照有关要求,现将我局法治政府建设工作开展情况总结如下:\n一、主要举措\n研究制定了《2024年度霍邱县应急管理局"
+            "学法计划》,县应急局所有行政许可事项均进驻县政务大厅。")
+    m = meta_of(nlp, text)
+    assert (m.agency, m.province, m.city) == ("霍邱县应急管理局", "安徽省", "六安市")
+    # two bureaus named: which one is 我局 is not guessed
+    two = text.replace("县政务大厅。", "县政务大厅,会同霍邱县公安局开展检查。")
+    assert meta_of(nlp, two).agency == ""

@@ -22,6 +22,8 @@ _ASIDE = re.compile(r"在[^，,。；]{0,60}?(?:领导|指导|监督|支持)[^�
 _LEAD = re.compile(r"\s*(?:(?:19|20)\d\d\s*年(?:度|以来)?[，,]?\s*)?")
 _SUBJECT_PRONOUN = re.compile(r"(?:我|本|全)(省|市|区|县|州)")
 _REPORT_INTRO = re.compile(r"现将(.{2,30}?)(?:(?:19|20)\d\d|关于|法治)")
+# a department naming itself only as 我局 / 本厅 / 我委 in its opening
+_SELF_PRONOUN = re.compile(r"[我本](局|厅|委)")
 # a township standing as the subject (2025年,下蜀镇坚持…): the gazetteer stops at counties, so its
 # name is what stands before 镇/乡/街道 when a verb of the opening sentence follows
 _TOWNSHIP_SUBJECT = re.compile(r"([\u4e00-\u9fff]{1,4}?)(镇|乡|街道)(?:人民政府|办事处)?"
@@ -165,7 +167,21 @@ class MetadataReader(DataComponent):
                 found = self._subject(line.strip(), ctx_regions, leading_only=zone is not title and zone is not signature)
                 if found is not None:
                     return self._completed(found, ctx_regions)
-        return None
+        return self._only_department_of_its_kind(text, ctx_regions)
+
+    def _only_department_of_its_kind(self, text: str, ctx_regions) -> AgencyMatch | None:
+        """A report that calls itself only 我局 (or 本厅, 我委) in its opening is by the department the
+        text names in full, when it names one department of that kind only (霍邱县应急管理局, in
+        the titles of its own plans, beside 县应急局): with two or more, nothing is guessed."""
+        pronoun = _SELF_PRONOUN.search(text, 0, self.heading_chars)
+        if pronoun is None:
+            return None
+        organs = [a for a in find_agencies(text, Context(region_context=tuple(ctx_regions)), self.gaz, self.lex)
+                  if a.kind == "government" and not (a.national or a.pronoun) and a.organ.endswith(pronoun.group(1))]
+        if len({a.organ for a in organs}) != 1:
+            return None
+        full = [a for a in organs if a.region_code]
+        return self._completed(full[0] if full else organs[0], ctx_regions)
 
     def _subject(self, line: str, ctx_regions, leading_only: bool) -> AgencyMatch | None:
         """The first issuing body named in ``line``: a government organ, or a place (or 我县, 全市, or a
