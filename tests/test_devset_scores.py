@@ -1,6 +1,6 @@
-"""Extraction on the dev set (tests/gold/devset/): 57 report openings from public government
-pages beyond the seeds, most of them from departments other than health, held against their
-hand-made gold. They are read with the dev set's manifest (tests/gold/devset/manifest.csv),
+"""Extraction on the dev set (tests/gold/devset/): 79 report openings from public government
+pages of 30 provinces beyond the seeds, most of them from departments other than health, held
+against their hand-made gold. They are read with the dev set's manifest (tests/gold/devset/manifest.csv),
 which gives only what a few texts never name (their place, or an issuer written as 我厅).
 
 The floors are today's measured figures less a small margin, so that a change that makes
@@ -33,27 +33,33 @@ DEPARTMENTS = {"health", "justice", "education", "market_regulation", "human_res
                "government", "township", "other"}
 LEVELS = {"province", "city", "county", "township"}
 PROVINCES = {"北京市", "上海市", "江苏省", "四川省", "江西省", "湖南省", "海南省", "贵州省", "陕西省", "青海省",
-             "宁夏回族自治区", "新疆维吾尔自治区", "西藏自治区", "内蒙古自治区", "辽宁省", "吉林省"}
+             "宁夏回族自治区", "新疆维吾尔自治区", "西藏自治区", "内蒙古自治区", "辽宁省", "吉林省",
+             # the 22 reports added on 2026-11-28, from provinces the first 57 did not cover
+             "浙江省", "广东省", "山东省", "河南省", "湖北省", "福建省", "安徽省", "重庆市", "天津市", "河北省",
+             "山西省", "黑龙江省", "广西壮族自治区", "云南省"}
 
 METADATA = ("agency", "province", "city", "year")
 
-# Measured on 2026-11-27 with `policykg eval --manifest` (57 documents: the 45 first ones and 12
-# more from 青海, 西藏, 内蒙古 and finance, human resources, township and education departments):
-# laws 0.957, doc_numbers 1.000, agencies 0.986, regions 0.983, programs 0.896, region_code 0.982;
-# metadata accuracy agency 0.982, province 0.982, city 0.982, year 1.000 (005, 通州区 without 北京,
-# is the one report left unplaced). Floors are those less a small margin.
+# Measured on 2026-11-28 with `policykg eval --manifest` (79 documents: the 57 of 2026-11-27 and
+# 22 from 14 provinces they did not cover, annotated before extraction was run on them):
+# laws 0.981, doc_numbers 1.000, agencies 0.968, regions 0.975, programs 0.837, region_code 0.987;
+# metadata accuracy agency 0.987, province 0.987, city 0.987, year 1.000 (005, 通州区 without 北京,
+# is the one report left unplaced). On the first 57 alone, extraction is as good as before or
+# better (laws 0.957 → 0.975, the rest unchanged); the new reports' programmes (0.68) and their
+# townships' places (街道 and 镇 are not in the gazetteer) bring the averages down. Floors are
+# those figures less a small margin.
 MIN_F1 = {
-    "laws": 0.94,
+    "laws": 0.96,
     "doc_numbers": 0.95,
-    "agencies": 0.96,
-    "regions": 0.96,
-    "programs": 0.86,
+    "agencies": 0.95,
+    "regions": 0.95,
+    "programs": 0.80,
     "region_code": 0.95,
 }
 MIN_ACCURACY = {"agency": 0.95, "province": 0.95, "city": 0.95, "year": 0.95}
 
-# Metadata accuracy per department type, measured on 2026-11-27: government (26) agency, province
-# and city 0.962 (005), year 1.000; every other type 1.000 on every field. The target is 95 % for
+# Metadata accuracy per department type, measured on 2026-11-28: government (33) agency, province
+# and city 0.970 (005), year 1.000; every other type 1.000 on every field. The target is 95 % for
 # every type: these floors hold it.
 _ALL_RIGHT = {"agency": 0.95, "province": 0.95, "city": 0.95, "year": 0.95}
 MIN_DEPARTMENT_ACCURACY = {group: dict(_ALL_RIGHT) for group in (
