@@ -32,6 +32,7 @@ def test_catalogue_short_forms_resolve_to_the_official_organ(text, organ):
 
 def test_national_bodies_of_the_catalogue():
     assert surfaces("按照应急管理部和国家数据局的部署。") == ["应急管理部", "国家数据局"]
+    assert surfaces("中国法学会举办论坛。") == ["中国法学会"]
 
 
 def test_the_longest_span_takes_the_party_group_and_the_unit():

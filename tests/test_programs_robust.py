@@ -85,6 +85,7 @@ def test_quoted_names_are_programs_by_their_form_or_the_word_after_them(nlp, tex
     ("开展“2023年度法治人物”评选。", "2023年度法治人物"),
     ("加快建设“法治政府”。", "法治政府"),
     ("助力“法治江城”建设。", "法治江城"),
+    ("真正做到“应公开，尽公开”。", "应公开尽公开"),
 ])
 def test_quoted_words_that_are_not_programs_are_left(nlp, text, quoted):
     assert quoted not in programs(nlp, text)
