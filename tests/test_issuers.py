@@ -211,3 +211,10 @@ def test_a_report_calling_itself_our_bureau_is_by_the_one_bureau_it_names(nlp):
     # two bureaus named: which one is 我局 is not guessed
     two = text.replace("县政务大厅。", "县政务大厅,会同霍邱县公安局开展检查。")
     assert meta_of(nlp, two).agency == ""
+
+
+def test_peoples_organisations_and_service_centres_after_their_place():
+    assert surfaces("会同市妇联、县残联、区科协、市工商联开展普法。") == ["市妇联", "县残联", "区科协", "市工商联"]
+    assert surfaces("妇联组织和残联工作") == []  # short forms only after their place
+    found = find_agencies("成都市投资促进局、市台办和省地方金融管理局参加。", Context())
+    assert [a.organ for a in found] == ["投资促进局", "台湾事务办公室", "地方金融管理局"]
