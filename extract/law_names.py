@@ -37,6 +37,8 @@ _DASHES = str.maketrans({"－": "—", "-": "—", "–": "—", "―": "—", "
 
 # a plan's years written without 年: 纲要(2021-2025) is 纲要（2021—2025年）
 _YEARS_WITHOUT_NIAN = re.compile(r"（(\d{4}—\d{4})）")
+# the span of years a plan's name ends with, folded: （2021—2025年）
+_YEAR_SPAN = re.compile(r"（\d{4}—\d{4}年）$")
 
 
 def fold(name: str) -> str:
@@ -107,6 +109,28 @@ class Registry:
                 for d in _deletions(key) | {key}:
                     near.setdefault(d, set()).add(key)
         return near
+
+    @functools.cached_property
+    def _editions(self) -> dict[str, list[LawEntry]]:
+        """Plans issued again under one name for another span of years (法治政府建设实施纲要
+        2015—2020 and 2021—2025), by that name without its years, oldest first."""
+        by_name: dict[str, list[LawEntry]] = {}
+        for e in self.entries:
+            m = _YEAR_SPAN.search(fold(e.name))
+            if m is not None and e.date:
+                by_name.setdefault(fold(e.name)[:m.start()], []).append(e)
+        return {k: sorted(v, key=lambda e: e.date) for k, v in by_name.items() if len(v) > 1}
+
+    def edition_in_force(self, title: str, year: int | None) -> LawEntry | None:
+        """The edition a title without its years means in a report on ``year``: the last one
+        issued by the end of that year (a 2019 report's 《法治政府建设实施纲要》 is the 2015—2020
+        one). None when the title names its years, has one edition, or the year is unknown."""
+        key = fold(title)
+        editions = self._editions.get(key)
+        if not editions or year is None or _YEAR_SPAN.search(key):
+            return None
+        issued = [e for e in editions if e.date[:4] <= str(year)]
+        return issued[-1] if issued else editions[0]
 
     def bare_names(self) -> dict[str, LawEntry]:
         """Names safe to find without book-title marks: the short names of laws (传染病防治法).

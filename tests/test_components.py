@@ -175,3 +175,15 @@ def test_a_provinces_familiar_name_is_not_its_county(nlp):
     text = "黑龙江省司法厅组织学习《运用法治思维推进法治龙江建设》。"
     assert [s.kb_id_ for s in spans_of(nlp, text, "REGION")] == ["黑龙江省"]
     assert [s.kb_id_ for s in spans_of(nlp, "黑龙江省龙江县司法局开展普法。", "REGION")] == ["黑龙江省", "龙江县"]
+
+
+def test_a_position_and_a_level_is_no_place_on_its_own(nlp):
+    """中区 is a district of 台中, and an ordinary word (城中区 calls itself 中区)."""
+    assert spans_of(nlp, "为建设提供中区有力法治保障。", "REGION") == []
+
+
+def test_a_street_named_after_a_city_is_not_that_city(nlp):
+    """杭州道街道 is a street of 天津's 滨海新区; 浙江道路 is a road in 浙江."""
+    text = "天津市滨海新区杭州道街道办事处开展普法。"
+    assert [s.kb_id_ for s in spans_of(nlp, text, "REGION")] == ["天津市", "滨海新区"]
+    assert [s.kb_id_ for s in spans_of(nlp, "加强浙江道路运输管理。", "REGION")] == ["浙江省"]

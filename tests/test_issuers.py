@@ -218,3 +218,18 @@ def test_peoples_organisations_and_service_centres_after_their_place():
     assert surfaces("妇联组织和残联工作") == []  # short forms only after their place
     found = find_agencies("成都市投资促进局、市台办和省地方金融管理局参加。", Context())
     assert [a.organ for a in found] == ["投资促进局", "台湾事务办公室", "地方金融管理局"]
+
+
+def test_our_city_is_the_city_not_the_first_district_named(nlp):
+    m = meta_of(nlp, "2023年,我市坚持依法行政。上党区、武乡县推进综合执法改革,长治市法治建设取得成效。")
+    assert (m.agency, m.city, m.county) == ("长治市人民政府", "长治市", "")
+
+
+def test_a_street_written_as_jie_leading_its_report_is_the_street_office(nlp):
+    m = meta_of(nlp, "2023年,万兴街在区委、区政府的正确领导下,认真落实《南开区法治政府建设实施方案》。")
+    assert (m.agency, m.city, m.county) == ("天津市南开区万兴街道办事处", "天津市", "南开区")
+
+
+def test_reform_era_offices():
+    found = find_agencies("西藏自治区国防动员办公室、吉林省政务服务和数字化建设管理局。", Context())
+    assert [a.organ for a in found] == ["国防动员办公室", "政务服务和数字化建设管理局"]

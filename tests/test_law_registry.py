@@ -247,3 +247,17 @@ def test_every_registered_law_is_found_by_its_title(nlp):
     text = "。".join(f"学习《{n}》" for n in names) + "。"
     found = {c for _s, c, _lv in laws_in(nlp, text)}
     assert [n for n in names if n not in found] == []
+
+
+@pytest.mark.parametrize("year, edition", [(2019, "法治政府建设实施纲要（2015—2020年）"),
+                                           (2022, "法治政府建设实施纲要（2021—2025年）")])
+def test_a_plan_cited_without_its_years_is_the_edition_in_force_that_year(nlp, year, edition):
+    from policykg.extract.ingest import document_from_text
+    from policykg.extract.pipeline import run
+
+    doc = run(nlp, document_from_text(f"三亚市{year}年法治政府建设情况报告\n{year}年,我市认真落实中共中央、国务院"
+                                      f"《法治政府建设实施纲要》。", "t.txt"))
+    assert [m.canonical for m in doc._.mentions if m.label == LAW] == [edition]
+    # its years written, a title means what it says
+    assert [c for _s, c, _lv in laws_in(nlp, "落实《法治政府建设实施纲要(2021-2025年)》。")] == [
+        "法治政府建设实施纲要（2021—2025年）"]

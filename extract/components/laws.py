@@ -15,7 +15,8 @@ from ..law_names import (DOCNUM_FILES, LAW_FILES, LAW_FORMS, PRC, LawInfo, descr
                          read_docnum_codes, read_registry)
 from ..matching import NameMatcher
 from ..records import DOCNUM, LAW
-from .base import DataComponent, add_mentions, doc_text, document, gazetteer_of, region_context, spans as found_spans
+from .base import (DataComponent, add_mentions, doc_text, document, gazetteer_of, meta, region_context,
+                   spans as found_spans)
 
 _OPEN, _CLOSE = "《〈", "》〉"
 # what the title scans look at: the marks and the paragraph ends (one regex scan, not a loop per character)
@@ -151,6 +152,7 @@ class LawFinder(DataComponent):
         text = doc_text(doc)
         d = document(doc)
         ctx = region_context(doc)
+        year = meta(doc).year  # the work year: which edition an edition-less plan title means
         numbers = sorted(((d.to_raw(n.start_char, n.end_char)[0], n) for n in found_spans(doc, DOCNUM)),
                          key=lambda x: x[0])
         covered = bytearray(len(text))
@@ -164,7 +166,8 @@ class LawFinder(DataComponent):
             if not is_law_title(title) and self.registry.lookup(title) is None:  # 公司法 ends like 司法
                 continue
             number = self._number_after(d, e + 1, numbers)
-            info = self.describe(title, number.kb_id_ if number else "", ctx)
+            edition = self.registry.edition_in_force(title, year)
+            info = self.describe(edition.name if edition else title, number.kb_id_ if number else "", ctx)
             nested_in = ""
             for (os_, oe), canon in outer_of.items():
                 if os_ <= s and e <= oe:

@@ -26,9 +26,12 @@ _REPORT_INTRO = re.compile(r"现将(.{2,30}?)(?:(?:19|20)\d\d|关于|法治)")
 _SELF_PRONOUN = re.compile(r"[我本](局|厅|委)")
 # a township standing as the subject (2025年,下蜀镇坚持…): the gazetteer stops at counties, so its
 # name is what stands before 镇/乡/街道 when a verb of the opening sentence follows
-_TOWNSHIP_SUBJECT = re.compile(r"([\u4e00-\u9fff]{1,4}?)(镇|乡|街道)(?:人民政府|办事处)?"
-                               r"(?=坚持|认真|深入|全面|始终|紧紧|紧扣|紧密|围绕|积极|扎实|按照|聚焦|持续|立足|高度|以习近平)")
-_TOWNSHIP_ORGAN = {"镇": "人民政府", "乡": "人民政府", "街道": "办事处"}
+_TOWNSHIP_SUBJECT = re.compile(r"([\u4e00-\u9fff]{1,4}?)(镇|乡|街道|街)(?:人民政府|办事处)?"
+                               r"(?=坚持|认真|深入|全面|始终|紧紧|紧扣|紧密|围绕|积极|扎实|按照|聚焦|持续|立足|高度|以习近平"
+                               # 万兴街在区委、区政府的正确领导下: led by the county's committee
+                               r"|在(?:区|县|市|旗)委)")
+# 街 is how some write their 街道 (万兴街 for 万兴街道)
+_TOWNSHIP_ORGAN = {"镇": "镇人民政府", "乡": "乡人民政府", "街道": "街道办事处", "街": "街道办事处"}
 SIGNATURE_CHARS = 300
 
 
@@ -208,7 +211,7 @@ class MetadataReader(DataComponent):
                 subject = AgencyMatch(lead, pronoun.end(), pronoun.group(), rel + organ, organ, "government", "")
         township = _TOWNSHIP_SUBJECT.match(line, lead)
         if subject is None and township and township.group(1)[0] not in "全我本各该每城":
-            organ = township.group(1) + township.group(2) + _TOWNSHIP_ORGAN[township.group(2)]
+            organ = township.group(1) + _TOWNSHIP_ORGAN[township.group(2)]
             subject = AgencyMatch(lead, township.end(), township.group(), organ, organ, "government", "")
         if leading_only and organs and organs[0].start > lead + 2 and subject is None:
             organs = organs[:1]
@@ -227,7 +230,8 @@ class MetadataReader(DataComponent):
         and a county's name given its city only where the report names the city."""
         code = a.region_code
         if not code and not self._has_own_place(a):
-            rel = "省" if a.surface.startswith("自治区") else a.surface[:1] if a.surface[:1] in "省市区县州" else ""
+            level = a.surface[1:2] if a.surface[:1] in "我本全" else a.surface[:1]  # 我市 is a city's
+            rel = "省" if a.surface.startswith("自治区") else level if level in "省市区县州" else ""
             if not rel and a.organ.endswith("厅"):
                 rel = "省"
             code = self._place(rel, ctx_regions)

@@ -17,8 +17,12 @@ from ..jieba_dict import word_tags
 from ..records import REGION
 from .base import DataComponent, add_mentions, doc_text, gazetteer_of
 
-# a short form followed by one of these is part of another word (达州 in 达州人 is fine, 开江 in 开江河 ...)
-_NOT_AFTER_SHORT = set("河江湖山路街桥站港")
+# a short form followed by one of these is part of another word (达州 in 达州人 is fine, 开江 in 开江河 ...,
+# 杭州 in 杭州道街道, a street of 天津; 道路 is a road, though: 浙江道路 is in 浙江)
+_NOT_AFTER_SHORT = set("河江湖山路街桥站港道")
+# two-character names made of a position and a level (中区, 东区: districts of 台中, 新竹 …) are
+# also ordinary words: only taken inside a province already named
+_POSITIONS = set("东西南北中上下前后内外")
 # a run of one-character abbreviations is a compound region name (川渝, 京津冀, 万达开) only when a
 # word of cooperation or area follows it; otherwise 川, 达, 开 are ordinary characters
 _COMPOUND_NEXT = ("毗邻", "地区", "统筹", "合作", "一体化", "协同", "两地", "三地", "四地", "经济圈", "示范区",
@@ -104,7 +108,7 @@ class RegionFinder(DataComponent):
                 # word, or a conjunction and the next word's first character: such a name is taken
                 # only inside a province already named
                 candidates = [r.code for r in full]
-                if ordinary_word(text, s, e) or function_stem(name) and not any(
+                if ordinary_word(text, s, e) or (function_stem(name) or name[0] in _POSITIONS) and not any(
                         c[:2] in provinces for c in candidates):
                     continue
             elif full:
@@ -113,7 +117,7 @@ class RegionFinder(DataComponent):
                 if ordinary_word(text, s, e):
                     continue
                 nxt = text[e] if e < len(text) else ""
-                if nxt in _NOT_AFTER_SHORT or _DOCNUM_AHEAD.match(text, e):
+                if (nxt in _NOT_AFTER_SHORT and text[e:e + 2] != "道路") or _DOCNUM_AHEAD.match(text, e):
                     continue
                 # short forms: cities and provinces anywhere, counties only inside a known province
                 # and not under a province's familiar name
