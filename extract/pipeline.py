@@ -138,6 +138,8 @@ def region_index(ms, m) -> list[dict[str, Any]]:
     for x in ms:
         wanted += [x.attrs.get("code", ""), x.attrs.get("region_code", ""), x.attrs.get("jurisdiction", ""),
                    *x.attrs.get("candidates", [])]
+        if x.label == "REGION":
+            wanted.append(x.attrs.get("parent", ""))  # a township's county
     for c in wanted:
         if c and gaz.get(c):
             for r in gaz.path(c):

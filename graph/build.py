@@ -88,6 +88,7 @@ class QuadBuilder:
         self.regions: set[str] = set()
         self.agencies: set[ox.NamedNode] = set()
         self.laws: set[ox.NamedNode] = set()
+        self.townships: set[ox.NamedNode] = set()
         self.shared: set[tuple] = set()  # triples about shared entities emitted so far
         self.made = self.emitted = 0
         self._pending: list[tuple] = []  # the current report's triples
@@ -113,7 +114,7 @@ class QuadBuilder:
         """The report's IRI and all its triples, each once, in the order made, whatever other
         reports gave: what the report alone contributes to any graph that holds it. Raises
         if a term would be refused (see graph.quads)."""
-        self.regions, self.agencies, self.laws = set(), set(), set()
+        self.regions, self.agencies, self.laws, self.townships = set(), set(), set(), set()
         self._pending = []
         self.add = self._pending.append
         rep = self.record(r)
@@ -149,6 +150,15 @@ class QuadBuilder:
             if r.get("lat") is not None and r.get("lon") is not None:
                 self.add((node, GEO.lat, literal(Decimal(str(round(float(r["lat"]), 6))), XSD.decimal)))
                 self.add((node, GEO.long, literal(Decimal(str(round(float(r["lon"]), 6))), XSD.decimal)))
+        return node
+
+    def township(self, name: str, county_code: str) -> ox.NamedNode:
+        node = iri(iris.township(county_code, name))
+        if self._first_time(self.townships, node):
+            self.add((node, RDF.type, PK.Township))
+            self.add((node, SKOS.prefLabel, zh(name)))
+            if county_code in self.regions:
+                self.add((node, DCTERMS.isPartOf, self.node(iris.region, county_code)))
         return node
 
     def agency(self, name: str, region_code: str = "", kind: str = "", parent: str = "",
@@ -297,7 +307,9 @@ class QuadBuilder:
                                 m.get("parent", ""), surface=m["surface"] if not m.get("pronoun") else "")
                 self.add((rep, PK.mentionsAgency, a))
             elif label_ == "REGION":
-                if m.get("code"):
+                if m.get("level") == "township":
+                    self.add((rep, PK.mentionsRegion, self.township(m["canonical"], m.get("parent", ""))))
+                elif m.get("code"):
                     self.add((rep, PK.mentionsRegion, self.node(iris.region, m["code"])))
                 else:
                     amb = iri(f"{rep.value}/ambiguous-region/{iris.key(m['canonical'])}")

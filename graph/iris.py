@@ -79,6 +79,12 @@ law = _entity("law")  # by canonical name
 program = _entity("program")  # by normalised name
 
 
+def township(county_code: str, name: str) -> URIRef:
+    """A township (乡, 镇, 街道) by its county's code and its name: the gazetteer has no code for it,
+    and one name recurs across counties (城关镇). ``ID/township/<county or unplaced>/<name>``."""
+    return _minted(f"{ID}township/{key(county_code or 'unplaced')}/{key(name)}")
+
+
 def adoption(agency_iri: URIRef, year, program_canonical: str) -> URIRef:
     """One agency's adoption of one program in one work year."""
     return _minted(f"{agency_iri}/adoption/{key(year or 'undated')}/{key(program_canonical)}")

@@ -185,5 +185,20 @@ def test_a_position_and_a_level_is_no_place_on_its_own(nlp):
 def test_a_street_named_after_a_city_is_not_that_city(nlp):
     """杭州道街道 is a street of 天津's 滨海新区; 浙江道路 is a road in 浙江."""
     text = "天津市滨海新区杭州道街道办事处开展普法。"
-    assert [s.kb_id_ for s in spans_of(nlp, text, "REGION")] == ["天津市", "滨海新区"]
+    assert [s.kb_id_ for s in spans_of(nlp, text, "REGION")] == ["天津市", "滨海新区", "杭州道街道"]
     assert [s.kb_id_ for s in spans_of(nlp, "加强浙江道路运输管理。", "REGION")] == ["浙江省"]
+
+
+def test_townships_after_their_county_or_opening_a_sentence(nlp):
+    """乡, 镇 and 街道 are not in the gazetteer: named after their county, or as the subject that opens
+    a sentence, then wherever the text names them again; their county is their parent."""
+    doc = nlp("长沙市天心区坡子街街道办事处2022年报告。在区委的领导下,坡子街街道深入贯彻法治思想。"
+              "嘉善县司法局制定任务清单。姚庄镇成功入选全省示范。")
+    towns = [(s.text, s._.level, s._.code, s._.parent) for s in doc.spans[SPANS_KEY]
+             if s.label_ == "REGION" and s._.level == "township"]
+    assert towns == [("坡子街街道", "township", "", "430103"), ("坡子街街道", "township", "", "430103"),
+                     ("姚庄镇", "township", "", "")]  # two counties named: 姚庄镇's is not guessed
+    # 东城 (北京's 东城区) inside 东城街道 gives way to the township
+    assert [s.kb_id_ for s in spans_of(nlp, "清城区东城街道深入学习贯彻。", "REGION")] == ["清城区", "东城街道"]
+    # determiners and generic words are no townships
+    assert spans_of(nlp, "各镇、全乡推进城乡一体化。", "REGION") == []

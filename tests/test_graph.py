@@ -130,3 +130,22 @@ def test_read_rdf_gives_what_rdflib_parses(seeds_build, tmp_path):
         read_rdf(bad)
     with pytest.raises(ValueError, match="unknown RDF format"):
         read_rdf(tmp_path / "notes.docx")
+
+
+def test_a_township_is_part_of_its_county_and_valid(tmp_path):
+    """乡, 镇 and 街道 have no code in the gazetteer: each is a pk:Township keyed by its county's
+    code and its name, part of that county (dcterms:isPartOf), and the graph still conforms."""
+    from policykg.corpus import extract_file
+    from rdflib.namespace import DCTERMS
+
+    text = tmp_path / "report.txt"
+    text.write_text("长沙市天心区坡子街街道办事处2022年法治政府建设情况报告\n2022年,坡子街街道坚持依法行政,"
+                    "全面推进法治政府建设。", encoding="utf-8")
+    g = build_graph([extract_file(text)])
+    town = URIRef("https://w3id.org/policykg/id/township/430103/坡子街街道")
+    assert (town, RDF.type, PK.Township) in g
+    assert g.value(town, DCTERMS.isPartOf) == URIRef("https://w3id.org/policykg/id/region/430103")
+    assert g.value(town, SKOS.prefLabel) == Literal("坡子街街道", lang="zh")
+    assert any(g.triples((None, PK.mentionsRegion, town)))
+    conforms, problems = validate(g)
+    assert conforms, problems

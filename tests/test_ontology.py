@@ -74,7 +74,7 @@ def test_owl_rl_closure_of_the_seeds_is_consistent(seeds_closure):
 
 def test_the_main_classes_are_pairwise_disjoint():
     onto = ontology_graph()
-    main = [PK.Report, PK.Agency, PK.Law, PK.Program, PK.Region, PK.AmbiguousRegion, PK.Citation,
+    main = [PK.Report, PK.Agency, PK.Law, PK.Program, PK.Region, PK.AmbiguousRegion, PK.Township, PK.Citation,
             PK.ProgramMention, PK.ProgramAdoption, PK.Observation, PK.DocumentNumber, PK.LawLevel, PK.CitationRole]
     missing = [(a, b) for i, a in enumerate(main) for b in main[i + 1:]
                if (a, OWL.disjointWith, b) not in onto and (b, OWL.disjointWith, a) not in onto]

@@ -33,7 +33,7 @@ LABELS = (LAW, DOCNUM, AGENCY, REGION, PROGRAM)
 # the Span extensions each label carries, in the order of the record; an attribute a mention
 # does not have (None) is left out of its record
 MENTION_ATTRS: dict[str, tuple[str, ...]] = {
-    REGION: ("code", "level", "candidates", "abbreviation"),
+    REGION: ("code", "level", "candidates", "abbreviation", "parent"),
     DOCNUM: ("law", "issuer", "jurisdiction", "restored"),
     LAW: ("level", "issuer", "jurisdiction", "in_registry", "doc_number", "nested_in", "aliases", "role", "triggers"),
     AGENCY: ("full_name", "organ", "kind", "region_code", "parent", "pronoun"),

