@@ -201,6 +201,22 @@ def region_prefix(gaz: Gazetteer, text: str, end: int) -> tuple[int, str, tuple[
     return None
 
 
+_ZONE_BEFORE = re.compile(r"[\u4e00-\u9fff]{2,12}$")
+
+
+def _bracketed_region(gaz: Gazetteer, text: str, end: int):
+    """A region in brackets right before an organ, after a zone's name: 高新区(新市区)人民政府,
+    the development zone and the district it is one with. ((start, name, codes) of the region,
+    the zone name's start), or (None, None)."""
+    if end < 4 or text[end - 1] not in ")）":
+        return None, None
+    pre = region_prefix(gaz, text, end - 1)
+    if pre is None or pre[0] < 1 or text[pre[0] - 1] not in "(（":
+        return None, None
+    zone = _ZONE_BEFORE.search(text, max(0, pre[0] - 13), pre[0] - 1)
+    return (pre, zone.start()) if zone is not None else (None, None)
+
+
 def _glued(text: str, start: int) -> bool:
     """A two-character place name read into the word before it (管理|县, 和|县)."""
     if start == 0 or not _CJK.match(text[start - 1]) or text[start - 2:start] == "中共":
@@ -342,6 +358,9 @@ def _expand(text, s, e, kind, name, ctx: Context, gaz: Gazetteer, lex: OrganLexi
             s = term.start()
     # region prefix: 北碚区 / 重庆市 / 江苏省 ...
     pre = region_prefix(gaz, text, s)
+    zone_start = None
+    if pre is None:
+        pre, zone_start = _bracketed_region(gaz, text, s)
     if pre is not None:
         ps, pname, codes = pre
         start = ps
@@ -352,6 +371,8 @@ def _expand(text, s, e, kind, name, ctx: Context, gaz: Gazetteer, lex: OrganLexi
             code, candidates = gaz.resolve(codes, outer[2])
         else:
             code, candidates = gaz.resolve(codes, (ctx.region_code, *ctx.region_context))
+        if zone_start is not None:
+            start = zone_start  # 高新区(新市区)人民政府: the zone's name opens the surface
         if start >= 2 and text[start - 2:start] == "中共":
             start -= 2
         if code:

@@ -233,3 +233,21 @@ def test_a_street_written_as_jie_leading_its_report_is_the_street_office(nlp):
 def test_reform_era_offices():
     found = find_agencies("西藏自治区国防动员办公室、吉林省政务服务和数字化建设管理局。", Context())
     assert [a.organ for a in found] == ["国防动员办公室", "政务服务和数字化建设管理局"]
+
+
+@pytest.mark.parametrize("text, agency", [
+    ("一年来,周溪乡在县委、县政府的正确领导下,深入学习贯彻习近平法治思想。", "周溪乡人民政府"),
+    ("2025年,中村乡法治政府建设工作在市委、市人民政府的正确领导下,认真落实上级部署。", "中村乡人民政府"),
+])
+def test_a_township_opening_its_report_after_a_lead_or_with_its_work(nlp, text, agency):
+    assert meta_of(nlp, text).agency == agency
+
+
+def test_a_county_bureau_of_culture_sports_and_tourism_keeps_its_name(nlp):
+    m = meta_of(nlp, "明溪县文体和旅游局2025年度法治政府建设情况报告\n2025年,明溪县文体和旅游局深入贯彻落实纲要。")
+    assert m.agency == "明溪县文体和旅游局"
+
+
+def test_a_zone_and_its_district_in_brackets_before_the_organ():
+    found = find_agencies("高新区(新市区)人民政府2024年法治政府建设工作报告", Context())
+    assert [(a.surface, a.organ) for a in found] == [("高新区(新市区)人民政府", "人民政府")]

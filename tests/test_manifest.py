@@ -88,6 +88,16 @@ def test_year_and_agency_overrides(seed_paths, tmp_path):
     assert record["year"] == 2019 and record["agency"] == "某市卫生健康委员会"
 
 
+def test_an_agency_the_lexicon_does_not_know_is_placed_by_the_place_it_opens_with(tmp_path):
+    text = tmp_path / "jinghe.txt"
+    text.write_text("泾河新城2022年度法治政府建设工作报告\n2022年,泾河新城深入贯彻落实法治思想。", encoding="utf-8")
+    manifest = _write_manifest(tmp_path / "m.csv", [{"file": text.name, "agency": "陕西省西咸新区泾河新城管理委员会"}])
+    result = CliRunner().invoke(cli, ["extract", str(text), "--manifest", str(manifest)])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output)
+    assert (record["agency"], record["province"]) == ("陕西省西咸新区泾河新城管理委员会", "陕西省")
+
+
 def test_the_entity_page_of_a_report_shows_its_provenance(seed_paths, tmp_path):
     import requests
 

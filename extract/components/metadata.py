@@ -9,8 +9,10 @@ from spacy.tokens import Doc
 
 from ..datafiles import shared
 from ..gazetteer import GAZETTEER_FILES, MUNICIPALITIES
+from ..law_names import region_at_start
 from ..organs import ORGAN_FILES, AgencyMatch, Context, find_agencies, read_organs, relative_region
 from .base import DataComponent, doc_text, document, gazetteer_of, meta, region_context
+from .regions import SUBJECT_VERBS
 
 HEALTH_ORGANS = ("卫生健康委员会", "卫生健康局", "卫生和计划生育委员会", "卫生局")
 _YEAR = re.compile(r"(20\d\d)\s*年")
@@ -19,17 +21,14 @@ _DATE = re.compile(r"((?:19|20)\d\d|[二〇○零O一三四五六七八九]{4})\
 HEADING_CHARS = 700
 # asides that name other bodies before the subject: 在市委、市政府的坚强领导下, cited titles, quotes
 _ASIDE = re.compile(r"在[^，,。；]{0,60}?(?:领导|指导|监督|支持)[^，,。；]{0,4}下[，,]?|《[^》]*》|“[^”]*”|[（(][^）)]*[）)]")
-_LEAD = re.compile(r"\s*(?:(?:19|20)\d\d\s*年(?:度|以来)?[，,]?\s*)?")
+_LEAD = re.compile(r"\s*(?:(?:(?:19|20)\d\d\s*年(?:度|以来)?|一年来|今年以来)[，,]?\s*)?")
 _SUBJECT_PRONOUN = re.compile(r"(?:我|本|全)(省|市|区|县|州)")
 _REPORT_INTRO = re.compile(r"现将(.{2,30}?)(?:(?:19|20)\d\d|关于|法治)")
 # a department naming itself only as 我局 / 本厅 / 我委 in its opening
 _SELF_PRONOUN = re.compile(r"[我本](局|厅|委)")
 # a township standing as the subject (2025年,下蜀镇坚持…): the gazetteer stops at counties, so its
 # name is what stands before 镇/乡/街道 when a verb of the opening sentence follows
-_TOWNSHIP_SUBJECT = re.compile(r"([\u4e00-\u9fff]{1,4}?)(镇|乡|街道|街)(?:人民政府|办事处)?"
-                               r"(?=坚持|认真|深入|全面|始终|紧紧|紧扣|紧密|围绕|积极|扎实|按照|聚焦|持续|立足|高度|以习近平"
-                               # 万兴街在区委、区政府的正确领导下: led by the county's committee
-                               r"|在(?:区|县|市|旗)委)")
+_TOWNSHIP_SUBJECT = re.compile(r"([\u4e00-\u9fff]{1,4}?)(镇|乡|街道|街)(?:人民政府|办事处)?(?=" + SUBJECT_VERBS + ")")
 # 街 is how some write their 街道 (万兴街 for 万兴街道)
 _TOWNSHIP_ORGAN = {"镇": "镇人民政府", "乡": "乡人民政府", "街道": "街道办事处", "街": "街道办事处"}
 SIGNATURE_CHARS = 300
@@ -143,6 +142,11 @@ class MetadataReader(DataComponent):
                 m.organ = found[0].organ
                 if found[0].region_code and not overrides.get("region_code"):
                     m.region_code, m.region_candidates = found[0].region_code, []
+            elif not overrides.get("region_code"):
+                # an organ the lexicon does not know (陕西省西咸新区泾河新城管理委员会): its leading place
+                place = region_at_start(self.gaz, m.agency)
+                if place is not None:
+                    m.region_code, m.region_candidates = place[0], []
         if overrides.get("region_code"):
             m.region_code, m.region_candidates = overrides["region_code"], []
             if not overrides.get("agency") and m.organ:

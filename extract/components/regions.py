@@ -40,11 +40,12 @@ _DOCNUM_AHEAD = re.compile(r"[\u4e00-\u9fff]{0,6}\s*[〔［\[]\s*(?:19|20)\d\d\s
 # a township's name and level; what may follow it right after its county, and what follows it as
 # the subject opening a sentence (the verbs pk_metadata reads a township issuer from)
 _TOWNSHIP = r"([\u4e00-\u9fff]{2,5}?)(街道|镇|乡)"
-_SUBJECT_VERBS = (r"坚持|认真|深入|全面|始终|紧紧|紧扣|围绕|积极|扎实|按照|聚焦|持续|立足|高度|以习近平|成功"
-                  r"|在(?:区|县|市|旗)委")
+SUBJECT_VERBS = (r"(?:法治(?:政府)?建设工作)?"  # 中村乡法治政府建设工作在市委…领导下
+                 r"(?:坚持|认真|深入|全面|始终|紧紧|紧扣|紧密|围绕|积极|扎实|按照|聚焦|持续|立足|高度|以习近平|成功"
+                 r"|在(?:区|县|市|旗)委)")
 _TOWNSHIP_AFTER_COUNTY = re.compile(r"(?:人民政府)?" + _TOWNSHIP + r"(?=办事处|人民政府|政府|党工委|党委|"
-                                    + _SUBJECT_VERBS + ")")
-_TOWNSHIP_SUBJECT = re.compile(r"(?:^|(?<=[。；;，,：:\n])|(?<=年))\s*" + _TOWNSHIP + r"(?=" + _SUBJECT_VERBS + ")",
+                                    + SUBJECT_VERBS + ")")
+_TOWNSHIP_SUBJECT = re.compile(r"(?:^|(?<=[。；;，,：:\n])|(?<=年))\s*" + _TOWNSHIP + r"(?=" + SUBJECT_VERBS + ")",
                                re.M)
 # first characters of a determiner or a generic word, not of a township's name (各镇, 全乡, 城乡)
 _NOT_TOWNSHIP_START = set("各全本我该每城乡村")
