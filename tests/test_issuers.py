@@ -183,6 +183,8 @@ def test_a_bound_of_the_reporting_period_is_no_signing_date():
 def test_party_committees_for_law_based_governance_and_education_at_every_level():
     assert surfaces("主持制定市委依法治市委年度工作要点,区委依法治区委、县委依法治县委审议。") == [
         "市委依法治市委", "区委依法治区委", "县委依法治县委"]
+    assert surfaces("区委依法治区委员会召开会议,区委依法治区委员会办公室印发。") == [
+        "区委依法治区委员会", "区委依法治区委员会办公室"]
     found = find_agencies("中共重庆市荣昌区委教育工作委员会召开会议,区委教育工委部署。", Context())
     assert [(a.surface, a.kind) for a in found] == [("中共重庆市荣昌区委教育工作委员会", "party"), ("区委教育工委", "party")]
 
