@@ -22,12 +22,6 @@ frame and the time to pick another entity (the second most cited), and the readi
 contentful paint:
 
     python3 bench/viz_first_render.py --site /tmp/read-seeds [--runs 3]
-
-With ``--diffusion FILE`` (a written ``diffusion.html``) it times the map's first frame, the
-report lists of the first law reaching the page (from its script when they are split off), and
-picking the second most cited law until its lists are there:
-
-    python3 bench/viz_first_render.py --diffusion /tmp/views/diffusion.html [--runs 3]
 """
 from __future__ import annotations
 
@@ -88,12 +82,9 @@ def main() -> None:
     ap.add_argument("-o", "--out", type=Path, default=Path(tempfile.gettempdir()) / "policykg-first-render.html")
     ap.add_argument("--site", type=Path, help="a build folder: write and time the whole site of its views")
     ap.add_argument("--page", type=Path, help="an existing page to time (e.g. a big build's graph.html), nothing generated")
-    ap.add_argument("--diffusion", type=Path, help="a written diffusion.html: time its map and its report lists")
     a = ap.parse_args()
     if a.site:
         return site(a)
-    if a.diffusion:
-        return diffusion(a)
 
     if a.page:
         a.out = a.page
@@ -187,37 +178,6 @@ def site(a) -> None:
     if reports:
         print(f"reports     {len(reports)} pages, {mb(reports):.2f} MB (largest {max(p.stat().st_size for p in reports) / 1e3:.0f} kB), "
               f"first contentful paint median {statistics.median(paints):.0f} ms, max {max(paints):.0f} ms")
-
-
-DIFFUSION_PICK_JS = """() => new Promise(function (resolve) {
-  var api = window.pkMap, t = performance.now();
-  var kinds = api.data.items.map(function (it) { return it.k; });
-  var second = kinds.indexOf("law", kinds.indexOf("law") + 1);
-  api.setItem(second);
-  (function wait() { if (api.data.lists[second] !== undefined) { resolve(performance.now() - t); } else { setTimeout(wait, 2); } })();
-})"""
-
-
-def diffusion(a) -> None:
-    """Time a diffusion map: first frame, the first law's report lists, and picking another law."""
-    folder = a.diffusion.with_suffix("")
-    parts = sorted(folder.glob("*.js")) if folder.is_dir() else []
-    print(f"page:  {a.diffusion}, {a.diffusion.stat().st_size / 1e6:.2f} MB; "
-          f"{len(parts)} item scripts, {sum(p.stat().st_size for p in parts) / 1e6:.2f} MB "
-          f"(largest {max((p.stat().st_size for p in parts), default=0) / 1e3:.0f} kB)")
-    first, lists, pick = [], [], []
-    for run, page in chromium_runs(a.chromium, a.runs):
-        page.goto(a.diffusion.resolve().as_uri(), wait_until="commit")
-        page.wait_for_function("window.pkMap && window.pkMap.ready === true", timeout=120000, polling=10)
-        page.wait_for_function("window.pkMap.data.lists[window.pkMap.data.items.map(function (it) { return it.k; })"
-                               ".indexOf('law')] !== undefined", timeout=120000, polling=10)
-        lists.append(page.evaluate("performance.now()"))
-        first.append(page.evaluate("window.pkMap.firstDrawAt"))
-        pick.append(page.evaluate(DIFFUSION_PICK_JS))
-        print(f"run {run}: first frame {first[-1]:.0f} ms after navigation start; first law's report lists "
-              f"by {lists[-1]:.0f} ms; another law picked, lists there in {pick[-1]:.0f} ms")
-    med = statistics.median
-    print(f"median of {a.runs}: first frame {med(first):.0f} ms, first lists {med(lists):.0f} ms, pick {med(pick):.0f} ms")
 
 
 if __name__ == "__main__":
