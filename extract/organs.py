@@ -201,6 +201,39 @@ def region_prefix(gaz: Gazetteer, text: str, end: int) -> tuple[int, str, tuple[
     return None
 
 
+# a township's report names its own bodies after 镇, 乡 or 街道 (镇党委, 乡人民政府, 街道党工委); not
+# after a word that ends so (乡镇政府, 城乡, 各镇, 全街道)
+_TOWNSHIP_RELATIVE = re.compile(r"(?<![乡镇城各全本我该每村])(?:镇|乡|街道)$")
+_TOWNSHIP_OWN = re.compile(r"(.+?(?:镇|乡|街道))(?:人民政府|办事处)$")
+
+
+def _township_relative(text: str, s: int, entry: dict, ctx: Context) -> tuple[int, str] | None:
+    """(start, full name) of a party or government body named after 镇/乡/街道 in a township's
+    own report (its agency is a 镇人民政府, 乡人民政府 or 街道办事处), or None."""
+    own = _TOWNSHIP_OWN.match(ctx.agency)
+    if own is None or entry["kind"] not in ("party", "government"):
+        return None
+    canonical = entry["canonical"]
+    if canonical == "街道党工作委员会":  # the name carries its 街道
+        start, level, canonical = s, "街道", "党工作委员会"
+    elif canonical in ("委员会", "人民政府", "纪律检查委员会", "人民代表大会"):
+        m = _TOWNSHIP_RELATIVE.search(text, max(0, s - 2), s)
+        if m is None:
+            return None
+        start, level = m.start(), m.group()
+    else:
+        return None
+    place = own.group(1)
+    if not place.endswith(level):
+        return None  # 镇党委 in a 街道's report is not its own
+    stem = place[:-len(level)]
+    named = next((k for k in range(min(6, len(stem)), 1, -1) if text.endswith(stem[-k:], 0, start)), 0)
+    start -= named  # 留下街道党工委: the township's own name, written before its level
+    if canonical in ("委员会", "党工作委员会"):  # 中共…镇委员会, 中共…街道工作委员会
+        return start, "中共" + place + canonical.removeprefix("党")
+    return start, place + canonical
+
+
 _ZONE_BEFORE = re.compile(r"[\u4e00-\u9fff]{2,12}$")
 
 
@@ -401,6 +434,10 @@ def _expand(text, s, e, kind, name, ctx: Context, gaz: Gazetteer, lex: OrganLexi
         else:
             full, parent = surface, ""
         return AgencyMatch(s - 1, e, surface, full, entry["canonical"], entry["kind"], code, parent=parent)
+    township = _township_relative(text, s, entry, ctx)
+    if township is not None:
+        start, full = township
+        return AgencyMatch(start, e, text[start:e], full, entry["canonical"], entry["kind"], ctx.region_code)
     if entry.get("prefix_only"):
         return None
     if entry["kind"] == "government" and name == entry["canonical"] and (s == 0 or not _CJK.match(text[s - 1]) or text[s - 1] in _BARE_BEFORE):

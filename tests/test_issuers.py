@@ -253,3 +253,21 @@ def test_a_county_bureau_of_culture_sports_and_tourism_keeps_its_name(nlp):
 def test_a_zone_and_its_district_in_brackets_before_the_organ():
     found = find_agencies("高新区(新市区)人民政府2024年法治政府建设工作报告", Context())
     assert [(a.surface, a.organ) for a in found] == [("高新区(新市区)人民政府", "人民政府")]
+
+
+def test_a_townships_report_names_its_own_bodies_after_its_level(nlp):
+    """In a township's report, 镇党委 and 镇政府 are its own committee and government, and
+    留下街道党工委 its street's party working committee; 乡镇政府 and 城乡 are not, and another
+    agency's report leaves a bare 镇党委 alone."""
+    from policykg.extract.ingest import document_from_text
+    from policykg.extract.pipeline import run
+
+    def agencies(text):
+        doc = run(nlp, document_from_text(text, "t.txt"))
+        return [(m.surface, m.canonical) for m in doc._.mentions if m.label == "AGENCY"]
+
+    assert agencies("2025年,下蜀镇坚持以习近平法治思想为指导。镇党委研究部署,镇政府落实,乡镇政府和城乡建设。") == [
+        ("镇党委", "中共下蜀镇委员会"), ("镇政府", "下蜀镇人民政府")]
+    assert agencies("杭州市西湖区留下街道办事处2022年报告\n2022年,留下街道深入贯彻法治思想。召开留下街道党工委会议。")[-1] == (
+        "留下街道党工委", "中共杭州市西湖区留下街道工作委员会")
+    assert agencies("2023年,嘉善县司法局坚持依法行政。镇党委和镇政府配合。") == [("嘉善县司法局", "嘉兴市嘉善县司法局")]
