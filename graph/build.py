@@ -152,8 +152,8 @@ class QuadBuilder:
                 self.add((node, GEO.long, literal(Decimal(str(round(float(r["lon"]), 6))), XSD.decimal)))
         return node
 
-    def township(self, name: str, county_code: str) -> ox.NamedNode:
-        node = iri(iris.township(county_code, name))
+    def township(self, name: str, county_code: str, report: ox.NamedNode) -> ox.NamedNode:
+        node = iri(iris.township(county_code, name, report.value))
         if self._first_time(self.townships, node):
             self.add((node, RDF.type, PK.Township))
             self.add((node, SKOS.prefLabel, zh(name)))
@@ -308,7 +308,7 @@ class QuadBuilder:
                 self.add((rep, PK.mentionsAgency, a))
             elif label_ == "REGION":
                 if m.get("level") == "township":
-                    self.add((rep, PK.mentionsRegion, self.township(m["canonical"], m.get("parent", ""))))
+                    self.add((rep, PK.mentionsRegion, self.township(m["canonical"], m.get("parent", ""), rep)))
                 elif m.get("code"):
                     self.add((rep, PK.mentionsRegion, self.node(iris.region, m["code"])))
                 else:

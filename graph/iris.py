@@ -79,10 +79,13 @@ law = _entity("law")  # by canonical name
 program = _entity("program")  # by normalised name
 
 
-def township(county_code: str, name: str) -> URIRef:
+def township(county_code: str, name: str, report_iri: str = "") -> URIRef:
     """A township (乡, 镇, 街道) by its county's code and its name: the gazetteer has no code for it,
-    and one name recurs across counties (城关镇). ``ID/township/<county or unplaced>/<name>``."""
-    return _minted(f"{ID}township/{key(county_code or 'unplaced')}/{key(name)}")
+    and one name recurs across counties (城关镇). ``ID/township/<county>/<name>``; with no county,
+    it is the report's own (``<report>/township/<name>``), so that two reports' 城关镇 stay apart."""
+    if not county_code:
+        return _minted(f"{report_iri}/township/{key(name)}")
+    return _minted(f"{ID}township/{key(county_code)}/{key(name)}")
 
 
 def adoption(agency_iri: URIRef, year, program_canonical: str) -> URIRef:

@@ -200,5 +200,6 @@ def test_townships_after_their_county_or_opening_a_sentence(nlp):
                      ("姚庄镇", "township", "", "")]  # two counties named: 姚庄镇's is not guessed
     # 东城 (北京's 东城区) inside 东城街道 gives way to the township
     assert [s.kb_id_ for s in spans_of(nlp, "清城区东城街道深入学习贯彻。", "REGION")] == ["清城区", "东城街道"]
-    # determiners and generic words are no townships
-    assert spans_of(nlp, "各镇、全乡推进城乡一体化。", "REGION") == []
+    # determiners and generic words are no townships; 城关镇 is one
+    assert spans_of(nlp, "各镇、全乡推进城乡一体化。城区街道深入推进。", "REGION") == []
+    assert [s.kb_id_ for s in spans_of(nlp, "2022年,城关镇坚持依法行政。", "REGION")] == ["城关镇"]

@@ -149,3 +149,19 @@ def test_a_township_is_part_of_its_county_and_valid(tmp_path):
     assert any(g.triples((None, PK.mentionsRegion, town)))
     conforms, problems = validate(g)
     assert conforms, problems
+
+
+def test_townships_without_their_county_stay_each_reports_own(tmp_path):
+    """Two reports' 城关镇 with no county named are not merged into one place."""
+    from policykg.corpus import extract_file
+
+    records = []
+    for i, county in enumerate(("甲", "乙")):
+        text = tmp_path / f"r{i}.txt"
+        text.write_text(f"{county}单位2022年报告\n2022年,城关镇坚持依法行政,推进法治建设。", encoding="utf-8")
+        records.append(extract_file(text))
+    g = build_graph(records)
+    towns = sorted(str(t) for t in g.subjects(RDF.type, PK.Township))
+    assert len(towns) == 2 and all("/report/" in t and t.endswith("/township/城关镇") for t in towns)
+    conforms, problems = validate(g)
+    assert conforms, problems

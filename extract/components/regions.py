@@ -47,8 +47,10 @@ _TOWNSHIP_AFTER_COUNTY = re.compile(r"(?:人民政府)?" + _TOWNSHIP + r"(?=办�
                                     + SUBJECT_VERBS + ")")
 _TOWNSHIP_SUBJECT = re.compile(r"(?:^|(?<=[。；;，,：:\n])|(?<=年))\s*" + _TOWNSHIP + r"(?=" + SUBJECT_VERBS + ")",
                                re.M)
-# first characters of a determiner or a generic word, not of a township's name (各镇, 全乡, 城乡)
-_NOT_TOWNSHIP_START = set("各全本我该每城乡村")
+# first characters of a determiner, not of a township's name (各镇, 全乡, 本街道), and words that
+# stand before 镇/乡/街道 without naming one (城区街道, 辖区各镇); 城关镇 is a town's name
+_NOT_TOWNSHIP_START = set("各全本我该每乡村")
+_GENERIC_STEMS = {"城区", "城市", "辖区", "所属", "相关", "农村", "乡村", "重点", "示范", "特色", "中心"}
 
 # jieba dictionary tags of ordinary words (verbs, adjectives, adverbs, common nouns, places
 # words): a short form with such a tag (振兴, 城区) is that word unless a list or suffix says otherwise
@@ -184,7 +186,7 @@ class RegionFinder(DataComponent):
     @staticmethod
     def _township_name(stem: str, level: str) -> bool:
         """Not a determiner or a generic word (各镇, 城乡, 乡镇) and not an ordinary word itself."""
-        if stem[0] in _NOT_TOWNSHIP_START or stem.endswith(("街道", "镇", "乡")):
+        if stem[0] in _NOT_TOWNSHIP_START or stem in _GENERIC_STEMS or stem.endswith(("街道", "镇", "乡")):
             return False
         tag = word_tags().get(stem + level, "")
         return not tag or tag.startswith(("ns", "nr", "nz"))
