@@ -22,7 +22,7 @@ RELATIVE = "省市区县州"
 _BLOCK_BEFORE = set("全我本城社超都景园辖片地专山牧老灾街各该两三四城郊矿县乡村镇市区州省")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # a bare organ (司法厅、公安厅) stands after these, not glued to a word (各区县司法局)
-_BARE_BEFORE = set("和与及、向由经在对将于被为等同的并暨")
+_BARE_BEFORE = set("和与及、向由经在对将于被为等同的并暨合助")  # …合, …助: 配合司法局, 协助公安局
 _CONJUNCTIONS = set("和与及或并暨")
 # bodies written after an organ as part of its name: 县教育局党组, 省政府党组, 局党委会议
 _SUB_SUFFIXES = ("机关党委", "党组", "党委", "党工委")

@@ -51,6 +51,12 @@ def test_a_party_committee_of_a_department():
 
 def test_bare_department_names_in_a_list():
     assert surfaces("会同司法厅、公安厅开展检查。") == ["司法厅", "公安厅"]
+    assert surfaces("配合司法局开展清理,协助公安局执法。") == ["司法局", "公安局"]
+
+
+def test_the_party_group_of_our_bureau_after_its_level():
+    found = find_agencies("通过市局党组(扩大)会议部署。", Context(agency="十堰市自然资源和规划局", region_code="420300"))
+    assert [(a.surface, a.full_name) for a in found] == [("市局党组", "十堰市自然资源和规划局党组")]
 
 
 def test_generic_words_make_no_agency():
