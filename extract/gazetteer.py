@@ -36,6 +36,28 @@ _GENERIC = {
 }
 
 
+# the peoples autonomous divisions are named after (金平苗族瑶族傣族自治县): what a name's usual
+# short form leaves out (金平县)
+_PEOPLES = ("蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家", "哈尼",
+            "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇", "柯尔克孜", "土",
+            "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "塔吉克", "怒", "乌孜别克",
+            "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺", "各")
+_AUTONOMOUS = re.compile("^(.{2,}?)(?:(?:" + "|".join(sorted(_PEOPLES, key=len, reverse=True)) + ")族)+自治(县|旗)$")
+
+
+@functools.lru_cache(maxsize=None)
+def autonomous_county_form(name: str) -> str:
+    """The way reports write an autonomous county or banner: its place name and 县 or 旗.
+
+    >>> autonomous_county_form("金平苗族瑶族傣族自治县"), autonomous_county_form("莫力达瓦达斡尔族自治旗")
+    ('金平县', '莫力达瓦旗')
+    >>> autonomous_county_form("北碚区")
+    ''
+    """
+    m = _AUTONOMOUS.match(name)
+    return m.group(1) + m.group(2) if m else ""
+
+
 @dataclass(frozen=True)
 class Region:
     code: str  # 6-digit official code
@@ -58,6 +80,14 @@ class Gazetteer:
             self.by_name.setdefault(r.name, []).append(r.code)
             if r.short:
                 self.by_name.setdefault(r.short, []).append(r.code)
+        for r in self.regions.values():  # 金平县 for 金平苗族瑶族傣族自治县, where no other place has that name
+            form = autonomous_county_form(r.name) if r.level == "county" else ""
+            if form and form not in self.by_name:
+                self.by_name[form] = [r.code]
+            # 新疆 writes its prefectures of four-syllable names with their first character: 巴州
+            # (巴音郭楞), 博州, 克州. 巴州 is also 巴中's 巴州区: both, for the context to settle
+            if r.level == "city" and r.code.startswith("65") and r.name.endswith("自治州") and len(r.name) >= 8:
+                self.by_name.setdefault(r.name[0] + "州", []).append(r.code)
         # 伊犁州, 海西州: prefectures are found in running text by their usual short form too
         self._codes = {key: tuple(codes) for key, codes in [*self.by_name.items(), *self.prefecture_forms.items()]}
         self._matcher = NameMatcher(self._codes, leftmost_longest=True)

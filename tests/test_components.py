@@ -203,3 +203,18 @@ def test_townships_after_their_county_or_opening_a_sentence(nlp):
     # determiners and generic words are no townships; 城关镇 is one
     assert spans_of(nlp, "各镇、全乡推进城乡一体化。城区街道深入推进。", "REGION") == []
     assert [s.kb_id_ for s in spans_of(nlp, "2022年,城关镇坚持依法行政。", "REGION")] == ["城关镇"]
+
+
+def test_an_autonomous_county_as_reports_write_it(nlp):
+    """金平县 is 金平苗族瑶族傣族自治县: its place name and 县, without the peoples it is named after."""
+    assert [s.kb_id_ for s in spans_of(nlp, "金平县坚持依法行政。", "REGION")] == ["金平苗族瑶族傣族自治县"]
+
+
+def test_xinjiangs_prefectures_by_their_first_character(nlp):
+    """巴州 is how 新疆 writes 巴音郭楞蒙古自治州; 巴中's 巴州区 keeps its own name."""
+    assert [s.kb_id_ for s in spans_of(nlp, "2023年,巴州坚持依法行政。", "REGION")] == ["巴音郭楞蒙古自治州"]
+    assert [s.kb_id_ for s in spans_of(nlp, "四川省巴中市巴州区推进执法。", "REGION")] == ["四川省", "巴中市", "巴州区"]
+
+
+def test_a_pronoun_or_a_time_word_is_no_townships_name(nlp):
+    assert spans_of(nlp, "深入推进法治宣传教育。今年我镇紧紧围绕扫黑除恶开展宣传。", "REGION") == []

@@ -277,3 +277,8 @@ def test_a_townships_report_names_its_own_bodies_after_its_level(nlp):
     assert agencies("杭州市西湖区留下街道办事处2022年报告\n2022年,留下街道深入贯彻法治思想。召开留下街道党工委会议。")[-1] == (
         "留下街道党工委", "中共杭州市西湖区留下街道工作委员会")
     assert agencies("2023年,嘉善县司法局坚持依法行政。镇党委和镇政府配合。") == [("嘉善县司法局", "嘉兴市嘉善县司法局")]
+
+
+def test_a_town_named_after_its_county_in_the_title_is_the_issuer(nlp):
+    m = meta_of(nlp, "平湖市新仓镇2024年度法治政府建设情况报告\n中共平湖市委、平湖市人民政府:\n2024年,新仓镇坚持依法行政。")
+    assert (m.agency, m.city, m.county) == ("平湖市新仓镇人民政府", "嘉兴市", "平湖市")

@@ -261,3 +261,9 @@ def test_a_plan_cited_without_its_years_is_the_edition_in_force_that_year(nlp, y
     # its years written, a title means what it says
     assert [c for _s, c, _lv in laws_in(nlp, "落实《法治政府建设实施纲要(2021-2025年)》。")] == [
         "法治政府建设实施纲要（2021—2025年）"]
+
+
+def test_work_arrangements_key_tasks_and_division_tables_are_normative_titles(nlp):
+    found = laws_in(nlp, "印发《许昌市农业农村系统2024年度法治政府建设工作安排》《沈阳市2025年推进更高水平法治政府建设十项重点任务》"
+                         "和《鹤龙街专项行动工作分工表》。")
+    assert len(found) == 3

@@ -29,6 +29,8 @@ _SELF_PRONOUN = re.compile(r"[我本](局|厅|委)")
 # a township standing as the subject (2025年,下蜀镇坚持…): the gazetteer stops at counties, so its
 # name is what stands before 镇/乡/街道 when a verb of the opening sentence follows
 _TOWNSHIP_SUBJECT = re.compile(r"([\u4e00-\u9fff]{1,4}?)(镇|乡|街道|街)(?:人民政府|办事处)?(?=" + SUBJECT_VERBS + ")")
+# a township named after its county in a title (平湖市新仓镇2024年度…报告)
+_TOWNSHIP_AFTER_PLACE = re.compile(r"([\u4e00-\u9fff]{2,5}?)(镇|乡|街道)(?=人民政府|办事处|\s*(?:19|20)\d\d|关于|法治)")
 # 街 is how some write their 街道 (万兴街 for 万兴街道)
 _TOWNSHIP_ORGAN = {"镇": "镇人民政府", "乡": "乡人民政府", "街道": "街道办事处", "街": "街道办事处"}
 SIGNATURE_CHARS = 300
@@ -206,6 +208,12 @@ class MetadataReader(DataComponent):
                 subject = next(iter(find_agencies(name + "人民政府", probe, self.gaz, self.lex)), None)
                 if subject is not None:
                     subject.start = lead
+                    town = _TOWNSHIP_AFTER_PLACE.match(after)
+                    if town is not None:  # 平湖市新仓镇2024年度…报告: the town's, not the city's
+                        organ = town.group(1) + _TOWNSHIP_ORGAN[town.group(2)]
+                        subject = AgencyMatch(lead, lead + place[1] + town.end(), name + town.group(0), "",
+                                              organ, "government", subject.region_code)
+                        subject.full_name = self.gaz.full_name(subject.region_code) + organ if subject.region_code else name + organ
         pronoun = _SUBJECT_PRONOUN.match(line, lead)
         if subject is None and pronoun:
             rel = pronoun.group(1)

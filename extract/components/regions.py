@@ -17,7 +17,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..gazetteer import GAZETTEER_FILES
+from ..gazetteer import GAZETTEER_FILES, autonomous_county_form
 from ..jieba_dict import word_tags
 from ..records import REGION
 from .base import DataComponent, add_mentions, doc_text, gazetteer_of
@@ -50,6 +50,9 @@ _TOWNSHIP_SUBJECT = re.compile(r"(?:^|(?<=[。；;，,：:\n])|(?<=年))\s*" + _
 # first characters of a determiner, not of a township's name (各镇, 全乡, 本街道), and words that
 # stand before 镇/乡/街道 without naming one (城区街道, 辖区各镇); 城关镇 is a town's name
 _NOT_TOWNSHIP_START = set("各全本我该每乡村")
+# nor does a pronoun or a time word stand inside one (今年我镇, 全年本乡)
+_NOT_IN_TOWNSHIP = set("我本该")
+_TIME_WORDS = ("今年", "去年", "明年", "全年", "近年", "当年", "同年")
 _GENERIC_STEMS = {"城区", "城市", "辖区", "所属", "相关", "农村", "乡村", "重点", "示范", "特色", "中心"}
 
 # jieba dictionary tags of ordinary words (verbs, adjectives, adverbs, common nouns, places
@@ -112,7 +115,7 @@ class RegionFinder(DataComponent):
         context: dict[str, None] = {}
         for s, e, name, codes in matches:
             regions = [self.gaz.regions[c] for c in codes]
-            full = [r for r in regions if r.name == name]
+            full = [r for r in regions if r.name == name or autonomous_county_form(r.name) == name]
             if len(full) == 1 and len(name) > 2 and not cuts_a_word(doc, s, e, short=False):
                 context.setdefault(full[0].code, None)
         ctx = tuple(context)
@@ -120,7 +123,7 @@ class RegionFinder(DataComponent):
         resolved_ctx: dict[str, None] = dict(context)
         for s, e, name, codes in matches:
             regions = [self.gaz.regions[c] for c in codes]
-            full = [r for r in regions if r.name == name]
+            full = [r for r in regions if r.name == name or autonomous_county_form(r.name) == name]
             if cuts_a_word(doc, s, e, short=not full):
                 continue
             if full and len(name) == 2:
@@ -186,7 +189,8 @@ class RegionFinder(DataComponent):
     @staticmethod
     def _township_name(stem: str, level: str) -> bool:
         """Not a determiner or a generic word (各镇, 城乡, 乡镇) and not an ordinary word itself."""
-        if stem[0] in _NOT_TOWNSHIP_START or stem in _GENERIC_STEMS or stem.endswith(("街道", "镇", "乡")):
+        if (stem[0] in _NOT_TOWNSHIP_START or stem in _GENERIC_STEMS or stem.endswith(("街道", "镇", "乡"))
+                or any(c in _NOT_IN_TOWNSHIP for c in stem) or stem.startswith(_TIME_WORDS)):
             return False
         tag = word_tags().get(stem + level, "")
         return not tag or tag.startswith(("ns", "nr", "nz"))
