@@ -282,3 +282,11 @@ def test_a_townships_report_names_its_own_bodies_after_its_level(nlp):
 def test_a_town_named_after_its_county_in_the_title_is_the_issuer(nlp):
     m = meta_of(nlp, "平湖市新仓镇2024年度法治政府建设情况报告\n中共平湖市委、平湖市人民政府:\n2024年,新仓镇坚持依法行政。")
     assert (m.agency, m.city, m.county) == ("平湖市新仓镇人民政府", "嘉兴市", "平湖市")
+
+
+def test_a_city_inside_a_slogan_is_not_named_for_a_countys_agency(nlp):
+    """信用云浮 is a platform's name: 郁南县's bureau is not given 云浮市 for it; a city named as a
+    place is given."""
+    text = "2023年,郁南县自然资源局坚持依法行政,依托“信用云浮”平台公示。"
+    assert meta_of(nlp, text).agency == "郁南县自然资源局"
+    assert meta_of(nlp, text + "云浮市自然资源局部署专项检查。").agency == "云浮市郁南县自然资源局"

@@ -11,7 +11,8 @@ from ..datafiles import shared
 from ..gazetteer import GAZETTEER_FILES, MUNICIPALITIES
 from ..law_names import region_at_start
 from ..organs import ORGAN_FILES, AgencyMatch, Context, find_agencies, read_organs, relative_region
-from .base import DataComponent, doc_text, document, gazetteer_of, meta, region_context
+from ..records import REGION
+from .base import DataComponent, doc_text, document, gazetteer_of, meta, region_context, spans
 from .regions import SUBJECT_VERBS
 
 HEALTH_ORGANS = ("卫生健康委员会", "卫生健康局", "卫生和计划生育委员会", "卫生局")
@@ -24,6 +25,8 @@ _ASIDE = re.compile(r"在[^，,。；]{0,60}?(?:领导|指导|监督|支持)[^�
 _LEAD = re.compile(r"\s*(?:(?:(?:19|20)\d\d\s*年(?:度|以来)?|一年来|今年以来)[，,]?\s*)?")
 _SUBJECT_PRONOUN = re.compile(r"(?:我|本|全)(省|市|区|县|州)")
 _REPORT_INTRO = re.compile(r"现将(.{2,30}?)(?:(?:19|20)\d\d|关于|法治)")
+# a place after one of these is a slogan's (信用云浮, 法治沈阳, 平安金平), not the report's naming it
+_SLOGAN_BEFORE = re.compile(r"(?:法治|平安|阳光|智慧|清廉|数字|信用|诚信|书香|满意|美丽|健康|幸福|文明)$")
 # a department naming itself only as 我局 / 本厅 / 我委 in its opening
 _SELF_PRONOUN = re.compile(r"[我本](局|厅|委)")
 # a township standing as the subject (2025年,下蜀镇坚持…): the gazetteer stops at counties, so its
@@ -93,7 +96,8 @@ class MetadataReader(DataComponent):
         title_lines = [(s, l) for s, l in lines[:8] if re.search(r"报告|总结|情况", l) and not l.rstrip().endswith(("：", ":"))]
         m.title = (title_lines[0][1] if title_lines else (lines[0][1] if lines else "")).strip()
 
-        issuer = self._issuer(text, lines, ctx_regions)
+        body_regions = named_in_body(doc, text)
+        issuer = self._issuer(text, lines, ctx_regions, body_regions)
         if issuer is not None:
             m.agency, m.agency_surface, m.organ = issuer.full_name, issuer.surface, issuer.organ
             m.region_code = issuer.region_code
@@ -160,7 +164,7 @@ class MetadataReader(DataComponent):
         if overrides.get("year"):
             m.year = overrides["year"]
 
-    def _issuer(self, text: str, lines, ctx_regions) -> AgencyMatch | None:
+    def _issuer(self, text: str, lines, ctx_regions, body_regions: set[str]) -> AgencyMatch | None:
         """The issuer from, in this order: the title lines, the opening sentence's subject, a
         "现将…报告如下" sentence, the signature; a short or relative name is completed from the
         place the report names."""
@@ -175,10 +179,10 @@ class MetadataReader(DataComponent):
             for line in zone:
                 found = self._subject(line.strip(), ctx_regions, leading_only=zone is not title and zone is not signature)
                 if found is not None:
-                    return self._completed(found, ctx_regions)
-        return self._only_department_of_its_kind(text, ctx_regions)
+                    return self._completed(found, ctx_regions, body_regions)
+        return self._only_department_of_its_kind(text, ctx_regions, body_regions)
 
-    def _only_department_of_its_kind(self, text: str, ctx_regions) -> AgencyMatch | None:
+    def _only_department_of_its_kind(self, text: str, ctx_regions, body_regions: set[str]) -> AgencyMatch | None:
         """A report that calls itself only 我局 (or 本厅, 我委) in its opening is by the department the
         text names in full, when it names one department of that kind only (霍邱县应急管理局, in
         the titles of its own plans, beside 县应急局): with two or more, nothing is guessed."""
@@ -190,7 +194,7 @@ class MetadataReader(DataComponent):
         if len({a.organ for a in organs}) != 1:
             return None
         full = [a for a in organs if a.region_code]
-        return self._completed(full[0] if full else organs[0], ctx_regions)
+        return self._completed(full[0] if full else organs[0], ctx_regions, body_regions)
 
     def _subject(self, line: str, ctx_regions, leading_only: bool) -> AgencyMatch | None:
         """The first issuing body named in ``line``: a government organ, or a place (or 我县, 全市, or a
@@ -237,9 +241,10 @@ class MetadataReader(DataComponent):
         return next((n for n in names if n.endswith(suffix) and n.startswith(domain[:2])
                      and len(n) <= len(domain) + 3), "")
 
-    def _completed(self, a: AgencyMatch, ctx_regions) -> AgencyMatch:
+    def _completed(self, a: AgencyMatch, ctx_regions, body_regions: set[str]) -> AgencyMatch:
         """A relative or bare issuer (市应急管理局, 我县, 教育局) placed in the report's own region,
-        and a county's name given its city only where the report names the city."""
+        and a county's name given its city only where the report names the city as a place
+        (``body_regions``: not only inside a slogan such as 信用云浮)."""
         code = a.region_code
         if not code and not self._has_own_place(a):
             level = a.surface[1:2] if a.surface[:1] in "我本全" else a.surface[:1]  # 我市 is a city's
@@ -249,14 +254,22 @@ class MetadataReader(DataComponent):
             code = self._place(rel, ctx_regions)
         if not code:
             return a
-        r = self.gaz.get(code)
-        parent = self.gaz.get(r.parent) if r.level == "county" else None
-        named = parent is not None and (parent.code[:2] + "0000" in MUNICIPALITIES or parent.code in ctx_regions
-                                         or parent.name in a.surface)
-        place = (parent.name + r.name) if named else r.name
+        place = self._place_name(code, body_regions, a.surface)
         full = a.full_name if a.region_code and a.full_name.startswith(self.gaz.full_name(code)) else ""
         organ_part = full[len(self.gaz.full_name(code)):] if full else a.organ
         return AgencyMatch(a.start, a.end, a.surface, place + organ_part, a.organ, a.kind, code, parent=a.parent)
+
+    def _place_name(self, code: str, body_regions: set[str], surface: str = "") -> str:
+        """How an issuer's name writes its place: a county with its city only where the report
+        names the city in its own words (or the issuer's name does), and a province's or city's
+        own full name."""
+        r = self.gaz.get(code)
+        if r is None or r.level != "county":
+            return self.gaz.full_name(code)
+        parent = self.gaz.get(r.parent)
+        named = parent is not None and (parent.code[:2] + "0000" in MUNICIPALITIES or parent.code in body_regions
+                                         or parent.name in surface)
+        return (parent.name + r.name) if named else r.name
 
     def _has_own_place(self, a: AgencyMatch) -> bool:
         """A name that carries a place the gazetteer could not settle (市中区卫生健康局)."""
@@ -279,6 +292,13 @@ class MetadataReader(DataComponent):
             if code:
                 return code
         return ""
+
+
+def named_in_body(doc: Doc, text: str) -> set[str]:
+    """Codes of the regions the report names as places: not only inside a slogan (信用云浮,
+    法治沈阳), where the place is a brand's."""
+    return {r._.code for r in spans(doc, REGION) if r._.code
+            and not _SLOGAN_BEFORE.search(text, max(0, r.start_char - 2), r.start_char)}
 
 
 @Language.factory(
