@@ -261,12 +261,9 @@ class MetadataReader(DataComponent):
 
     def _place_name(self, code: str, body_regions: set[str], surface: str = "") -> str:
         """How an issuer's name writes its place: a county with its city only where the report
-        names the city in its own words (or the issuer's name does), and a province's or city's
-        own full name."""
+        names the city as a place (or the issuer's name does); a province or a city by its name."""
         r = self.gaz.get(code)
-        if r is None or r.level != "county":
-            return self.gaz.full_name(code)
-        parent = self.gaz.get(r.parent)
+        parent = self.gaz.get(r.parent) if r.level == "county" else None
         named = parent is not None and (parent.code[:2] + "0000" in MUNICIPALITIES or parent.code in body_regions
                                          or parent.name in surface)
         return (parent.name + r.name) if named else r.name
