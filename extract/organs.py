@@ -24,6 +24,8 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 # a bare organ (司法厅、公安厅) stands after these, not glued to a word (各区县司法局)
 _BARE_BEFORE = set("和与及、向由经在对将于被为等同的并暨合助")  # …合, …助: 配合司法局, 协助公安局
 _CONJUNCTIONS = set("和与及或并暨")
+# a city bureau's branch in one of its districts: 广州市公安局增城区分局, 自然资源和规划局宿城分局
+_BRANCH = re.compile(r"[\u4e00-\u9fff]{2,5}?分局")
 # bodies written after an organ as part of its name: 县教育局党组, 省政府党组, 局党委会议
 _SUB_SUFFIXES = ("机关党委", "党组", "党委", "党工委")
 # an organ name directly followed by these is a fragment of a document number (川委发〔2021〕)
@@ -317,6 +319,9 @@ def _with_sub_body(text: str, m: AgencyMatch, lex: OrganLexicon) -> AgencyMatch:
     for suffix in _SUB_SUFFIXES:
         if rest.startswith(suffix) and not rest.startswith(suffix + "书"):
             return _extended(m, text, m.end + len(suffix), suffix, "party")
+    branch = _BRANCH.match(rest)
+    if branch is not None and m.kind == "government" and not m.national:
+        return _extended(m, text, m.end + branch.end(), branch.group(), "government")
     if m.national or m.kind == "government":
         unit = lex.unit_at_start(rest)
         if unit is not None:

@@ -290,3 +290,16 @@ def test_a_city_inside_a_slogan_is_not_named_for_a_countys_agency(nlp):
     text = "2023年,郁南县自然资源局坚持依法行政,依托“信用云浮”平台公示。"
     assert meta_of(nlp, text).agency == "郁南县自然资源局"
     assert meta_of(nlp, text + "云浮市自然资源局部署专项检查。").agency == "云浮市郁南县自然资源局"
+
+
+def test_a_city_bureaus_branch_in_a_district():
+    assert surfaces("广州市公安局增城区分局2023年法治政府建设情况报告") == ["广州市公安局增城区分局"]
+
+
+@pytest.mark.parametrize("text, agency", [
+    ("中共将乐县委员会,将乐县人民政府:\n2024年,古镛镇法治政府建设工作在县委、县政府的有力指导下,围绕年度工作要点推进。",
+     "将乐县古镛镇人民政府"),  # the addressees' line is not the opening (it names the county)
+    ("六郎镇2024年法治政府建设年度报告\n2024年,在区委、区政府的坚强领导下,我镇深入贯彻落实法治建设要求。", "六郎镇人民政府"),
+])
+def test_a_towns_report_after_its_addressees_or_under_its_title(nlp, text, agency):
+    assert meta_of(nlp, text).agency == agency

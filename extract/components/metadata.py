@@ -31,7 +31,8 @@ _SLOGAN_BEFORE = re.compile(r"(?:法治|平安|阳光|智慧|清廉|数字|信�
 _SELF_PRONOUN = re.compile(r"[我本](局|厅|委)")
 # a township standing as the subject (2025年,下蜀镇坚持…): the gazetteer stops at counties, so its
 # name is what stands before 镇/乡/街道 when a verb of the opening sentence follows
-_TOWNSHIP_SUBJECT = re.compile(r"([\u4e00-\u9fff]{1,4}?)(镇|乡|街道|街)(?:人民政府|办事处)?(?=" + SUBJECT_VERBS + ")")
+_TOWNSHIP_SUBJECT = re.compile(r"([\u4e00-\u9fff]{1,4}?)(镇|乡|街道|街)(?:人民政府|办事处)?"
+                               r"(?=" + SUBJECT_VERBS + r"|\s*(?:19|20)\d\d\s*年)")  # or a title: 六郎镇2024年…报告
 # a township named after its county in a title (平湖市新仓镇2024年度…报告)
 _TOWNSHIP_AFTER_PLACE = re.compile(r"([\u4e00-\u9fff]{2,5}?)(镇|乡|街道)(?=人民政府|办事处|\s*(?:19|20)\d\d|关于|法治)")
 # 街 is how some write their 街道 (万兴街 for 万兴街道)
@@ -168,7 +169,8 @@ class MetadataReader(DataComponent):
         """The issuer from, in this order: the title lines, the opening sentence's subject, a
         "现将…报告如下" sentence, the signature; a short or relative name is completed from the
         place the report names."""
-        body = next((i for i, (_s, l) in enumerate(lines[:12]) if len(l) > 60 or re.search(r"[，,]", l)), 0)
+        body = next((i for i, (_s, l) in enumerate(lines[:12]) if (len(l) > 60 or re.search(r"[，,]", l))
+                     and not (l.rstrip().endswith(("：", ":")) and "如下" not in l)), 0)  # not the addressees' line
         title = [l for i, (_s, l) in enumerate(lines[:12]) if not l.rstrip().endswith(("：", ":")) and (
             i < body or (len(l) <= 60 and not re.search(r"[，,。]", l) and re.search(r"报告|总结|^\s*\S{2,20}\s*$", l)))]
         opening = _ASIDE.sub("", re.split(r"[。；]", lines[body][1])[0]) if lines else ""
