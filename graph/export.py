@@ -485,7 +485,7 @@ def export(store: ox.Store, out_dir, formats=FORMATS, G=None, raw_csv: bool = Fa
         pending = background.start(formats, citations)
         done = {}
         if set(formats) & set(PROJECTION_FORMATS):
-            done.update(_write_projection_formats(_projection(G, store), out_dir, formats, raw_csv))
+            done.update(_write_graph_files(_projection(G, store), out_dir, formats, raw_csv))
         for fmt in STORE_FORMATS:
             if fmt in formats and fmt not in pending:
                 done[fmt] = _write_store_format(store, fmt, out_dir, raw_csv, citations)
@@ -524,11 +524,6 @@ def _on_disk(source) -> bool:
     return source is not None and Path(source, STORE_DIR).is_dir()
 
 
-def _write_projection_formats(G: nx.MultiDiGraph, out_dir: Path, formats, raw_csv: bool) -> dict[str, list[Path]]:
-    with _frozen_gc():
-        return _write_graph_files(G, out_dir, formats, raw_csv)
-
-
 @contextlib.contextmanager
 def _frozen_gc():
     """The projection's objects (millions at 5,000 reports) outlive the writers, which make many
@@ -542,15 +537,18 @@ def _frozen_gc():
 
 
 def _write_graph_files(G: nx.MultiDiGraph, out_dir: Path, formats, raw_csv: bool) -> dict[str, list[Path]]:
+    """The PROJECTION_FORMATS of ``formats``, with the projection's objects left out of garbage
+    collection meanwhile (see _frozen_gc)."""
     done = {}
-    if "graphml" in formats:
-        done["graphml"] = [write_graphml(G, out_dir / FILES["graphml"][0])]
-    if "gexf" in formats:
-        done["gexf"] = [write_gexf(G, out_dir / FILES["gexf"][0])]
-    if "csv" in formats:
-        done["csv"] = list(write_csv(G, out_dir, raw=raw_csv))
-    if "region-law" in formats:
-        done["region-law"] = list(write_region_law(G, out_dir, raw=raw_csv))
+    with _frozen_gc():
+        if "graphml" in formats:
+            done["graphml"] = [write_graphml(G, out_dir / FILES["graphml"][0])]
+        if "gexf" in formats:
+            done["gexf"] = [write_gexf(G, out_dir / FILES["gexf"][0])]
+        if "csv" in formats:
+            done["csv"] = list(write_csv(G, out_dir, raw=raw_csv))
+        if "region-law" in formats:
+            done["region-law"] = list(write_region_law(G, out_dir, raw=raw_csv))
     return done
 
 

@@ -13,7 +13,7 @@ from ..law_names import region_at_start
 from ..organs import ORGAN_FILES, AgencyMatch, Context, find_agencies, read_organs, relative_region
 from ..records import REGION
 from .base import DataComponent, doc_text, document, gazetteer_of, meta, region_context, spans
-from .regions import SUBJECT_VERBS
+from .regions import SUBJECT_VERBS, TOWNSHIP
 
 HEALTH_ORGANS = ("卫生健康委员会", "卫生健康局", "卫生和计划生育委员会", "卫生局")
 _YEAR = re.compile(r"(20\d\d)\s*年")
@@ -34,7 +34,7 @@ _SELF_PRONOUN = re.compile(r"[我本](局|厅|委)")
 _TOWNSHIP_SUBJECT = re.compile(r"([\u4e00-\u9fff]{1,4}?)(镇|乡|街道|街)(?:人民政府|办事处)?"
                                r"(?=" + SUBJECT_VERBS + r"|\s*(?:19|20)\d\d\s*年)")  # or a title: 六郎镇2024年…报告
 # a township named after its county in a title (平湖市新仓镇2024年度…报告)
-_TOWNSHIP_AFTER_PLACE = re.compile(r"([\u4e00-\u9fff]{2,5}?)(镇|乡|街道)(?=人民政府|办事处|\s*(?:19|20)\d\d|关于|法治)")
+_TOWNSHIP_AFTER_PLACE = re.compile(TOWNSHIP + r"(?=人民政府|办事处|\s*(?:19|20)\d\d|关于|法治)")
 # 街 is how some write their 街道 (万兴街 for 万兴街道)
 _TOWNSHIP_ORGAN = {"镇": "镇人民政府", "乡": "乡人民政府", "街道": "街道办事处", "街": "街道办事处"}
 SIGNATURE_CHARS = 300

@@ -39,13 +39,13 @@ _DOCNUM_AHEAD = re.compile(r"[\u4e00-\u9fff]{0,6}\s*[〔［\[]\s*(?:19|20)\d\d\s
 
 # a township's name and level; what may follow it right after its county, and what follows it as
 # the subject opening a sentence (the verbs pk_metadata reads a township issuer from)
-_TOWNSHIP = r"([\u4e00-\u9fff]{2,5}?)(街道|镇|乡)"
+TOWNSHIP = r"([\u4e00-\u9fff]{2,5}?)(街道|镇|乡)"
 SUBJECT_VERBS = (r"(?:法治(?:政府)?建设工作)?"  # 中村乡法治政府建设工作在市委…领导下
                  r"(?:坚持|认真|深入|全面|始终|紧紧|紧扣|紧密|围绕|积极|扎实|按照|聚焦|持续|立足|高度|以习近平|成功"
                  r"|在(?:区|县|市|旗)委)")
-_TOWNSHIP_AFTER_COUNTY = re.compile(r"(?:人民政府)?" + _TOWNSHIP + r"(?=办事处|人民政府|政府|党工委|党委|"
+_TOWNSHIP_AFTER_COUNTY = re.compile(r"(?:人民政府)?" + TOWNSHIP + r"(?=办事处|人民政府|政府|党工委|党委|"
                                     + SUBJECT_VERBS + ")")
-_TOWNSHIP_SUBJECT = re.compile(r"(?:^|(?<=[。；;，,：:\n])|(?<=年))\s*" + _TOWNSHIP + r"(?=" + SUBJECT_VERBS + ")",
+_TOWNSHIP_SUBJECT = re.compile(r"(?:^|(?<=[。；;，,：:\n])|(?<=年))\s*" + TOWNSHIP + r"(?=" + SUBJECT_VERBS + ")",
                                re.M)
 # first characters of a determiner, not of a township's name (各镇, 全乡, 本街道), and words that
 # stand before 镇/乡/街道 without naming one (城区街道, 辖区各镇); 城关镇 is a town's name
@@ -86,6 +86,12 @@ def ordinary_word(text: str, start: int, end: int) -> bool:
     return not (after in _PLACE_NEXT or before == "、")
 
 
+def named_in_full(regions: list, name: str) -> list:
+    """The regions ``name`` writes in full: its official name, or an autonomous county's usual
+    form (金平县), which carries its level as a full name does."""
+    return [r for r in regions if r.name == name or autonomous_county_form(r.name) == name]
+
+
 def function_stem(name: str) -> bool:
     """Is the first character of a two-character name a conjunction, preposition or particle (和, 与, 在)?"""
     return word_tags().get(name[0], "")[:1] in ("c", "p", "u")
@@ -115,7 +121,7 @@ class RegionFinder(DataComponent):
         context: dict[str, None] = {}
         for s, e, name, codes in matches:
             regions = [self.gaz.regions[c] for c in codes]
-            full = [r for r in regions if r.name == name or autonomous_county_form(r.name) == name]
+            full = named_in_full(regions, name)
             if len(full) == 1 and len(name) > 2 and not cuts_a_word(doc, s, e, short=False):
                 context.setdefault(full[0].code, None)
         ctx = tuple(context)
@@ -123,7 +129,7 @@ class RegionFinder(DataComponent):
         resolved_ctx: dict[str, None] = dict(context)
         for s, e, name, codes in matches:
             regions = [self.gaz.regions[c] for c in codes]
-            full = [r for r in regions if r.name == name or autonomous_county_form(r.name) == name]
+            full = named_in_full(regions, name)
             if cuts_a_word(doc, s, e, short=not full):
                 continue
             if full and len(name) == 2:
